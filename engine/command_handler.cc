@@ -1,0 +1,111 @@
+#include "engine/command_handler.h"
+
+#include "absl/strings/str_cat.h"
+#include "engine/domain/decide.h"
+#include "engine/envelope.h"
+
+namespace inkoop {
+
+namespace {
+
+std::string ResultKey(absl::string_view region, absl::string_view command_id) {
+  return absl::StrCat(region, absl::string_view("\0", 1), command_id);
+}
+
+google::protobuf::Timestamp ToProto(absl::Time time) {
+  google::protobuf::Timestamp out;
+  const int64_t nanos = absl::ToUnixNanos(time);
+  out.set_seconds(nanos / 1'000'000'000);
+  out.set_nanos(static_cast<int32_t>(nanos % 1'000'000'000));
+  return out;
+}
+
+}  // namespace
+
+v1::CommandResult RefusedResult(const v1::Command& command, const absl::Status& status) {
+  v1::CommandResult result;
+  result.set_command_id(command.command_id());
+  result.set_region(command.region());
+  result.set_accepted(false);
+  result.set_code(static_cast<int32_t>(status.code()));
+  result.set_message(std::string(status.message()));
+  return result;
+}
+
+RegionState& CommandHandler::MutableState(const std::string& region) {
+  auto [it, inserted] = regions_.try_emplace(region);
+  if (inserted) it->second.region = region;
+  return it->second;
+}
+
+const RegionState& CommandHandler::State(const std::string& region) { return MutableState(region); }
+
+Outcome CommandHandler::Handle(const v1::Command& command, absl::Time now) {
+  Outcome outcome;
+  if (command.command_id().empty()) {
+    outcome.result = RefusedResult(
+        command, absl::InvalidArgumentError("command_id: expected a client-chosen id, got ''"));
+    return outcome;
+  }
+  if (command.region().empty()) {
+    outcome.result = RefusedResult(
+        command, absl::InvalidArgumentError("region: expected a region id, got ''"));
+    return outcome;
+  }
+  const std::string key = ResultKey(command.region(), command.command_id());
+  if (auto seen = results_.find(key); seen != results_.end()) {
+    outcome.result = seen->second;
+    outcome.result.set_duplicate(true);
+    return outcome;
+  }
+
+  RegionState& state = MutableState(command.region());
+  absl::StatusOr<std::vector<v1::Event>> decided = Decide(state, command);
+  if (!decided.ok()) {
+    outcome.result = RefusedResult(command, decided.status());
+    results_[key] = outcome.result;
+    return outcome;
+  }
+
+  const google::protobuf::Timestamp recorded_at = ToProto(now);
+  outcome.result.set_command_id(command.command_id());
+  outcome.result.set_region(command.region());
+  outcome.result.set_accepted(true);
+  for (v1::Event& event : *decided) {
+    event.set_region(command.region());
+    event.set_sequence(state.sequence.value() + 1);
+    event.set_event_id(absl::StrCat(command.region(), "/", event.sequence()));
+    *event.mutable_occurred_at() = command.has_occurred_at() ? command.occurred_at() : recorded_at;
+    *event.mutable_recorded_at() = recorded_at;
+    *event.mutable_actor() = command.actor();
+    event.set_command_id(command.command_id());
+    event.set_correlation_id(command.correlation_id().empty() ? command.command_id()
+                                                              : command.correlation_id());
+    event.set_schema_version(kSchemaVersion);
+    event.set_previous_hash(state.last_hash);
+    Seal(event);
+    // Decide validated the command against this very state, so Evolve
+    // accepts its events; a failure here is a defect, reported as such.
+    if (absl::Status applied = Evolve(state, event); !applied.ok()) {
+      outcome.events.clear();
+      outcome.result = RefusedResult(
+          command, absl::InternalError(absl::StrCat("engine defect: ", applied.message())));
+      return outcome;
+    }
+    outcome.result.add_sequences(event.sequence());
+    outcome.events.push_back(std::move(event));
+  }
+  results_[key] = outcome.result;
+  return outcome;
+}
+
+absl::Status CommandHandler::Replay(const v1::Event& event) {
+  return Evolve(MutableState(event.region()), event);
+}
+
+void CommandHandler::RememberResult(const v1::CommandResult& result) {
+  if (result.command_id().empty() || result.duplicate()) return;
+  results_.try_emplace(ResultKey(result.region(), result.command_id()), result);
+}
+
+}  // namespace inkoop

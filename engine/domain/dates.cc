@@ -1,0 +1,22 @@
+#include "engine/domain/dates.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+
+namespace inkoop {
+
+absl::StatusOr<absl::CivilDay> ParseDate(absl::string_view text, absl::string_view field) {
+  absl::CivilDay day;
+  // ParseCivilTime normalises "2016-02-30"; formatting back catches that.
+  if (text.size() != 10 || !absl::ParseCivilTime(text, &day) || FormatDate(day) != text) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, ": expected a date YYYY-MM-DD, got '", text, "'"));
+  }
+  return day;
+}
+
+std::string FormatDate(absl::CivilDay day) {
+  return absl::StrFormat("%04d-%02d-%02d", day.year(), day.month(), day.day());
+}
+
+}  // namespace inkoop

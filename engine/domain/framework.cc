@@ -1,0 +1,121 @@
+#include "engine/domain/framework.h"
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "engine/domain/dates.h"
+#include "engine/domain/roles.h"
+#include "engine/status_macros.h"
+
+namespace inkoop {
+
+absl::Status RequireFramework(const RegionState& state) {
+  if (!state.framework.adopted) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("region '", state.region, "' has no framework yet: adopt_framework first"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RequireMunicipality(const RegionState& state, absl::string_view municipality) {
+  RETURN_IF_ERROR(RequireFramework(state));
+  if (!state.framework.municipalities.contains(municipality)) {
+    return absl::NotFoundError(absl::StrCat("municipality: '", municipality,
+                                            "' is not a municipality of region '", state.region,
+                                            "' (expected one of: ",
+                                            absl::StrJoin(state.framework.municipalities, ", "), ")"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RequireLot(const RegionState& state, absl::string_view lot, absl::string_view field) {
+  RETURN_IF_ERROR(RequireFramework(state));
+  if (!state.framework.lots.contains(lot)) {
+    std::vector<absl::string_view> codes;
+    for (const auto& [code, info] : state.framework.lots) codes.push_back(code);
+    return absl::NotFoundError(absl::StrCat(field, ": '", lot, "' is not a lot of framework '",
+                                            state.framework.id, "' (expected one of: ",
+                                            absl::StrJoin(codes, ", "), ")"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RequireYearInPeriod(const RegionState& state, int32_t year) {
+  RETURN_IF_ERROR(RequireFramework(state));
+  const auto first = static_cast<int32_t>(state.framework.period_start.year());
+  const auto last = static_cast<int32_t>(state.framework.period_end.year());
+  if (year < first || year > last) {
+    return absl::FailedPreconditionError(absl::StrCat("year: expected a year of framework '",
+                                                      state.framework.id, "' (", first, "-", last,
+                                                      "), got ", year));
+  }
+  return absl::OkStatus();
+}
+
+namespace {
+
+absl::Status ValidateNames(const google::protobuf::RepeatedPtrField<std::string>& names,
+                           absl::string_view field) {
+  if (names.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(field, ": expected at least one, got none"));
+  }
+  absl::flat_hash_set<absl::string_view> seen;
+  for (const std::string& name : names) {
+    if (name.empty()) return absl::InvalidArgumentError(absl::StrCat(field, ": empty name"));
+    if (!seen.insert(name).second) {
+      return absl::InvalidArgumentError(absl::StrCat(field, ": '", name, "' appears twice"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<v1::Event>> DecideAdoptFramework(const RegionState& state,
+                                                            const v1::Actor& actor,
+                                                            const v1::AdoptFramework& command) {
+  RETURN_IF_ERROR(RequireRole(actor, v1::ROLE_BUREAU, "adopt a framework"));
+  if (state.framework.adopted) {
+    return absl::FailedPreconditionError(absl::StrCat("region '", state.region,
+                                                      "' already has framework '",
+                                                      state.framework.id, "'"));
+  }
+  if (command.framework_id().empty()) {
+    return absl::InvalidArgumentError("framework_id: expected a non-empty id, got ''");
+  }
+  RETURN_IF_ERROR(ValidateNames(command.municipalities(), "municipalities"));
+  google::protobuf::RepeatedPtrField<std::string> codes;
+  for (const v1::Lot& lot : command.lots()) *codes.Add() = lot.code();
+  RETURN_IF_ERROR(ValidateNames(codes, "lots.code"));
+  ASSIGN_OR_RETURN(absl::CivilDay start, ParseDate(command.period_start(), "period_start"));
+  ASSIGN_OR_RETURN(absl::CivilDay end, ParseDate(command.period_end(), "period_end"));
+  if (end < start) {
+    return absl::InvalidArgumentError(absl::StrCat("period_end: expected a date on or after ",
+                                                   command.period_start(), ", got ",
+                                                   command.period_end()));
+  }
+  v1::Event event;
+  v1::FrameworkAdopted& adopted = *event.mutable_framework_adopted();
+  adopted.set_framework_id(command.framework_id());
+  *adopted.mutable_municipalities() = command.municipalities();
+  *adopted.mutable_lots() = command.lots();
+  adopted.set_period_start(command.period_start());
+  adopted.set_period_end(command.period_end());
+  return std::vector<v1::Event>{std::move(event)};
+}
+
+void ApplyFrameworkAdopted(RegionState& state, const v1::FrameworkAdopted& event) {
+  Framework& framework = state.framework;
+  framework.adopted = true;
+  framework.id = event.framework_id();
+  // Decide validated the dates; an event from elsewhere with a bad date
+  // leaves the default day rather than failing replay.
+  framework.period_start = ParseDate(event.period_start(), "period_start").value_or(absl::CivilDay());
+  framework.period_end = ParseDate(event.period_end(), "period_end").value_or(absl::CivilDay());
+  framework.municipalities.clear();
+  framework.municipalities.insert(event.municipalities().begin(), event.municipalities().end());
+  framework.lots.clear();
+  for (const v1::Lot& lot : event.lots()) framework.lots[lot.code()] = LotInfo{lot.code(), lot.name()};
+}
+
+}  // namespace inkoop

@@ -1,0 +1,64 @@
+// The state of one region, as the region's events made it. The engine
+// decides on it, the projector serves it, audit replay rebuilds it: all three
+// build it with the same Evolve (evolve.h).
+//
+// Plain values, deterministic iteration order (btree maps), no I/O.
+#ifndef INKOOP_ENGINE_DOMAIN_STATE_H_
+#define INKOOP_ENGINE_DOMAIN_STATE_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/container/btree_map.h"
+#include "absl/container/btree_set.h"
+#include "absl/time/civil_time.h"
+#include "engine/domain/ids.h"
+#include "inkoop/v1/common.pb.h"
+
+namespace inkoop {
+
+struct LotInfo {
+  std::string code;
+  std::string name;
+};
+
+struct Framework {
+  bool adopted = false;
+  std::string id;
+  absl::CivilDay period_start;
+  absl::CivilDay period_end;
+  absl::btree_set<std::string> municipalities;
+  absl::btree_map<std::string, LotInfo> lots;  // by code
+};
+
+// Money of one municipality on one lot in one year.
+struct LotBudget {
+  int64_t planned_cents = 0;    // from the local procurement plan (and shifts)
+  int64_t committed_cents = 0;  // sum of contract ceilings on this lot
+};
+
+struct YearBudget {
+  bool budget_set = false;
+  v1::BudgetSource source = v1::BUDGET_SOURCE_UNSPECIFIED;
+  int64_t budget_cents = 0;
+  bool plan_submitted = false;
+  absl::btree_map<std::string, LotBudget> lots;  // by lot code
+  std::vector<std::string> priorities;
+};
+
+struct Municipality {
+  absl::btree_map<int32_t, YearBudget> years;
+};
+
+struct RegionState {
+  std::string region;
+  Sequence sequence;       // of the last event applied
+  std::string last_hash;   // hash of that event (raw bytes)
+  Framework framework;
+  absl::btree_map<std::string, Municipality> municipalities;
+};
+
+}  // namespace inkoop
+
+#endif  // INKOOP_ENGINE_DOMAIN_STATE_H_

@@ -1,0 +1,272 @@
+#include "engine/engine.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "engine/kafka/partition_reader.h"
+#include "engine/log.h"
+#include "engine/status_macros.h"
+
+namespace inkoop {
+
+namespace {
+
+constexpr absl::Duration kTransactionTimeout = absl::Seconds(30);
+
+int TimeoutMs(absl::Duration d) { return static_cast<int>(absl::ToInt64Milliseconds(d)); }
+
+// Counts delivery failures; in a transaction any failure also fails the
+// commit, so the count only feeds the log.
+class DeliveryReports : public RdKafka::DeliveryReportCb {
+ public:
+  void dr_cb(RdKafka::Message& message) override {
+    if (message.err() != RdKafka::ERR_NO_ERROR) {
+      LogWarning(absl::StrCat("delivery to ", message.topic_name(), "/", message.partition(),
+                              " failed: ", message.errstr()));
+    }
+  }
+};
+
+}  // namespace
+
+Engine::Engine(const EngineOptions& options) : options_(options) {}
+
+Engine::~Engine() {
+  if (consumer_ != nullptr) consumer_->close();
+}
+
+absl::StatusOr<std::unique_ptr<Engine>> Engine::Start(const EngineOptions& options) {
+  std::unique_ptr<Engine> engine(new Engine(options));
+  RETURN_IF_ERROR(engine->Init());
+  return engine;
+}
+
+absl::Status Engine::Init() {
+  ASSIGN_OR_RETURN(partition_count_, EnsureTopics(options_.kafka, absl::Seconds(15)));
+  if (options_.partitions.empty()) {
+    for (int32_t p = 0; p < partition_count_; ++p) owned_.push_back(p);
+  } else {
+    for (int32_t p : options_.partitions) {
+      if (p < 0 || p >= partition_count_) {
+        return absl::InvalidArgumentError(absl::StrCat("partitions: ", p, " is not a partition of ",
+                                                       options_.kafka.commands_topic(), " (0-",
+                                                       partition_count_ - 1, ")"));
+      }
+      owned_.push_back(p);
+    }
+  }
+
+  delivery_reports_ = std::make_unique<DeliveryReports>();
+  ASSIGN_OR_RETURN(std::unique_ptr<RdKafka::Conf> producer_conf,
+                   MakeConf(options_.kafka, {{"transactional.id", options_.transactional_id},
+                                             {"enable.idempotence", "true"},
+                                             {"acks", "all"},
+                                             {"linger.ms", "2"},
+                                             {"transaction.timeout.ms",
+                                              absl::StrCat(absl::ToInt64Milliseconds(
+                                                  kTransactionTimeout))}}));
+  std::string error;
+  if (producer_conf->set("dr_cb", delivery_reports_.get(), error) != RdKafka::Conf::CONF_OK) {
+    return absl::InternalError(absl::StrCat("delivery report callback: ", error));
+  }
+  producer_.reset(RdKafka::Producer::create(producer_conf.get(), error));
+  if (producer_ == nullptr) return absl::InternalError(absl::StrCat("Kafka producer: ", error));
+  // Fences any earlier process with this transactional id and aborts what it
+  // left open, so the log read below is final.
+  RETURN_IF_ERROR(KafkaStatus(producer_->init_transactions(TimeoutMs(absl::Seconds(60))),
+                              "initialise transactions"));
+
+  ASSIGN_OR_RETURN(std::unique_ptr<RdKafka::Conf> consumer_conf,
+                   MakeConf(options_.kafka, {{"group.id", options_.group_id},
+                                             {"enable.auto.commit", "false"},
+                                             {"enable.auto.offset.store", "false"},
+                                             {"isolation.level", "read_committed"},
+                                             {"auto.offset.reset", "earliest"},
+                                             {"fetch.wait.max.ms", "5"}}));
+  consumer_.reset(RdKafka::KafkaConsumer::create(consumer_conf.get(), error));
+  if (consumer_ == nullptr) return absl::InternalError(absl::StrCat("Kafka consumer: ", error));
+  return Resume();
+}
+
+absl::Status Engine::Resume() {
+  const absl::Time started = absl::Now();
+  std::vector<std::unique_ptr<RdKafka::TopicPartition>> owned;
+  std::vector<RdKafka::TopicPartition*> positions;
+  for (int32_t p : owned_) {
+    owned.emplace_back(RdKafka::TopicPartition::create(options_.kafka.commands_topic(), p));
+    positions.push_back(owned.back().get());
+  }
+  RETURN_IF_ERROR(KafkaStatus(consumer_->committed(positions, TimeoutMs(absl::Seconds(30))),
+                              "read committed command offsets"));
+  handlers_.clear();
+  uint64_t events = 0;
+  for (int32_t p : owned_) {
+    RETURN_IF_ERROR(RebuildPartition(p, handlers_[p]));
+    for (const auto& [region, state] : handlers_[p].regions()) events += state.sequence.value();
+  }
+  RETURN_IF_ERROR(KafkaStatus(consumer_->assign(positions), "assign command partitions"));
+  LogInfo(absl::StrCat("rebuilt ", owned_.size(), " partition(s): ", events, " events in ",
+                       absl::FormatDuration(absl::Now() - started)));
+  return absl::OkStatus();
+}
+
+absl::Status Engine::RebuildPartition(int32_t partition, CommandHandler& handler) {
+  RETURN_IF_ERROR(ReadPartitionToEnd(
+      options_.kafka, options_.kafka.events_topic(), partition, Offset(0),
+      [&](const RdKafka::Message& message) -> absl::Status {
+        v1::Event event;
+        if (!event.ParseFromArray(message.payload(), static_cast<int>(message.len()))) {
+          return absl::DataLossError(absl::StrCat(options_.kafka.events_topic(), "/", partition,
+                                                  "@", message.offset(),
+                                                  ": not a decodable event"));
+        }
+        absl::Status applied = handler.Replay(event);
+        if (!applied.ok()) {
+          return absl::Status(applied.code(),
+                              absl::StrCat(options_.kafka.events_topic(), "/", partition, "@",
+                                           message.offset(), ": ", applied.message()));
+        }
+        return absl::OkStatus();
+      }));
+  return ReadPartitionToEnd(
+      options_.kafka, options_.kafka.results_topic(), partition, Offset(0),
+      [&](const RdKafka::Message& message) -> absl::Status {
+        v1::CommandResult result;
+        if (result.ParseFromArray(message.payload(), static_cast<int>(message.len()))) {
+          handler.RememberResult(result);
+        }
+        return absl::OkStatus();
+      });
+}
+
+absl::Status Engine::Produce(const std::string& topic, int32_t partition, const std::string& key,
+                             const std::string& value) {
+  while (true) {
+    RdKafka::ErrorCode code = producer_->produce(
+        topic, partition, RdKafka::Producer::RK_MSG_COPY, const_cast<char*>(value.data()),
+        value.size(), key.data(), key.size(), 0, nullptr);
+    if (code != RdKafka::ERR__QUEUE_FULL) return KafkaStatus(code, absl::StrCat("produce to ", topic));
+    producer_->poll(10);
+  }
+}
+
+absl::Status Engine::ProcessBatch(std::vector<std::unique_ptr<RdKafka::Message>>& batch) {
+  RETURN_IF_ERROR(KafkaStatus(producer_->begin_transaction(), "begin transaction"));
+  std::map<int32_t, int64_t> next_offsets;
+  const absl::Time now = absl::Now();
+  uint64_t accepted = 0, refused = 0, duplicates = 0, events = 0;
+  for (const std::unique_ptr<RdKafka::Message>& message : batch) {
+    const int32_t partition = message->partition();
+    next_offsets[partition] = message->offset() + 1;
+    v1::Command command;
+    Outcome outcome;
+    if (!command.ParseFromArray(message->payload(), static_cast<int>(message->len()))) {
+      outcome.result = RefusedResult(
+          command, absl::DataLossError(absl::StrCat("command at ", options_.kafka.commands_topic(),
+                                                    "/", partition, "@", message->offset(),
+                                                    ": not a decodable inkoop.v1.Command")));
+    } else if (PartitionFor(command.region(), partition_count_) != partition) {
+      outcome.result = RefusedResult(
+          command, absl::InvalidArgumentError(absl::StrCat(
+                       "region '", command.region(), "' belongs on partition ",
+                       PartitionFor(command.region(), partition_count_), " of ",
+                       options_.kafka.commands_topic(), ", got it on partition ", partition)));
+    } else {
+      outcome = handlers_[partition].Handle(command, now);
+      if (outcome.result.code() == static_cast<int32_t>(absl::StatusCode::kInternal)) {
+        // The handler's state may be half-applied: drop this transaction and
+        // rebuild from the log.
+        return absl::InternalError(outcome.result.message());
+      }
+    }
+    outcome.result.set_command_partition(partition);
+    outcome.result.set_command_offset(message->offset());
+    const std::string key = command.region();
+    for (const v1::Event& event : outcome.events) {
+      RETURN_IF_ERROR(Produce(options_.kafka.events_topic(), partition, key,
+                              event.SerializeAsString()));
+    }
+    RETURN_IF_ERROR(Produce(options_.kafka.results_topic(), partition, key,
+                            outcome.result.SerializeAsString()));
+    events += outcome.events.size();
+    if (outcome.result.duplicate()) {
+      ++duplicates;
+    } else if (outcome.result.accepted()) {
+      ++accepted;
+    } else {
+      ++refused;
+    }
+  }
+
+  std::vector<std::unique_ptr<RdKafka::TopicPartition>> owned;
+  std::vector<RdKafka::TopicPartition*> offsets;
+  for (const auto& [partition, offset] : next_offsets) {
+    owned.emplace_back(
+        RdKafka::TopicPartition::create(options_.kafka.commands_topic(), partition, offset));
+    offsets.push_back(owned.back().get());
+  }
+  std::unique_ptr<RdKafka::ConsumerGroupMetadata> group(consumer_->groupMetadata());
+  RETURN_IF_ERROR(KafkaStatus(producer_->send_offsets_to_transaction(
+                                  offsets, group.get(), TimeoutMs(kTransactionTimeout)),
+                              "send command offsets to transaction"));
+  RETURN_IF_ERROR(
+      KafkaStatus(producer_->commit_transaction(TimeoutMs(kTransactionTimeout)), "commit transaction"));
+  counters_.transactions++;
+  counters_.commands += batch.size();
+  counters_.accepted += accepted;
+  counters_.refused += refused;
+  counters_.duplicates += duplicates;
+  counters_.events += events;
+  return absl::OkStatus();
+}
+
+absl::Status Engine::Run() {
+  std::vector<std::unique_ptr<RdKafka::Message>> batch;
+  absl::Time last_report = absl::Now();
+  while (!stop_.load()) {
+    batch.clear();
+    const absl::Time deadline = absl::Now() + options_.batch_wait;
+    while (static_cast<int>(batch.size()) < options_.max_batch) {
+      const int wait = batch.empty() ? 100 : std::max(0, TimeoutMs(deadline - absl::Now()));
+      std::unique_ptr<RdKafka::Message> message(consumer_->consume(wait));
+      if (message->err() == RdKafka::ERR_NO_ERROR) {
+        batch.push_back(std::move(message));
+        continue;
+      }
+      if (message->err() != RdKafka::ERR__TIMED_OUT && message->err() != RdKafka::ERR__PARTITION_EOF) {
+        LogWarning(absl::StrCat("consume commands: ", message->errstr()));
+      }
+      if (!batch.empty() || stop_.load()) break;
+    }
+    if (!batch.empty()) {
+      absl::Status status = ProcessBatch(batch);
+      if (!status.ok()) {
+        std::unique_ptr<RdKafka::Error> abort_error(producer_->abort_transaction(
+            TimeoutMs(kTransactionTimeout)));
+        if (abort_error != nullptr && abort_error->is_fatal()) {
+          return absl::FailedPreconditionError(
+              absl::StrCat(status.message(), "; abort failed fatally: ", abort_error->str()));
+        }
+        if (absl::IsFailedPrecondition(status) || abort_error != nullptr) {
+          // Fenced by a newer instance, or the producer is unusable: stop.
+          return status;
+        }
+        counters_.aborted_transactions++;
+        LogWarning(absl::StrCat("transaction aborted, resuming from the log: ", status.message()));
+        RETURN_IF_ERROR(Resume());
+      }
+    }
+    if (absl::Now() - last_report > absl::Seconds(10)) {
+      last_report = absl::Now();
+      LogInfo(absl::StrCat("commands ", counters_.commands.load(), " (accepted ",
+                           counters_.accepted.load(), ", refused ", counters_.refused.load(),
+                           ", duplicates ", counters_.duplicates.load(), "), events ",
+                           counters_.events.load(), ", transactions ",
+                           counters_.transactions.load(), " (aborted ",
+                           counters_.aborted_transactions.load(), ")"));
+    }
+  }
+  producer_->flush(TimeoutMs(absl::Seconds(10)));
+  return absl::OkStatus();
+}
+
+}  // namespace inkoop

@@ -1,0 +1,206 @@
+#include "engine/kafka/kafka.h"
+
+#include <librdkafka/rdkafka.h>
+
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "engine/status_macros.h"
+
+namespace inkoop {
+
+int32_t PartitionFor(absl::string_view region, int32_t partitions) {
+  // FNV-1a, 64 bit: stable across builds and platforms.
+  uint64_t hash = 14695981039346656037ull;
+  for (unsigned char c : region) {
+    hash ^= c;
+    hash *= 1099511628211ull;
+  }
+  return static_cast<int32_t>(hash % static_cast<uint64_t>(partitions));
+}
+
+absl::Status KafkaStatus(RdKafka::ErrorCode code, absl::string_view context) {
+  if (code == RdKafka::ERR_NO_ERROR) return absl::OkStatus();
+  const std::string message = absl::StrCat(context, ": ", RdKafka::err2str(code));
+  switch (code) {
+    case RdKafka::ERR__TRANSPORT:
+    case RdKafka::ERR__ALL_BROKERS_DOWN:
+    case RdKafka::ERR__RESOLVE:
+    case RdKafka::ERR__TIMED_OUT:
+    case RdKafka::ERR__MSG_TIMED_OUT:
+    case RdKafka::ERR_REQUEST_TIMED_OUT:
+    case RdKafka::ERR_NOT_ENOUGH_REPLICAS:
+    case RdKafka::ERR_NOT_ENOUGH_REPLICAS_AFTER_APPEND:
+    case RdKafka::ERR_LEADER_NOT_AVAILABLE:
+    case RdKafka::ERR_NOT_LEADER_FOR_PARTITION:
+    case RdKafka::ERR_COORDINATOR_NOT_AVAILABLE:
+    case RdKafka::ERR_COORDINATOR_LOAD_IN_PROGRESS:
+      return absl::UnavailableError(message);
+    case RdKafka::ERR__FENCED:
+    case RdKafka::ERR_PRODUCER_FENCED:
+    case RdKafka::ERR_INVALID_PRODUCER_EPOCH:
+      return absl::FailedPreconditionError(message);
+    case RdKafka::ERR_UNKNOWN_TOPIC_OR_PART:
+    case RdKafka::ERR__UNKNOWN_TOPIC:
+    case RdKafka::ERR__UNKNOWN_PARTITION:
+      return absl::NotFoundError(message);
+    case RdKafka::ERR_TOPIC_ALREADY_EXISTS:
+      return absl::AlreadyExistsError(message);
+    case RdKafka::ERR__INVALID_ARG:
+    case RdKafka::ERR_INVALID_CONFIG:
+    case RdKafka::ERR_MSG_SIZE_TOO_LARGE:
+      return absl::InvalidArgumentError(message);
+    case RdKafka::ERR__STATE:
+    case RdKafka::ERR__NOT_IMPLEMENTED:
+      return absl::FailedPreconditionError(message);
+    case RdKafka::ERR__PARTITION_EOF:
+      return absl::OutOfRangeError(message);
+    default:
+      return absl::UnknownError(message);
+  }
+}
+
+absl::Status KafkaStatus(RdKafka::Error* error, absl::string_view context) {
+  if (error == nullptr) return absl::OkStatus();
+  std::unique_ptr<RdKafka::Error> owned(error);
+  absl::Status status = KafkaStatus(owned->code(), context);
+  return absl::Status(status.code(), absl::StrCat(context, ": ", owned->str()));
+}
+
+absl::StatusOr<std::unique_ptr<RdKafka::Conf>> MakeConf(
+    const KafkaOptions& options, const std::map<std::string, std::string>& settings) {
+  std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
+  std::string error;
+  auto set = [&](const std::string& name, const std::string& value) -> absl::Status {
+    if (conf->set(name, value, error) != RdKafka::Conf::CONF_OK) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("Kafka setting ", name, "=", value, " refused: ", error));
+    }
+    return absl::OkStatus();
+  };
+  RETURN_IF_ERROR(set("bootstrap.servers", options.brokers));
+  // Quiet the client's own logging of retries against an absent broker; the
+  // callers report what fails.
+  RETURN_IF_ERROR(set("log_level", "3"));
+  for (const auto& [name, value] : settings) RETURN_IF_ERROR(set(name, value));
+  return conf;
+}
+
+absl::StatusOr<int32_t> PartitionCount(RdKafka::Handle& handle, const std::string& topic,
+                                       absl::Duration timeout) {
+  std::unique_ptr<RdKafka::Topic> only;
+  std::string error;
+  only.reset(RdKafka::Topic::create(&handle, topic, nullptr, error));
+  RdKafka::Metadata* raw = nullptr;
+  RETURN_IF_ERROR(KafkaStatus(
+      handle.metadata(false, only.get(), &raw, static_cast<int>(absl::ToInt64Milliseconds(timeout))),
+      absl::StrCat("metadata of topic ", topic)));
+  std::unique_ptr<RdKafka::Metadata> metadata(raw);
+  for (const RdKafka::TopicMetadata* t : *metadata->topics()) {
+    if (t->topic() != topic) continue;
+    if (t->err() != RdKafka::ERR_NO_ERROR) {
+      return KafkaStatus(t->err(), absl::StrCat("topic ", topic));
+    }
+    return static_cast<int32_t>(t->partitions()->size());
+  }
+  return absl::NotFoundError(absl::StrCat("topic ", topic, ": not on the broker"));
+}
+
+namespace {
+
+absl::Status CreateTopic(rd_kafka_t* client, const std::string& topic, const KafkaOptions& options,
+                         absl::Duration timeout) {
+  char error[512];
+  rd_kafka_NewTopic_t* topic_spec =
+      rd_kafka_NewTopic_new(topic.c_str(), options.partitions, options.replication_factor, error,
+                            sizeof(error));
+  if (topic_spec == nullptr) {
+    return absl::InvalidArgumentError(absl::StrCat("topic ", topic, ": ", error));
+  }
+  const std::string min_insync = absl::StrCat(options.min_insync_replicas);
+  // Every topic is kept forever and never compacted: events are the system of
+  // record, results carry the command ids seen (dedupe), commands the input.
+  rd_kafka_NewTopic_set_config(topic_spec, "retention.ms", "-1");
+  rd_kafka_NewTopic_set_config(topic_spec, "retention.bytes", "-1");
+  rd_kafka_NewTopic_set_config(topic_spec, "cleanup.policy", "delete");
+  rd_kafka_NewTopic_set_config(topic_spec, "min.insync.replicas", min_insync.c_str());
+
+  rd_kafka_queue_t* queue = rd_kafka_queue_new(client);
+  rd_kafka_AdminOptions_t* admin = rd_kafka_AdminOptions_new(client, RD_KAFKA_ADMIN_OP_CREATETOPICS);
+  rd_kafka_AdminOptions_set_operation_timeout(
+      admin, static_cast<int>(absl::ToInt64Milliseconds(timeout)), error, sizeof(error));
+  rd_kafka_CreateTopics(client, &topic_spec, 1, admin, queue);
+  rd_kafka_event_t* event =
+      rd_kafka_queue_poll(queue, static_cast<int>(absl::ToInt64Milliseconds(timeout)) + 1000);
+  absl::Status status = absl::UnavailableError(absl::StrCat("create topic ", topic, ": no answer"));
+  if (event != nullptr) {
+    if (rd_kafka_event_error(event) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      status = KafkaStatus(static_cast<RdKafka::ErrorCode>(rd_kafka_event_error(event)),
+                           absl::StrCat("create topic ", topic));
+    } else {
+      size_t count = 0;
+      const rd_kafka_topic_result_t** results =
+          rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(event), &count);
+      status = absl::OkStatus();
+      for (size_t i = 0; i < count; ++i) {
+        const rd_kafka_resp_err_t err = rd_kafka_topic_result_error(results[i]);
+        if (err == RD_KAFKA_RESP_ERR_NO_ERROR || err == RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS) {
+          continue;
+        }
+        const char* detail = rd_kafka_topic_result_error_string(results[i]);
+        status = absl::Status(
+            KafkaStatus(static_cast<RdKafka::ErrorCode>(err), "").code(),
+            absl::StrCat("create topic ", topic, ": ", detail ? detail : rd_kafka_err2str(err)));
+      }
+    }
+    rd_kafka_event_destroy(event);
+  }
+  rd_kafka_AdminOptions_destroy(admin);
+  rd_kafka_queue_destroy(queue);
+  rd_kafka_NewTopic_destroy(topic_spec);
+  return status;
+}
+
+}  // namespace
+
+absl::StatusOr<int32_t> EnsureTopics(const KafkaOptions& options, absl::Duration timeout) {
+  ASSIGN_OR_RETURN(std::unique_ptr<RdKafka::Conf> conf, MakeConf(options, {}));
+  std::string error;
+  std::unique_ptr<RdKafka::Producer> client(RdKafka::Producer::create(conf.get(), error));
+  if (client == nullptr) return absl::InternalError(absl::StrCat("Kafka client: ", error));
+
+  const absl::Time deadline = absl::Now() + timeout;
+  std::vector<int32_t> counts;
+  for (const std::string& topic :
+       {options.commands_topic(), options.events_topic(), options.results_topic()}) {
+    absl::StatusOr<int32_t> count = PartitionCount(*client, topic, deadline - absl::Now());
+    if (absl::IsUnavailable(count.status())) {
+      return absl::UnavailableError(absl::StrCat("no Kafka broker answered at ", options.brokers,
+                                                 " within ", absl::FormatDuration(timeout), " (",
+                                                 count.status().message(), ")"));
+    }
+    if (absl::IsNotFound(count.status())) {
+      RETURN_IF_ERROR(CreateTopic(client->c_ptr(), topic, options, deadline - absl::Now()));
+      // Creation completes on the controller first; wait until the broker's
+      // metadata shows the topic with its leaders.
+      do {
+        count = PartitionCount(*client, topic, absl::Seconds(2));
+        if (count.ok()) break;
+        absl::SleepFor(absl::Milliseconds(100));
+      } while (absl::Now() < deadline);
+    }
+    RETURN_IF_ERROR(count.status());
+    counts.push_back(*count);
+  }
+  if (counts[0] != counts[1] || counts[1] != counts[2]) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "topics must have equal partition counts (a region's commands, events and results share "
+        "one partition number): ",
+        options.commands_topic(), "=", counts[0], ", ", options.events_topic(), "=", counts[1],
+        ", ", options.results_topic(), "=", counts[2]));
+  }
+  return counts[0];
+}
+
+}  // namespace inkoop

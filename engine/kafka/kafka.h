@@ -1,0 +1,64 @@
+// What every inkoop process shares about Kafka: the topic names, how regions
+// map to partitions, client configuration, topic creation, and the one place
+// where librdkafka errors become absl::Status.
+#ifndef INKOOP_ENGINE_KAFKA_KAFKA_H_
+#define INKOOP_ENGINE_KAFKA_KAFKA_H_
+
+#include <librdkafka/rdkafkacpp.h>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include "absl/strings/string_view.h"
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+
+namespace inkoop {
+
+struct KafkaOptions {
+  std::string brokers = "127.0.0.1:9092";
+  // Prepended to every topic name, so tests and demos can share a broker.
+  std::string topic_prefix;
+  // Used only when the topics do not exist yet.
+  int partitions = 3;
+  int replication_factor = 1;
+  int min_insync_replicas = 1;
+
+  std::string commands_topic() const { return topic_prefix + "inkoop.commands"; }
+  std::string events_topic() const { return topic_prefix + "inkoop.events"; }
+  std::string results_topic() const { return topic_prefix + "inkoop.results"; }
+};
+
+// The partition of `region` on a topic with `partitions` partitions. The
+// same region lands on the same partition number on all three topics, so
+// the engine instance owning a command partition also owns the region's
+// events and results.
+int32_t PartitionFor(absl::string_view region, int32_t partitions);
+
+// librdkafka error -> Status, with `context` ("commit transaction") leading
+// the message. Broker unreachable -> kUnavailable; fenced -> kFailedPrecondition.
+absl::Status KafkaStatus(RdKafka::ErrorCode code, absl::string_view context);
+// Same for an RdKafka::Error (transactional API). Takes ownership; null is OK.
+absl::Status KafkaStatus(RdKafka::Error* error, absl::string_view context);
+
+// A global configuration with bootstrap.servers from `options` and every
+// entry of `settings`; kInvalidArgument names a setting librdkafka refuses.
+absl::StatusOr<std::unique_ptr<RdKafka::Conf>> MakeConf(
+    const KafkaOptions& options, const std::map<std::string, std::string>& settings);
+
+// Creates the three topics when missing (events: retention.ms=-1,
+// cleanup.policy=delete, never compacted) and checks that all three have the
+// same partition count. Returns that count. kUnavailable when no broker
+// answers within `timeout`.
+absl::StatusOr<int32_t> EnsureTopics(const KafkaOptions& options, absl::Duration timeout);
+
+// Partition count of `topic` as the broker reports it; kNotFound if absent.
+absl::StatusOr<int32_t> PartitionCount(RdKafka::Handle& handle, const std::string& topic,
+                                       absl::Duration timeout);
+
+}  // namespace inkoop
+
+#endif  // INKOOP_ENGINE_KAFKA_KAFKA_H_

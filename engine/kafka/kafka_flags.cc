@@ -1,0 +1,35 @@
+#include "engine/kafka/kafka_flags.h"
+
+#include <cstdlib>
+#include <string>
+
+#include "absl/flags/flag.h"
+
+namespace {
+std::string EnvOr(const char* name, const char* fallback) {
+  const char* value = std::getenv(name);
+  return value != nullptr && *value != '\0' ? value : fallback;
+}
+}  // namespace
+
+ABSL_FLAG(std::string, brokers, EnvOr("INKOOP_BROKERS", "127.0.0.1:9092"),
+          "Kafka bootstrap servers (env INKOOP_BROKERS)");
+ABSL_FLAG(std::string, topic_prefix, EnvOr("INKOOP_TOPIC_PREFIX", ""),
+          "prefix of the topic names (env INKOOP_TOPIC_PREFIX)");
+ABSL_FLAG(int, partitions, 3, "partitions of each topic, when the engine creates the topics");
+ABSL_FLAG(int, replication_factor, 1, "replication factor, when the engine creates the topics");
+ABSL_FLAG(int, min_insync_replicas, 1, "min.insync.replicas, when the engine creates the topics");
+
+namespace inkoop {
+
+KafkaOptions KafkaOptionsFromFlags() {
+  KafkaOptions options;
+  options.brokers = absl::GetFlag(FLAGS_brokers);
+  options.topic_prefix = absl::GetFlag(FLAGS_topic_prefix);
+  options.partitions = absl::GetFlag(FLAGS_partitions);
+  options.replication_factor = absl::GetFlag(FLAGS_replication_factor);
+  options.min_insync_replicas = absl::GetFlag(FLAGS_min_insync_replicas);
+  return options;
+}
+
+}  // namespace inkoop
