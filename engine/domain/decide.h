@@ -29,6 +29,11 @@ absl::StatusOr<std::vector<v1::Event>> Decide(const RegionState& state, const v1
 // build does not know yields kDataLoss and leaves `state` unchanged.
 absl::Status Evolve(RegionState& state, const v1::Event& event);
 
+// Advances the region's chain past `event` without applying its payload: for
+// readers (the projector) that park an event they cannot apply and go on.
+// Same chain checks as Evolve.
+absl::Status AdvanceChain(RegionState& state, const v1::Event& event);
+
 }  // namespace inkoop
 
 #endif  // INKOOP_ENGINE_DOMAIN_DECIDE_H_

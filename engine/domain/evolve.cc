@@ -6,7 +6,9 @@
 
 namespace inkoop {
 
-absl::Status Evolve(RegionState& state, const v1::Event& event) {
+namespace {
+
+absl::Status CheckChain(const RegionState& state, const v1::Event& event) {
   if (event.region() != state.region) {
     return absl::FailedPreconditionError(absl::StrCat("event ", event.event_id(), ": region '",
                                                       event.region(), "' is not '", state.region,
@@ -23,6 +25,20 @@ absl::Status Evolve(RegionState& state, const v1::Event& event) {
         " does not match the hash of event ", state.sequence.value(), " ",
         absl::BytesToHexString(state.last_hash)));
   }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status AdvanceChain(RegionState& state, const v1::Event& event) {
+  if (absl::Status chained = CheckChain(state, event); !chained.ok()) return chained;
+  state.sequence = Sequence(event.sequence());
+  state.last_hash = event.hash();
+  return absl::OkStatus();
+}
+
+absl::Status Evolve(RegionState& state, const v1::Event& event) {
+  if (absl::Status chained = CheckChain(state, event); !chained.ok()) return chained;
   switch (event.payload_case()) {
     case v1::Event::kFrameworkAdopted:
       ApplyFrameworkAdopted(state, event.framework_adopted());

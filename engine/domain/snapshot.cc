@@ -1,0 +1,87 @@
+#include "engine/domain/snapshot.h"
+
+#include "absl/strings/str_cat.h"
+#include "engine/domain/dates.h"
+
+namespace inkoop {
+
+v1::RegionSnapshot ToSnapshot(const RegionState& state) {
+  v1::RegionSnapshot out;
+  out.set_region(state.region);
+  out.set_sequence(state.sequence.value());
+  out.set_last_hash(state.last_hash);
+  const Framework& framework = state.framework;
+  v1::FrameworkSnapshot& f = *out.mutable_framework();
+  f.set_adopted(framework.adopted);
+  f.set_id(framework.id);
+  if (framework.adopted) {
+    f.set_period_start(FormatDate(framework.period_start));
+    f.set_period_end(FormatDate(framework.period_end));
+  }
+  for (const std::string& m : framework.municipalities) f.add_municipalities(m);
+  for (const auto& [code, lot] : framework.lots) {
+    v1::Lot& l = *f.add_lots();
+    l.set_code(lot.code);
+    l.set_name(lot.name);
+  }
+  for (const auto& [name, municipality] : state.municipalities) {
+    v1::MunicipalitySnapshot& m = *out.add_municipalities();
+    m.set_name(name);
+    for (const auto& [year, budget] : municipality.years) {
+      v1::YearBudgetSnapshot& y = *m.add_years();
+      y.set_year(year);
+      y.set_budget_set(budget.budget_set);
+      y.set_source(budget.source);
+      y.set_budget_cents(budget.budget_cents);
+      y.set_plan_submitted(budget.plan_submitted);
+      for (const auto& [code, lot] : budget.lots) {
+        v1::LotBudgetSnapshot& l = *y.add_lots();
+        l.set_lot(code);
+        l.set_planned_cents(lot.planned_cents);
+        l.set_committed_cents(lot.committed_cents);
+      }
+      for (const std::string& p : budget.priorities) y.add_priorities(p);
+    }
+  }
+  return out;
+}
+
+absl::StatusOr<RegionState> FromSnapshot(const v1::RegionSnapshot& snapshot) {
+  RegionState state;
+  state.region = snapshot.region();
+  state.sequence = Sequence(snapshot.sequence());
+  state.last_hash = snapshot.last_hash();
+  const v1::FrameworkSnapshot& f = snapshot.framework();
+  Framework& framework = state.framework;
+  framework.adopted = f.adopted();
+  framework.id = f.id();
+  if (f.adopted()) {
+    absl::StatusOr<absl::CivilDay> start = ParseDate(f.period_start(), "framework.period_start");
+    absl::StatusOr<absl::CivilDay> end = ParseDate(f.period_end(), "framework.period_end");
+    if (!start.ok() || !end.ok()) {
+      return absl::DataLossError(absl::StrCat("snapshot of region ", snapshot.region(), ": ",
+                                              (start.ok() ? end : start).status().message()));
+    }
+    framework.period_start = *start;
+    framework.period_end = *end;
+  }
+  framework.municipalities.insert(f.municipalities().begin(), f.municipalities().end());
+  for (const v1::Lot& lot : f.lots()) framework.lots[lot.code()] = LotInfo{lot.code(), lot.name()};
+  for (const v1::MunicipalitySnapshot& m : snapshot.municipalities()) {
+    Municipality& municipality = state.municipalities[m.name()];
+    for (const v1::YearBudgetSnapshot& y : m.years()) {
+      YearBudget& budget = municipality.years[y.year()];
+      budget.budget_set = y.budget_set();
+      budget.source = y.source();
+      budget.budget_cents = y.budget_cents();
+      budget.plan_submitted = y.plan_submitted();
+      for (const v1::LotBudgetSnapshot& l : y.lots()) {
+        budget.lots[l.lot()] = LotBudget{l.planned_cents(), l.committed_cents()};
+      }
+      budget.priorities.assign(y.priorities().begin(), y.priorities().end());
+    }
+  }
+  return state;
+}
+
+}  // namespace inkoop

@@ -1,0 +1,18 @@
+// RegionState <-> RegionSnapshot (proto/inkoop/v1/snapshot.proto).
+// ToSnapshot is deterministic: the same state gives the same bytes.
+#ifndef INKOOP_ENGINE_DOMAIN_SNAPSHOT_H_
+#define INKOOP_ENGINE_DOMAIN_SNAPSHOT_H_
+
+#include "absl/status/statusor.h"
+#include "engine/domain/state.h"
+#include "inkoop/v1/snapshot.pb.h"
+
+namespace inkoop {
+
+v1::RegionSnapshot ToSnapshot(const RegionState& state);
+// kDataLoss when the snapshot holds a value the state cannot (a bad date).
+absl::StatusOr<RegionState> FromSnapshot(const v1::RegionSnapshot& snapshot);
+
+}  // namespace inkoop
+
+#endif  // INKOOP_ENGINE_DOMAIN_SNAPSHOT_H_
