@@ -95,8 +95,15 @@ absl::Status Engine::Resume() {
     owned.emplace_back(RdKafka::TopicPartition::create(options_.kafka.commands_topic(), p));
     positions.push_back(owned.back().get());
   }
-  RETURN_IF_ERROR(KafkaStatus(consumer_->committed(positions, TimeoutMs(absl::Seconds(30))),
-                              "read committed command offsets"));
+  // The group coordinator may still be loading (e.g. a broker just started):
+  // retry what is retriable for a minute.
+  for (const absl::Time deadline = absl::Now() + absl::Minutes(1);;) {
+    absl::Status fetched = KafkaStatus(consumer_->committed(positions, TimeoutMs(absl::Seconds(30))),
+                                       "read committed command offsets");
+    if (fetched.ok()) break;
+    if (!absl::IsUnavailable(fetched) || absl::Now() > deadline) return fetched;
+    absl::SleepFor(absl::Milliseconds(200));
+  }
   handlers_.clear();
   uint64_t events = 0;
   for (int32_t p : owned_) {

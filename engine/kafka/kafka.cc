@@ -36,6 +36,7 @@ absl::Status KafkaStatus(RdKafka::ErrorCode code, absl::string_view context) {
     case RdKafka::ERR_NOT_LEADER_FOR_PARTITION:
     case RdKafka::ERR_COORDINATOR_NOT_AVAILABLE:
     case RdKafka::ERR_COORDINATOR_LOAD_IN_PROGRESS:
+    case RdKafka::ERR_NOT_COORDINATOR:
       return absl::UnavailableError(message);
     case RdKafka::ERR__FENCED:
     case RdKafka::ERR_PRODUCER_FENCED:

@@ -1,0 +1,21 @@
+// inkoopctl show / parked: read the projection database.
+#ifndef INKOOP_TOOLS_INKOOPCTL_SHOW_H_
+#define INKOOP_TOOLS_INKOOPCTL_SHOW_H_
+
+#include <string>
+
+#include "inkoop/v1/views.pb.h"
+#include "tools/inkoopctl/args.h"
+
+namespace inkoop {
+
+// A readable table of one budget view.
+std::string FormatBudget(const v1::BudgetView& view);
+
+// Exit code: 0 shown, 1 nothing to show, 2 bad input, 3 database unreadable.
+int RunShow(const std::string& db, Args& args, bool json);
+int RunParked(const std::string& db, Args& args, bool json);
+
+}  // namespace inkoop
+
+#endif  // INKOOP_TOOLS_INKOOPCTL_SHOW_H_
