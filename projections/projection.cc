@@ -33,10 +33,14 @@ absl::StatusOr<std::unique_ptr<Projection>> Projection::Open(const std::string& 
   projection->budgets_cf_ = projection->handles_[2];
   projection->parked_cf_ = projection->handles_[3];
 
-  std::string parked;
-  rocksdb::Status got =
-      db->Get(rocksdb::ReadOptions(), projection->meta_, MetricKey("parked"), &parked);
-  if (got.ok()) projection->parked_stored_ = DecodeBigEndian64(parked);
+  auto stored = [&](const char* name) -> uint64_t {
+    std::string value;
+    rocksdb::Status got = db->Get(rocksdb::ReadOptions(), projection->meta_, MetricKey(name), &value);
+    return got.ok() ? DecodeBigEndian64(value) : 0;
+  };
+  projection->stored_.parked = stored("parked");
+  projection->stored_.applied = stored("applied");
+  projection->stored_.skipped_duplicates = stored("skipped_duplicates");
   return projection;
 }
 
@@ -140,7 +144,12 @@ absl::Status Projection::Commit() {
     batch_.Put(meta_, OffsetKey(topic_partition.first, topic_partition.second),
                EncodeBigEndian64(static_cast<uint64_t>(offset)));
   }
-  batch_.Put(meta_, MetricKey("parked"), EncodeBigEndian64(parked_stored_ + counters_.parked));
+  // Running totals over the database's life: an event delivered twice would
+  // show as a skipped duplicate, one applied twice as applied > events.
+  batch_.Put(meta_, MetricKey("parked"), EncodeBigEndian64(stored_.parked + counters_.parked));
+  batch_.Put(meta_, MetricKey("applied"), EncodeBigEndian64(stored_.applied + counters_.applied));
+  batch_.Put(meta_, MetricKey("skipped_duplicates"),
+             EncodeBigEndian64(stored_.skipped_duplicates + counters_.skipped_duplicates));
   rocksdb::WriteOptions options;
   options.sync = true;
   absl::Status written = RocksStatus(db_->Write(options, &batch_), "write projection batch");

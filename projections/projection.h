@@ -59,6 +59,8 @@ class Projection {
   // The state of `region` as committed-or-applied so far (empty if unknown).
   absl::StatusOr<const RegionState*> Region(const std::string& region);
 
+  // Counts of this process since Open. Totals over the database's life are
+  // stored as metrics "applied", "parked", "skipped_duplicates".
   const ProjectionCounters& counters() const { return counters_; }
   rocksdb::DB* db() { return db_.get(); }
 
@@ -80,8 +82,8 @@ class Projection {
   rocksdb::WriteBatch batch_;
   absl::flat_hash_map<std::string, TouchedViews> touched_;
   std::map<std::pair<std::string, int32_t>, int64_t> next_offsets_;
-  ProjectionCounters counters_;
-  uint64_t parked_stored_ = 0;
+  ProjectionCounters counters_;  // this process
+  ProjectionCounters stored_;    // stored totals when opened
 };
 
 // Column families every projection database has (default first).

@@ -144,4 +144,12 @@ absl::StatusOr<std::vector<std::string>> ProjectionReader::RegionNames() {
   return names;
 }
 
+absl::StatusOr<uint64_t> ProjectionReader::Metric(const std::string& name) {
+  std::string bytes;
+  rocksdb::Status status = db_->Get(rocksdb::ReadOptions(), handles_[kMeta], MetricKey(name), &bytes);
+  if (status.IsNotFound()) return 0;
+  RETURN_IF_ERROR(RocksStatus(status, "read metric"));
+  return DecodeBigEndian64(bytes);
+}
+
 }  // namespace inkoop

@@ -37,6 +37,8 @@ class ProjectionReader {
   absl::StatusOr<std::map<int32_t, int64_t>> Offsets(const std::string& topic, int32_t partitions);
   absl::StatusOr<std::optional<RegionState>> Region(const std::string& region);
   absl::StatusOr<std::vector<std::string>> RegionNames();
+  // A stored running total ("applied", "parked", "skipped_duplicates"); 0 if none.
+  absl::StatusOr<uint64_t> Metric(const std::string& name);
 
  private:
   ProjectionReader() = default;

@@ -4,6 +4,7 @@
 
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "engine/status_macros.h"
@@ -103,6 +104,12 @@ absl::StatusOr<int32_t> PartitionCount(RdKafka::Handle& handle, const std::strin
     if (t->err() != RdKafka::ERR_NO_ERROR) {
       return KafkaStatus(t->err(), absl::StrCat("topic ", topic));
     }
+    for (const RdKafka::PartitionMetadata* partition : *t->partitions()) {
+      if (partition->err() != RdKafka::ERR_NO_ERROR || partition->leader() < 0) {
+        return absl::UnavailableError(absl::StrCat("topic ", topic, " partition ", partition->id(),
+                                                   ": no leader yet"));
+      }
+    }
     return static_cast<int32_t>(t->partitions()->size());
   }
   return absl::NotFoundError(absl::StrCat("topic ", topic, ": not on the broker"));
@@ -176,6 +183,13 @@ absl::StatusOr<int32_t> EnsureTopics(const KafkaOptions& options, absl::Duration
   for (const std::string& topic :
        {options.commands_topic(), options.events_topic(), options.results_topic()}) {
     absl::StatusOr<int32_t> count = PartitionCount(*client, topic, deadline - absl::Now());
+    // A partition without a leader yet (topic just created, broker starting)
+    // is worth waiting for; a broker that does not answer is not.
+    while (absl::IsUnavailable(count.status()) &&
+           absl::StrContains(count.status().message(), "no leader yet") && absl::Now() < deadline) {
+      absl::SleepFor(absl::Milliseconds(100));
+      count = PartitionCount(*client, topic, deadline - absl::Now());
+    }
     if (absl::IsUnavailable(count.status())) {
       return absl::UnavailableError(absl::StrCat("no Kafka broker answered at ", options.brokers,
                                                  " within ", absl::FormatDuration(timeout), " (",

@@ -34,7 +34,8 @@ absl::StatusOr<std::unique_ptr<Submitter>> Submitter::Connect(const KafkaOptions
   submitter->options_ = options;
   submitter->delivery_ = std::make_unique<DeliveryFailures>();
   ASSIGN_OR_RETURN(std::unique_ptr<RdKafka::Conf> conf,
-                   MakeConf(options, {{"enable.idempotence", "true"},
+                   MakeConf(options, {{"log_level", "0"},  // failures are returned, not logged
+                                      {"enable.idempotence", "true"},
                                       {"acks", "all"},
                                       {"linger.ms", "5"},
                                       {"message.timeout.ms", "30000"}}));
@@ -60,7 +61,8 @@ absl::StatusOr<std::unique_ptr<Submitter>> Submitter::Connect(const KafkaOptions
   submitter->partitions_ = *partitions;
 
   ASSIGN_OR_RETURN(std::unique_ptr<RdKafka::Conf> consumer_conf,
-                   MakeConf(options, {{"group.id", "inkoopctl"},
+                   MakeConf(options, {{"log_level", "0"},
+                                      {"group.id", "inkoopctl"},
                                       {"enable.auto.commit", "false"},
                                       {"enable.auto.offset.store", "false"},
                                       {"isolation.level", "read_committed"},
@@ -73,10 +75,17 @@ absl::StatusOr<std::unique_ptr<Submitter>> Submitter::Connect(const KafkaOptions
   std::vector<RdKafka::TopicPartition*> assignment;
   for (int32_t p = 0; p < submitter->partitions_; ++p) {
     int64_t low = 0, high = 0;
-    RETURN_IF_ERROR(KafkaStatus(submitter->results_->query_watermark_offsets(
-                                    options.results_topic(), p, &low, &high,
-                                    static_cast<int>(absl::ToInt64Milliseconds(connect_timeout))),
-                                absl::StrCat("end of ", options.results_topic())));
+    for (const absl::Time deadline = absl::Now() + connect_timeout;;) {
+      absl::Status queried = KafkaStatus(
+          submitter->results_->query_watermark_offsets(
+              options.results_topic(), p, &low, &high,
+              static_cast<int>(absl::ToInt64Milliseconds(connect_timeout))),
+          absl::StrCat("end of ", options.results_topic()));
+      if (queried.ok()) break;
+      // Leadership may still be settling right after the topics were made.
+      if (!absl::IsUnavailable(queried) || absl::Now() > deadline) return queried;
+      absl::SleepFor(absl::Milliseconds(100));
+    }
     owned.emplace_back(RdKafka::TopicPartition::create(options.results_topic(), p, high));
     assignment.push_back(owned.back().get());
   }

@@ -25,6 +25,14 @@ using google::protobuf::FieldDescriptor;
 using google::protobuf::Message;
 using google::protobuf::Reflection;
 
+namespace {
+// The JSON parser's message may run over several lines (with a caret
+// marking the spot); the first line says what was wrong.
+std::string FirstLine(absl::string_view text) {
+  return std::string(text.substr(0, text.find('\n')));
+}
+}  // namespace
+
 absl::StatusOr<v1::Command> CommandFromJsonFile(const std::string& path) {
   std::ifstream in(path);
   if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot read the file"));
@@ -35,7 +43,7 @@ absl::StatusOr<v1::Command> CommandFromJsonFile(const std::string& path) {
   auto parsed = google::protobuf::util::JsonStringToMessage(text.str(), &command, options);
   if (!parsed.ok()) {
     return absl::InvalidArgumentError(absl::StrCat(
-        path, ": not a valid inkoop.v1.Command in JSON: ", std::string(parsed.message())));
+        path, ": not a valid inkoop.v1.Command in JSON: ", FirstLine(std::string(parsed.message()))));
   }
   return command;
 }
@@ -135,7 +143,7 @@ absl::Status SetFromJson(Message& message, const FieldDescriptor& field, const s
   if (!parsed.ok()) {
     return absl::InvalidArgumentError(absl::StrCat("--", field.name(), ": expected JSON for ",
                                                    field.message_type()->name(), field.is_repeated() ? " list" : "",
-                                                   ", got '", text, "' (", std::string(parsed.message()), ")"));
+                                                   ", got '", text, "' (", FirstLine(std::string(parsed.message())), ")"));
   }
   message.MergeFrom(*holder);
   return absl::OkStatus();

@@ -1,0 +1,121 @@
+#include "tests/integration/cluster.h"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "engine/kafka/partition_reader.h"
+#include "gtest/gtest.h"
+#include "tools/inkoopctl/command_builder.h"
+
+namespace inkoop::testing {
+
+std::string TestBrokers() {
+  const char* brokers = std::getenv("INKOOP_TEST_BROKERS");
+  return brokers != nullptr && *brokers != '\0' ? brokers : "127.0.0.1:9092";
+}
+
+KafkaOptions FreshTopics(const std::string& test_name, int partitions) {
+  static std::atomic<int> counter{0};
+  KafkaOptions options;
+  options.brokers = TestBrokers();
+  options.partitions = partitions;
+  options.topic_prefix = absl::StrCat("it-", test_name, "-", getpid(), "-",
+                                      absl::ToUnixMillis(absl::Now()), "-", counter++, ".");
+  absl::StatusOr<int32_t> created = EnsureTopics(options, absl::Seconds(30));
+  EXPECT_TRUE(created.ok()) << "broker at " << options.brokers
+                            << " (deploy/kafka/start.sh starts one): " << created.status();
+  return options;
+}
+
+std::unique_ptr<ChildProcess> StartEngine(const KafkaOptions& options, const TempDir& dir,
+                                          const std::vector<std::string>& extra) {
+  std::vector<std::string> argv = {INKOOPD_PATH, "--brokers", options.brokers, "--topic_prefix",
+                                   options.topic_prefix,
+                                   "--transactional_id", options.topic_prefix + "inkoopd",
+                                   "--group_id", options.topic_prefix + "inkoopd"};
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  return std::make_unique<ChildProcess>(argv, dir.Sub("inkoopd.log"));
+}
+
+std::unique_ptr<ChildProcess> StartProjector(const KafkaOptions& options, const TempDir& dir,
+                                             const std::string& db) {
+  return std::make_unique<ChildProcess>(
+      std::vector<std::string>{INKOOP_PROJECTOR_PATH, "--brokers", options.brokers,
+                               "--topic_prefix", options.topic_prefix, "--db", db},
+      dir.Sub("projector.log"));
+}
+
+std::vector<v1::Event> ReadAllEvents(const KafkaOptions& options, int partitions) {
+  std::vector<v1::Event> events;
+  for (int p = 0; p < partitions; ++p) {
+    absl::Status read = ReadPartitionToEnd(
+        options, options.events_topic(), p, Offset(0), [&](const RdKafka::Message& message) {
+          v1::Event event;
+          if (!event.ParseFromArray(message.payload(), static_cast<int>(message.len()))) {
+            return absl::DataLossError(absl::StrCat("undecodable event at offset ", message.offset()));
+          }
+          events.push_back(std::move(event));
+          return absl::OkStatus();
+        });
+    EXPECT_TRUE(read.ok()) << read;
+  }
+  return events;
+}
+
+namespace {
+v1::Command Base(const std::string& region, const std::string& actor, v1::Role role) {
+  v1::Command command;
+  command.set_command_id(NewCommandId());
+  command.set_region(region);
+  command.mutable_actor()->set_id(actor);
+  command.mutable_actor()->set_role(role);
+  return command;
+}
+}  // namespace
+
+v1::Command AdoptFramework(const std::string& region, const std::vector<std::string>& municipalities,
+                           const std::vector<std::string>& lots) {
+  v1::Command command = Base(region, "bureau", v1::ROLE_BUREAU);
+  v1::AdoptFramework& adopt = *command.mutable_adopt_framework();
+  adopt.set_framework_id(region + "-framework");
+  for (const std::string& m : municipalities) adopt.add_municipalities(m);
+  for (const std::string& lot : lots) {
+    v1::Lot& l = *adopt.add_lots();
+    l.set_code(lot);
+    l.set_name("Lot " + lot);
+  }
+  adopt.set_period_start("2015-01-01");
+  adopt.set_period_end("2016-12-31");
+  return command;
+}
+
+v1::Command SetBudget(const std::string& region, const std::string& municipality, int32_t year,
+                      int64_t cents) {
+  v1::Command command = Base(region, municipality, v1::ROLE_MUNICIPALITY);
+  v1::SetBudget& set = *command.mutable_set_budget();
+  set.set_municipality(municipality);
+  set.set_year(year);
+  set.set_source(v1::BUDGET_SOURCE_MAY_CIRCULAR);
+  set.set_amount_cents(cents);
+  return command;
+}
+
+v1::Command SubmitPlan(const std::string& region, const std::string& municipality, int32_t year,
+                       const std::map<std::string, int64_t>& lots) {
+  v1::Command command = Base(region, municipality, v1::ROLE_MUNICIPALITY);
+  v1::SubmitLocalPlan& plan = *command.mutable_submit_local_plan();
+  plan.set_municipality(municipality);
+  plan.set_year(year);
+  for (const auto& [lot, cents] : lots) {
+    v1::LotAmount& amount = *plan.add_lots();
+    amount.set_lot(lot);
+    amount.set_amount_cents(cents);
+  }
+  return command;
+}
+
+}  // namespace inkoop::testing

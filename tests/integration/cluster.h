@@ -1,0 +1,47 @@
+// What integration tests share: the real broker's address, a topic prefix of
+// their own, and the real inkoopd / inkoop-projector processes.
+#ifndef INKOOP_TESTS_INTEGRATION_CLUSTER_H_
+#define INKOOP_TESTS_INTEGRATION_CLUSTER_H_
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "engine/kafka/kafka.h"
+#include "inkoop/v1/commands.pb.h"
+#include "inkoop/v1/events.pb.h"
+#include "tests/testing/process.h"
+#include "tests/testing/temp_dir.h"
+
+namespace inkoop::testing {
+
+// Broker from INKOOP_TEST_BROKERS (ctest sets it; deploy/test.sh starts it).
+std::string TestBrokers();
+
+// Options with a topic prefix no other test uses; the topics exist (3
+// partitions) when this returns.
+KafkaOptions FreshTopics(const std::string& test_name, int partitions = 3);
+
+// Starts the real binaries against `options`; logs go to `dir`.
+std::unique_ptr<ChildProcess> StartEngine(const KafkaOptions& options, const TempDir& dir,
+                                          const std::vector<std::string>& extra = {});
+std::unique_ptr<ChildProcess> StartProjector(const KafkaOptions& options, const TempDir& dir,
+                                             const std::string& db);
+
+// Every committed event of the events topic, per partition in offset order.
+std::vector<v1::Event> ReadAllEvents(const KafkaOptions& options, int partitions = 3);
+
+// Commands for a region with a framework of `municipalities` and lots.
+v1::Command AdoptFramework(const std::string& region, const std::vector<std::string>& municipalities,
+                           const std::vector<std::string>& lots);
+v1::Command SetBudget(const std::string& region, const std::string& municipality, int32_t year,
+                      int64_t cents);
+v1::Command SubmitPlan(const std::string& region, const std::string& municipality, int32_t year,
+                       const std::map<std::string, int64_t>& lots);
+
+}  // namespace inkoop::testing
+
+#endif  // INKOOP_TESTS_INTEGRATION_CLUSTER_H_

@@ -1,0 +1,191 @@
+// The whole path once, on the real broker and the real binaries: commands
+// through inkoopd to events, events through inkoop-projector into RocksDB,
+// with the projector killed and restarted midway.
+#include <signal.h>
+
+#include <map>
+#include <random>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "projections/reader.h"
+#include "tests/integration/cluster.h"
+#include "tools/client/submitter.h"
+
+namespace inkoop::testing {
+namespace {
+
+// A tiny independent model of the budget rules, to say what the commands
+// imply without the engine's code.
+struct Model {
+  struct Year {
+    bool budget_set = false;
+    int64_t budget = 0;
+    std::map<std::string, int64_t> plan;
+    int64_t Planned() const {
+      int64_t sum = 0;
+      for (const auto& [lot, cents] : plan) sum += cents;
+      return sum;
+    }
+  };
+  std::map<std::pair<std::string, int32_t>, Year> years;
+
+  bool Accepts(const v1::Command& command) {
+    if (command.has_set_budget()) {
+      const v1::SetBudget& set = command.set_budget();
+      Year& year = years[{set.municipality(), set.year()}];
+      if (set.amount_cents() < 0 || set.amount_cents() < year.Planned()) return false;
+      year.budget_set = true;
+      year.budget = set.amount_cents();
+      return true;
+    }
+    const v1::SubmitLocalPlan& plan = command.submit_local_plan();
+    Year& year = years[{plan.municipality(), plan.year()}];
+    int64_t sum = 0;
+    for (const v1::LotAmount& lot : plan.lots()) sum += lot.amount_cents();
+    if (!year.budget_set || sum > year.budget) return false;
+    year.plan.clear();
+    for (const v1::LotAmount& lot : plan.lots()) year.plan[lot.lot()] = lot.amount_cents();
+    return true;
+  }
+};
+
+const std::vector<std::string> kLots = {"ambulatory", "specialist", "housing"};
+
+std::string MunicipalityOf(const std::string& region, int i) { return absl::StrCat(region, "-m", i); }
+
+std::vector<v1::Command> RandomCommands(std::mt19937_64& random, const std::vector<std::string>& regions,
+                                        int count) {
+  std::vector<v1::Command> commands;
+  for (int i = 0; i < count; ++i) {
+    const std::string& region = regions[random() % regions.size()];
+    const std::string municipality = MunicipalityOf(region, static_cast<int>(random() % 3));
+    const int32_t year = 2015 + static_cast<int32_t>(random() % 2);
+    if (random() % 2 == 0) {
+      // Now and then a negative amount, which must be refused.
+      const int64_t cents = random() % 20 == 0 ? -100 : static_cast<int64_t>(random() % 1'000'000'000);
+      commands.push_back(SetBudget(region, municipality, year, cents));
+    } else {
+      std::map<std::string, int64_t> lots;
+      for (const std::string& lot : kLots) {
+        if (random() % 3 != 0) lots[lot] = static_cast<int64_t>(random() % 400'000'000);
+      }
+      if (lots.empty()) lots["ambulatory"] = 1;
+      commands.push_back(SubmitPlan(region, municipality, year, lots));
+    }
+  }
+  return commands;
+}
+
+TEST(WalkingSkeleton, ProjectionEqualsWhatTheCommandsImplyAcrossAProjectorKill) {
+  const uint64_t seed = std::random_device{}();
+  SCOPED_TRACE(absl::StrCat("seed ", seed));
+  std::mt19937_64 random(seed);
+  TempDir dir;
+  const KafkaOptions options = FreshTopics("skeleton");
+  auto engine = StartEngine(options, dir);
+  auto projector = StartProjector(options, dir, dir.Sub("projection"));
+
+  absl::StatusOr<std::unique_ptr<Submitter>> submitter = Submitter::Connect(options, absl::Seconds(10));
+  ASSERT_TRUE(submitter.ok()) << submitter.status();
+
+  const std::vector<std::string> regions = {"north", "south", "east", "west"};
+  std::vector<v1::Command> frameworks;
+  for (const std::string& region : regions) {
+    frameworks.push_back(AdoptFramework(
+        region, {MunicipalityOf(region, 0), MunicipalityOf(region, 1), MunicipalityOf(region, 2)},
+        kLots));
+  }
+  auto adopted = (*submitter)->SubmitAll(frameworks, absl::Seconds(60));
+  ASSERT_TRUE(adopted.ok()) << adopted.status() << "\n" << Tail(engine->log_path());
+  for (const v1::CommandResult& result : *adopted) ASSERT_TRUE(result.accepted()) << result.message();
+
+  const int kCommands = 400;
+  std::vector<v1::Command> commands = RandomCommands(random, regions, kCommands);
+  std::vector<v1::Command> first(commands.begin(), commands.begin() + kCommands / 2);
+  std::vector<v1::Command> second(commands.begin() + kCommands / 2, commands.end());
+
+  auto first_results = (*submitter)->SubmitAll(first, absl::Seconds(120));
+  ASSERT_TRUE(first_results.ok()) << first_results.status();
+  projector->Signal(SIGKILL);
+  projector->Wait(absl::Seconds(10));
+  auto second_results = (*submitter)->SubmitAll(second, absl::Seconds(120));
+  ASSERT_TRUE(second_results.ok()) << second_results.status();
+  projector = StartProjector(options, dir, dir.Sub("projection"));
+
+  // What the commands imply, per the model, and per the engine's results.
+  Model model;
+  std::vector<v1::CommandResult> results = *first_results;
+  results.insert(results.end(), second_results->begin(), second_results->end());
+  std::map<std::string, uint64_t> last_sequence;
+  for (const v1::CommandResult& result : *adopted) last_sequence[result.region()] = 1;
+  for (size_t i = 0; i < commands.size(); ++i) {
+    const bool accepted = model.Accepts(commands[i]);
+    ASSERT_EQ(results[i].accepted(), accepted)
+        << "command " << i << ": " << commands[i].ShortDebugString() << " -> "
+        << results[i].message();
+    if (accepted) {
+      ASSERT_EQ(results[i].sequences_size(), 1);
+      // Sequences of a region continue without gaps, in submission order.
+      EXPECT_EQ(results[i].sequences(0), ++last_sequence[commands[i].region()]);
+    } else {
+      EXPECT_EQ(results[i].sequences_size(), 0);
+    }
+  }
+
+  // Wait until the restarted projector has caught up with every region.
+  const absl::Time deadline = absl::Now() + absl::Seconds(60);
+  std::unique_ptr<ProjectionReader> reader;
+  for (bool caught_up = false; !caught_up;) {
+    ASSERT_LT(absl::Now(), deadline) << Tail(projector->log_path());
+    absl::SleepFor(absl::Milliseconds(200));
+    absl::StatusOr<std::unique_ptr<ProjectionReader>> opened = ProjectionReader::Open(dir.Sub("projection"));
+    if (!opened.ok()) continue;
+    reader = std::move(*opened);
+    caught_up = true;
+    for (const auto& [region, sequence] : last_sequence) {
+      absl::StatusOr<std::optional<RegionState>> state = reader->Region(region);
+      ASSERT_TRUE(state.ok()) << state.status();
+      caught_up = caught_up && state->has_value() && (*state)->sequence.value() == sequence;
+    }
+  }
+
+  // Every event on the topic exactly once per sequence, and applied once.
+  std::vector<v1::Event> events = ReadAllEvents(options);
+  uint64_t total = 0;
+  for (const auto& [region, sequence] : last_sequence) total += sequence;
+  EXPECT_EQ(events.size(), total);
+  std::map<std::string, uint64_t> seen;
+  for (const v1::Event& event : events) {
+    EXPECT_EQ(event.sequence(), ++seen[event.region()]) << event.event_id();
+  }
+  EXPECT_EQ(reader->Metric("applied").value(), total);
+  EXPECT_EQ(reader->Metric("skipped_duplicates").value(), 0u);
+  EXPECT_EQ(reader->Metric("parked").value(), 0u);
+
+  for (const auto& [key, year] : model.years) {
+    absl::StatusOr<std::optional<v1::BudgetView>> view = reader->Budget(key.first, key.second);
+    ASSERT_TRUE(view.ok()) << view.status();
+    if (!year.budget_set) {
+      EXPECT_FALSE(view->has_value()) << key.first << " " << key.second;
+      continue;
+    }
+    ASSERT_TRUE(view->has_value()) << key.first << " " << key.second;
+    EXPECT_EQ((*view)->budget_cents(), year.budget) << key.first << " " << key.second;
+    EXPECT_EQ((*view)->planned_cents(), year.Planned()) << key.first << " " << key.second;
+    for (const v1::BudgetView::LotLine& line : (*view)->lots()) {
+      auto planned = year.plan.find(line.lot());
+      EXPECT_EQ(line.planned_cents(), planned == year.plan.end() ? 0 : planned->second)
+          << key.first << " " << key.second << " " << line.lot();
+    }
+  }
+  engine->Signal(SIGTERM);
+  projector->Signal(SIGTERM);
+  EXPECT_TRUE(engine->Wait(absl::Seconds(30)).has_value());
+  EXPECT_TRUE(projector->Wait(absl::Seconds(30)).has_value());
+}
+
+}  // namespace
+}  // namespace inkoop::testing
