@@ -1,5 +1,7 @@
 #include "projections/views.h"
 
+#include "engine/domain/framework.h"
+
 namespace inkoop {
 
 void CollectTouched(const RegionState& state, const v1::Event& event, TouchedViews& touched) {
@@ -38,12 +40,12 @@ v1::BudgetView MakeBudgetView(const RegionState& state, const std::string& munic
   view.set_budget_cents(budget.budget_cents);
   view.set_plan_submitted(budget.plan_submitted);
   int64_t planned = 0;
-  // Every lot of the framework gets a line, in framework order of codes.
-  for (const auto& [code, info] : state.framework.lots) {
+  // Every lot of the framework gets a line, in the framework's order.
+  for (const LotInfo* info : LotsInOrder(state.framework)) {
     v1::BudgetView::LotLine& line = *view.add_lots();
-    line.set_lot(code);
-    line.set_name(info.name);
-    auto lot = budget.lots.find(code);
+    line.set_lot(info->code);
+    line.set_name(info->name);
+    auto lot = budget.lots.find(info->code);
     if (lot != budget.lots.end()) {
       line.set_planned_cents(lot->second.planned_cents);
       line.set_committed_cents(lot->second.committed_cents);

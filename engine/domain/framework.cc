@@ -1,5 +1,7 @@
 #include "engine/domain/framework.h"
 
+#include <algorithm>
+
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -104,6 +106,14 @@ absl::StatusOr<std::vector<v1::Event>> DecideAdoptFramework(const RegionState& s
   return std::vector<v1::Event>{std::move(event)};
 }
 
+std::vector<const LotInfo*> LotsInOrder(const Framework& framework) {
+  std::vector<const LotInfo*> lots;
+  for (const auto& [code, lot] : framework.lots) lots.push_back(&lot);
+  std::sort(lots.begin(), lots.end(),
+            [](const LotInfo* a, const LotInfo* b) { return a->position < b->position; });
+  return lots;
+}
+
 void ApplyFrameworkAdopted(RegionState& state, const v1::FrameworkAdopted& event) {
   Framework& framework = state.framework;
   framework.adopted = true;
@@ -115,7 +125,10 @@ void ApplyFrameworkAdopted(RegionState& state, const v1::FrameworkAdopted& event
   framework.municipalities.clear();
   framework.municipalities.insert(event.municipalities().begin(), event.municipalities().end());
   framework.lots.clear();
-  for (const v1::Lot& lot : event.lots()) framework.lots[lot.code()] = LotInfo{lot.code(), lot.name()};
+  int position = 0;
+  for (const v1::Lot& lot : event.lots()) {
+    framework.lots[lot.code()] = LotInfo{lot.code(), lot.name(), position++};
+  }
 }
 
 }  // namespace inkoop

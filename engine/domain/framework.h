@@ -17,6 +17,9 @@ absl::StatusOr<std::vector<v1::Event>> DecideAdoptFramework(const RegionState& s
                                                             const v1::AdoptFramework& command);
 void ApplyFrameworkAdopted(RegionState& state, const v1::FrameworkAdopted& event);
 
+// The framework's lots in the order it lists them.
+std::vector<const LotInfo*> LotsInOrder(const Framework& framework);
+
 // Lookups other concerns share; each error names the unknown value.
 absl::Status RequireFramework(const RegionState& state);
 absl::Status RequireMunicipality(const RegionState& state, absl::string_view municipality);

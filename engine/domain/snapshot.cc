@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "engine/domain/dates.h"
+#include "engine/domain/framework.h"
 
 namespace inkoop {
 
@@ -19,10 +20,10 @@ v1::RegionSnapshot ToSnapshot(const RegionState& state) {
     f.set_period_end(FormatDate(framework.period_end));
   }
   for (const std::string& m : framework.municipalities) f.add_municipalities(m);
-  for (const auto& [code, lot] : framework.lots) {
+  for (const LotInfo* lot : LotsInOrder(framework)) {
     v1::Lot& l = *f.add_lots();
-    l.set_code(lot.code);
-    l.set_name(lot.name);
+    l.set_code(lot->code);
+    l.set_name(lot->name);
   }
   for (const auto& [name, municipality] : state.municipalities) {
     v1::MunicipalitySnapshot& m = *out.add_municipalities();
@@ -66,7 +67,10 @@ absl::StatusOr<RegionState> FromSnapshot(const v1::RegionSnapshot& snapshot) {
     framework.period_end = *end;
   }
   framework.municipalities.insert(f.municipalities().begin(), f.municipalities().end());
-  for (const v1::Lot& lot : f.lots()) framework.lots[lot.code()] = LotInfo{lot.code(), lot.name()};
+  int position = 0;
+  for (const v1::Lot& lot : f.lots()) {
+    framework.lots[lot.code()] = LotInfo{lot.code(), lot.name(), position++};
+  }
   for (const v1::MunicipalitySnapshot& m : snapshot.municipalities()) {
     Municipality& municipality = state.municipalities[m.name()];
     for (const v1::YearBudgetSnapshot& y : m.years()) {

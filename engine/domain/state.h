@@ -21,6 +21,7 @@ namespace inkoop {
 struct LotInfo {
   std::string code;
   std::string name;
+  int position = 0;  // order in the framework, for display
 };
 
 struct Framework {

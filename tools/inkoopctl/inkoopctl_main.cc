@@ -10,6 +10,7 @@
 #include "tools/inkoopctl/command_builder.h"
 #include "tools/inkoopctl/show.h"
 #include "tools/inkoopctl/submit.h"
+#include "tools/inkoopctl/tail.h"
 
 namespace {
 
@@ -19,7 +20,8 @@ usage:
   inkoopctl submit COMMAND --region R --actor ID --role ROLE [--FIELD VALUE ...]
   inkoopctl submit --file COMMAND.json [--region R --actor ID --role ROLE]
   inkoopctl show budget --municipality M [--year Y]
-  inkoopctl parked
+  inkoopctl tail [--region R]   (prints the committed events, oldest first)
+  inkoopctl parked             (events the projector could not apply)
   inkoopctl commands           (lists the command names)
 
 options everywhere:
@@ -74,11 +76,12 @@ int main(int argc, char** argv) {
   if (verb == "submit") return inkoop::RunSubmit(kafka, args, absl::Seconds(timeout_seconds), json);
   if (verb == "show") return inkoop::RunShow(db, args, json);
   if (verb == "parked") return inkoop::RunParked(db, args, json);
+  if (verb == "tail") return inkoop::RunTail(kafka, args, json);
   if (verb == "commands") {
     std::cout << absl::StrJoin(inkoop::CommandNames(), "\n") << "\n";
     return 0;
   }
   std::cerr << "inkoopctl: unknown command '" << verb
-            << "' (expected submit, show, parked, commands, help)\n";
+            << "' (expected submit, show, tail, parked, commands, help)\n";
   return 2;
 }

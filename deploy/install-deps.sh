@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs what inkoop's build, tests and demo need on Debian 12: the C++
+# toolchain and libraries from Debian's packages, kcat, Java 17 and Maven
+# (which resolves the Kafka broker's jars, see deploy/kafka/pom.xml).
+# Idempotent; prints nothing when everything is already there.
+set -euo pipefail
+
+packages=(
+  g++ cmake make pkg-config
+  librdkafka-dev libprotobuf-dev protobuf-compiler librocksdb-dev libabsl-dev
+  libgtest-dev libgmock-dev libssl-dev
+  kcat
+)
+command -v java >/dev/null 2>&1 || packages+=(openjdk-17-jre-headless)
+command -v mvn >/dev/null 2>&1 || packages+=(maven)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+sudo=""
+[[ $(id -u) -ne 0 ]] && sudo="sudo"
+echo "install-deps: installing ${missing[*]}" >&2
+$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
+$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Runs every inkoop test on a fresh machine: installs what is missing, builds,
+# starts a real Kafka broker (KRaft, deploy/kafka) on 127.0.0.1:19092, runs
+# the unit and integration tests with ctest, runs the unit tests again under
+# AddressSanitizer + UndefinedBehaviorSanitizer, stops the broker. Exits
+# non-zero on any failure.
+#
+#   deploy/test.sh            everything
+#   INKOOP_SKIP_SANITIZE=1 deploy/test.sh   without the sanitizer build
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+port=${INKOOP_TEST_PORT:-19092}
+
+deploy/install-deps.sh
+deploy/build.sh "-DINKOOP_TEST_BROKERS=127.0.0.1:$port"
+
+data="$root/.run/kafka-test-$port"
+if ! [[ -f "$data/broker.pid" ]] || ! kill -0 "$(cat "$data/broker.pid")" 2>/dev/null; then
+  rm -rf "$data"   # a fresh broker: tests must not depend on earlier runs
+fi
+deploy/kafka/start.sh --port "$port" --data "$data" >/dev/null
+trap 'deploy/kafka/stop.sh --port "$port" --data "$data"' EXIT
+
+summary() {  # ctest's "N% tests passed, F tests failed out of T" -> "P passed, F failed"
+  sed -nE 's/.*tests passed, ([0-9]+) tests? failed out of ([0-9]+).*/\2 \1/p' "$1" | tail -n 1
+}
+
+status=0
+ctest --test-dir build --output-on-failure --timeout 900 2>&1 | tee build/ctest.log || status=1
+read -r total failed < <(summary build/ctest.log) || { total=0; failed=1; }
+
+if [[ "${INKOOP_SKIP_SANITIZE:-0}" != "1" ]]; then
+  INKOOP_BUILD_DIR="$root/build-asan" deploy/build.sh -DINKOOP_SANITIZE=ON \
+    -DINKOOP_INTEGRATION_TESTS=OFF -- inkoop_unit_tests
+  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+    ctest --test-dir build-asan --output-on-failure -L unit 2>&1 | tee build-asan/ctest.log || status=1
+  read -r asan_total asan_failed < <(summary build-asan/ctest.log) || { asan_total=0; asan_failed=1; }
+  total=$((total + asan_total))
+  failed=$((failed + asan_failed))
+fi
+
+echo "tests: $((total - failed)) passed, $failed failed"
+[[ $status -eq 0 && $failed -eq 0 ]]
