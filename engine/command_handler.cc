@@ -48,8 +48,8 @@ Outcome CommandHandler::Handle(const v1::Command& command, absl::Time now) {
     return outcome;
   }
   if (command.region().empty()) {
-    outcome.result = RefusedResult(
-        command, absl::InvalidArgumentError("region: expected a region id, got ''"));
+    outcome.result =
+        RefusedResult(command, absl::InvalidArgumentError("region: expected a region id, got ''"));
     return outcome;
   }
   const std::string key = ResultKey(command.region(), command.command_id());
@@ -60,14 +60,22 @@ Outcome CommandHandler::Handle(const v1::Command& command, absl::Time now) {
   }
 
   RegionState& state = MutableState(command.region());
-  absl::StatusOr<std::vector<v1::Event>> decided = Decide(state, command);
+  const google::protobuf::Timestamp recorded_at = ToProto(now);
+  // The domain reads no clock: a command without occurred_at happened now.
+  const v1::Command* decided_command = &command;
+  v1::Command dated;
+  if (!command.has_occurred_at()) {
+    dated = command;
+    *dated.mutable_occurred_at() = recorded_at;
+    decided_command = &dated;
+  }
+  absl::StatusOr<std::vector<v1::Event>> decided = Decide(state, *decided_command);
   if (!decided.ok()) {
     outcome.result = RefusedResult(command, decided.status());
     results_[key] = outcome.result;
     return outcome;
   }
 
-  const google::protobuf::Timestamp recorded_at = ToProto(now);
   outcome.result.set_command_id(command.command_id());
   outcome.result.set_region(command.region());
   outcome.result.set_accepted(true);
@@ -75,7 +83,7 @@ Outcome CommandHandler::Handle(const v1::Command& command, absl::Time now) {
     event.set_region(command.region());
     event.set_sequence(state.sequence.value() + 1);
     event.set_event_id(absl::StrCat(command.region(), "/", event.sequence()));
-    *event.mutable_occurred_at() = command.has_occurred_at() ? command.occurred_at() : recorded_at;
+    *event.mutable_occurred_at() = decided_command->occurred_at();
     *event.mutable_recorded_at() = recorded_at;
     *event.mutable_actor() = command.actor();
     event.set_command_id(command.command_id());

@@ -6,21 +6,32 @@ namespace inkoop {
 
 void CollectTouched(const RegionState& state, const v1::Event& event, TouchedViews& touched) {
   switch (event.payload_case()) {
-    case v1::Event::kFrameworkAdopted:
-      // Lot names appear in every budget view of the region.
-      for (const auto& [name, municipality] : state.municipalities) {
-        for (const auto& [year, budget] : municipality.years) touched.budgets.emplace(name, year);
-      }
-      break;
     case v1::Event::kBudgetSet:
       touched.budgets.emplace(event.budget_set().municipality(), event.budget_set().year());
-      break;
+      return;
     case v1::Event::kLocalPlanSubmitted:
       touched.budgets.emplace(event.local_plan_submitted().municipality(),
                               event.local_plan_submitted().year());
-      break;
+      return;
+    case v1::Event::kProviderRegistered:
+    case v1::Event::kTenderPublished:
+    case v1::Event::kBidReceived:
+    case v1::Event::kBidWithdrawn:
+    case v1::Event::kTenderAwarded:
+    case v1::Event::kTenderCancelled:
+    case v1::Event::kIndicatorReported:
+    case v1::Event::kCaseEscalated:
+    case v1::Event::kCaseClosed:
     case v1::Event::PAYLOAD_NOT_SET:
+      return;
+    default:
       break;
+  }
+  // Framework changes rename lots; contracts, claims, shifts and closings
+  // move money of several municipalities and years. A region has a few dozen
+  // budget views, each written once per batch: rewrite them all.
+  for (const auto& [name, municipality] : state.municipalities) {
+    for (const auto& [year, budget] : municipality.years) touched.budgets.emplace(name, year);
   }
 }
 

@@ -18,11 +18,11 @@ const YearBudget* FindYearBudget(const RegionState& state, absl::string_view mun
   return &y->second;
 }
 
-namespace {
-
+// Planned, committed and reserved money are each bounded by the budget, so
+// their sums cannot overflow.
 int64_t PlannedTotal(const YearBudget& budget) {
   int64_t total = 0;
-  for (const auto& [code, lot] : budget.lots) total += lot.planned_cents;  // bounded by budget
+  for (const auto& [code, lot] : budget.lots) total += lot.planned_cents;
   return total;
 }
 
@@ -32,7 +32,40 @@ int64_t CommittedTotal(const YearBudget& budget) {
   return total;
 }
 
-}  // namespace
+int64_t ReservedTotal(const YearBudget& budget) {
+  int64_t total = 0;
+  for (const auto& [kind, cents] : budget.reservations) total += cents;
+  return total;
+}
+
+absl::Status CheckCommit(const RegionState& state, absl::string_view municipality, int32_t year,
+                         absl::string_view lot, int64_t delta) {
+  if (delta <= 0) return absl::OkStatus();
+  const YearBudget* budget = FindYearBudget(state, municipality, year);
+  if (budget == nullptr || !budget->plan_submitted) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("lot '", lot, "' of ", municipality, " ", year,
+                     ": no local procurement plan for that year, so nothing can be committed"));
+  }
+  if (budget->closed) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("lot '", lot, "' of ", municipality, " ", year, ": the year is closed"));
+  }
+  auto it = budget->lots.find(lot);
+  const int64_t planned = it == budget->lots.end() ? 0 : it->second.planned_cents;
+  const int64_t committed = it == budget->lots.end() ? 0 : it->second.committed_cents;
+  if (delta > planned - committed) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "lot '", lot, "' of ", municipality, " ", year, ": ceiling ", FormatCents(delta),
+        " would exceed the uncommitted budget ", FormatCents(planned - committed)));
+  }
+  return absl::OkStatus();
+}
+
+void ApplyCommit(RegionState& state, const std::string& municipality, int32_t year,
+                 const std::string& lot, int64_t delta) {
+  state.municipalities[municipality].years[year].lots[lot].committed_cents += delta;
+}
 
 absl::StatusOr<std::vector<v1::Event>> DecideSetBudget(const RegionState& state,
                                                        const v1::Actor& actor,
@@ -46,19 +79,23 @@ absl::StatusOr<std::vector<v1::Event>> DecideSetBudget(const RegionState& state,
   }
   RETURN_IF_ERROR(RequireNonNegative(command.amount_cents(), "amount_cents"));
   if (const YearBudget* current = FindYearBudget(state, command.municipality(), command.year())) {
-    const int64_t planned = PlannedTotal(*current);
+    if (current->closed) {
+      return absl::FailedPreconditionError(absl::StrCat("budget of ", command.municipality(), " ",
+                                                        command.year(), ": the year is closed"));
+    }
+    const int64_t planned = PlannedTotal(*current) + ReservedTotal(*current);
     const int64_t committed = CommittedTotal(*current);
     if (command.amount_cents() < planned) {
       return absl::FailedPreconditionError(absl::StrCat(
           "budget of ", command.municipality(), " ", command.year(), ": new amount ",
-          FormatCents(command.amount_cents()), " would be below the planned ", FormatCents(planned),
-          "; revise the local plan first"));
+          FormatCents(command.amount_cents()), " would be below the planned and reserved ",
+          FormatCents(planned), "; revise the local plan first"));
     }
     if (command.amount_cents() < committed) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "budget of ", command.municipality(), " ", command.year(), ": new amount ",
-          FormatCents(command.amount_cents()), " would be below the committed ",
-          FormatCents(committed)));
+      return absl::FailedPreconditionError(
+          absl::StrCat("budget of ", command.municipality(), " ", command.year(), ": new amount ",
+                       FormatCents(command.amount_cents()), " would be below the committed ",
+                       FormatCents(committed)));
     }
   }
   v1::Event event;
@@ -79,9 +116,13 @@ absl::StatusOr<std::vector<v1::Event>> DecideSubmitLocalPlan(const RegionState& 
   RETURN_IF_ERROR(RequireYearInPeriod(state, command.year()));
   const YearBudget* budget = FindYearBudget(state, command.municipality(), command.year());
   if (budget == nullptr) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("local plan of ", command.municipality(), " ", command.year(),
+                     ": no budget set for that year; set_budget first"));
+  }
+  if (budget->closed) {
     return absl::FailedPreconditionError(absl::StrCat("local plan of ", command.municipality(), " ",
-                                                      command.year(),
-                                                      ": no budget set for that year; set_budget first"));
+                                                      command.year(), ": the year is closed"));
   }
   if (command.lots().empty()) {
     return absl::InvalidArgumentError("lots: expected at least one lot amount, got none");
@@ -99,10 +140,12 @@ absl::StatusOr<std::vector<v1::Event>> DecideSubmitLocalPlan(const RegionState& 
     RETURN_IF_ERROR(RequireNonNegative(lot.amount_cents(), absl::StrCat(field, ".amount_cents")));
     ASSIGN_OR_RETURN(total, AddCents(total, lot.amount_cents(), "lots"));
   }
-  if (total > budget->budget_cents) {
+  const int64_t reserved = ReservedTotal(*budget);
+  if (total > budget->budget_cents - reserved) {
     return absl::FailedPreconditionError(absl::StrCat(
         "local plan of ", command.municipality(), " ", command.year(), ": lots sum to ",
-        FormatCents(total), ", which exceeds the budget ", FormatCents(budget->budget_cents)));
+        FormatCents(total), ", which exceeds the budget ", FormatCents(budget->budget_cents),
+        reserved > 0 ? absl::StrCat(" less the reserved ", FormatCents(reserved)) : ""));
   }
   // A plan may not take away money already committed to contracts.
   for (const auto& [code, lot] : budget->lots) {
@@ -112,10 +155,10 @@ absl::StatusOr<std::vector<v1::Event>> DecideSubmitLocalPlan(const RegionState& 
       if (amount.lot() == code) planned = amount.amount_cents();
     }
     if (planned < lot.committed_cents) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "local plan of ", command.municipality(), " ", command.year(), ": lot '", code,
-          "' planned ", FormatCents(planned), " is below its committed ",
-          FormatCents(lot.committed_cents)));
+      return absl::FailedPreconditionError(
+          absl::StrCat("local plan of ", command.municipality(), " ", command.year(), ": lot '",
+                       code, "' planned ", FormatCents(planned), " is below its committed ",
+                       FormatCents(lot.committed_cents)));
     }
   }
   v1::Event event;
@@ -143,5 +186,32 @@ void ApplyLocalPlanSubmitted(RegionState& state, const v1::LocalPlanSubmitted& e
   }
   budget.priorities.assign(event.priorities().begin(), event.priorities().end());
 }
+
+absl::StatusOr<std::vector<v1::Event>> DecideReserveLocalParts(const RegionState&, const v1::Actor&,
+                                                               const v1::ReserveLocalParts&) {
+  return absl::UnimplementedError("reserve_local_parts: not built yet");
+}
+absl::StatusOr<std::vector<v1::Event>> DecideIssuePurchaseOrder(const RegionState&,
+                                                                const v1::Actor&,
+                                                                const v1::IssuePurchaseOrder&) {
+  return absl::UnimplementedError("issue_purchase_order: not built yet");
+}
+absl::StatusOr<std::vector<v1::Event>> DecideShiftBudget(const RegionState&, const v1::Actor&,
+                                                         const v1::ShiftBudget&) {
+  return absl::UnimplementedError("shift_budget: not built yet");
+}
+absl::StatusOr<std::vector<v1::Event>> DecideCloseYear(const RegionState&, const v1::Actor&,
+                                                       const v1::CloseYear&) {
+  return absl::UnimplementedError("close_year: not built yet");
+}
+absl::StatusOr<std::vector<v1::Event>> DecideEqualiseRisk(const RegionState&, const v1::Actor&,
+                                                          const v1::EqualiseRisk&) {
+  return absl::UnimplementedError("equalise_risk: not built yet");
+}
+void ApplyLocalPartsReserved(RegionState&, const v1::LocalPartsReserved&) {}
+void ApplyPurchaseOrderIssued(RegionState&, const v1::PurchaseOrderIssued&) {}
+void ApplyBudgetShifted(RegionState&, const v1::BudgetShifted&) {}
+void ApplyYearClosed(RegionState&, const v1::YearClosed&) {}
+void ApplyRiskEqualised(RegionState&, const v1::RiskEqualised&) {}
 
 }  // namespace inkoop

@@ -4,9 +4,9 @@
 #define INKOOP_ENGINE_DOMAIN_DATES_H_
 
 #include <string>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 
 namespace inkoop {

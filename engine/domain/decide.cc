@@ -2,8 +2,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "engine/domain/budget.h"
+#include "engine/domain/claims.h"
+#include "engine/domain/continuity.h"
+#include "engine/domain/contract.h"
 #include "engine/domain/framework.h"
 #include "engine/domain/roles.h"
+#include "engine/domain/tender.h"
 
 namespace inkoop {
 
@@ -11,8 +15,8 @@ namespace {
 
 absl::Status CheckEnvelope(const RegionState& state, const v1::Command& command) {
   if (command.region() != state.region) {
-    return absl::InvalidArgumentError(absl::StrCat("region: expected '", state.region, "', got '",
-                                                   command.region(), "'"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("region: expected '", state.region, "', got '", command.region(), "'"));
   }
   if (command.actor().id().empty()) {
     return absl::InvalidArgumentError("actor.id: expected who acts, got ''");
@@ -26,8 +30,7 @@ absl::Status CheckEnvelope(const RegionState& state, const v1::Command& command)
     return absl::PermissionDeniedError(absl::StrCat("role rule: auditor '", command.actor().id(),
                                                     "' only reads and may not submit commands"));
   }
-  if (command.has_expected_sequence() &&
-      command.expected_sequence() != state.sequence.value()) {
+  if (command.has_expected_sequence() && command.expected_sequence() != state.sequence.value()) {
     return absl::AbortedError(absl::StrCat("expected_sequence: region '", state.region,
                                            "' is at sequence ", state.sequence.value(),
                                            ", command expected ", command.expected_sequence()));
@@ -44,16 +47,68 @@ absl::StatusOr<std::vector<v1::Event>> Decide(const RegionState& state,
   switch (command.body_case()) {
     case v1::Command::kAdoptFramework:
       return DecideAdoptFramework(state, actor, command.adopt_framework());
+    case v1::Command::kAmendFramework:
+      return DecideAmendFramework(state, actor, command.amend_framework());
     case v1::Command::kSetBudget:
       return DecideSetBudget(state, actor, command.set_budget());
     case v1::Command::kSubmitLocalPlan:
       return DecideSubmitLocalPlan(state, actor, command.submit_local_plan());
+    case v1::Command::kReserveLocalParts:
+      return DecideReserveLocalParts(state, actor, command.reserve_local_parts());
+    case v1::Command::kIssuePurchaseOrder:
+      return DecideIssuePurchaseOrder(state, actor, command.issue_purchase_order());
+    case v1::Command::kShiftBudget:
+      return DecideShiftBudget(state, actor, command.shift_budget());
+    case v1::Command::kCloseYear:
+      return DecideCloseYear(state, actor, command.close_year());
+    case v1::Command::kEqualiseRisk:
+      return DecideEqualiseRisk(state, actor, command.equalise_risk());
+    case v1::Command::kRegisterProvider:
+      return DecideRegisterProvider(state, command);
+    case v1::Command::kPublishTender:
+      return DecidePublishTender(state, command);
+    case v1::Command::kSubmitBid:
+      return DecideSubmitBid(state, command);
+    case v1::Command::kWithdrawBid:
+      return DecideWithdrawBid(state, command);
+    case v1::Command::kAwardTender:
+      return DecideAwardTender(state, command);
+    case v1::Command::kCancelTender:
+      return DecideCancelTender(state, command);
+    case v1::Command::kSignContract:
+      return DecideSignContract(state, command);
+    case v1::Command::kAmendContract:
+      return DecideAmendContract(state, command);
+    case v1::Command::kExtendContract:
+      return DecideExtendContract(state, command);
+    case v1::Command::kSuspendContract:
+      return DecideSuspendContract(state, command);
+    case v1::Command::kResumeContract:
+      return DecideResumeContract(state, command);
+    case v1::Command::kTerminateContract:
+      return DecideTerminateContract(state, command);
+    case v1::Command::kExpireContract:
+      return DecideExpireContract(state, command);
+    case v1::Command::kRecordClaim:
+      return DecideRecordClaim(state, command);
+    case v1::Command::kRecordPayment:
+      return DecideRecordPayment(state, command);
+    case v1::Command::kDeclareProviderFailure:
+      return DecideDeclareProviderFailure(state, command);
+    case v1::Command::kTransferClients:
+      return DecideTransferClients(state, command);
+    case v1::Command::kEscalateCase:
+      return DecideEscalateCase(state, command);
+    case v1::Command::kCloseCase:
+      return DecideCloseCase(state, command);
+    case v1::Command::kReportIndicator:
+      return DecideReportIndicator(state, command);
     case v1::Command::BODY_NOT_SET:
       break;
   }
   return absl::InvalidArgumentError(
-      "body: expected a command (adopt_framework, set_budget, submit_local_plan, ...), got none "
-      "this engine knows");
+      "body: expected a command (adopt_framework, set_budget, sign_contract, ...), got none this "
+      "engine knows");
 }
 
 }  // namespace inkoop

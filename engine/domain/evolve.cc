@@ -1,8 +1,12 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "engine/domain/budget.h"
+#include "engine/domain/claims.h"
+#include "engine/domain/continuity.h"
+#include "engine/domain/contract.h"
 #include "engine/domain/decide.h"
 #include "engine/domain/framework.h"
+#include "engine/domain/tender.h"
 
 namespace inkoop {
 
@@ -10,20 +14,19 @@ namespace {
 
 absl::Status CheckChain(const RegionState& state, const v1::Event& event) {
   if (event.region() != state.region) {
-    return absl::FailedPreconditionError(absl::StrCat("event ", event.event_id(), ": region '",
-                                                      event.region(), "' is not '", state.region,
-                                                      "'"));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "event ", event.event_id(), ": region '", event.region(), "' is not '", state.region, "'"));
   }
   if (event.sequence() != state.sequence.value() + 1) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "event ", event.event_id(), ": expected sequence ", state.sequence.value() + 1,
-        " of region '", state.region, "', got ", event.sequence()));
+    return absl::FailedPreconditionError(
+        absl::StrCat("event ", event.event_id(), ": expected sequence ", state.sequence.value() + 1,
+                     " of region '", state.region, "', got ", event.sequence()));
   }
   if (event.previous_hash() != state.last_hash) {
     return absl::FailedPreconditionError(absl::StrCat(
-        "event ", event.event_id(), ": previous_hash ", absl::BytesToHexString(event.previous_hash()),
-        " does not match the hash of event ", state.sequence.value(), " ",
-        absl::BytesToHexString(state.last_hash)));
+        "event ", event.event_id(), ": previous_hash ",
+        absl::BytesToHexString(event.previous_hash()), " does not match the hash of event ",
+        state.sequence.value(), " ", absl::BytesToHexString(state.last_hash)));
   }
   return absl::OkStatus();
 }
@@ -43,11 +46,92 @@ absl::Status Evolve(RegionState& state, const v1::Event& event) {
     case v1::Event::kFrameworkAdopted:
       ApplyFrameworkAdopted(state, event.framework_adopted());
       break;
+    case v1::Event::kFrameworkAmended:
+      ApplyFrameworkAmended(state, event.framework_amended());
+      break;
     case v1::Event::kBudgetSet:
       ApplyBudgetSet(state, event.budget_set());
       break;
     case v1::Event::kLocalPlanSubmitted:
       ApplyLocalPlanSubmitted(state, event.local_plan_submitted());
+      break;
+    case v1::Event::kLocalPartsReserved:
+      ApplyLocalPartsReserved(state, event.local_parts_reserved());
+      break;
+    case v1::Event::kPurchaseOrderIssued:
+      ApplyPurchaseOrderIssued(state, event.purchase_order_issued());
+      break;
+    case v1::Event::kProviderRegistered:
+      ApplyProviderRegistered(state, event.provider_registered());
+      break;
+    case v1::Event::kTenderPublished:
+      ApplyTenderPublished(state, event.tender_published());
+      break;
+    case v1::Event::kBidReceived:
+      ApplyBidReceived(state, event.bid_received());
+      break;
+    case v1::Event::kBidWithdrawn:
+      ApplyBidWithdrawn(state, event.bid_withdrawn());
+      break;
+    case v1::Event::kTenderAwarded:
+      ApplyTenderAwarded(state, event.tender_awarded());
+      break;
+    case v1::Event::kTenderCancelled:
+      ApplyTenderCancelled(state, event.tender_cancelled());
+      break;
+    case v1::Event::kContractSigned:
+      ApplyContractSigned(state, event.contract_signed());
+      break;
+    case v1::Event::kContractAmended:
+      ApplyContractAmended(state, event.contract_amended());
+      break;
+    case v1::Event::kContractExtended:
+      ApplyContractExtended(state, event.contract_extended());
+      break;
+    case v1::Event::kContractSuspended:
+      ApplyContractSuspended(state, event.contract_suspended());
+      break;
+    case v1::Event::kContractResumed:
+      ApplyContractResumed(state, event.contract_resumed());
+      break;
+    case v1::Event::kContractTerminated:
+      ApplyContractTerminated(state, event.contract_terminated());
+      break;
+    case v1::Event::kContractExpired:
+      ApplyContractExpired(state, event.contract_expired());
+      break;
+    case v1::Event::kBudgetShifted:
+      ApplyBudgetShifted(state, event.budget_shifted());
+      break;
+    case v1::Event::kClaimRecorded:
+      ApplyClaimRecorded(state, event.claim_recorded());
+      break;
+    case v1::Event::kPaymentRecorded:
+      ApplyPaymentRecorded(state, event.payment_recorded());
+      break;
+    case v1::Event::kProviderFailed:
+      ApplyProviderFailed(state, event.provider_failed());
+      break;
+    case v1::Event::kContinuityCaseOpened:
+      ApplyContinuityCaseOpened(state, event.continuity_case_opened());
+      break;
+    case v1::Event::kClientsTransferred:
+      ApplyClientsTransferred(state, event.clients_transferred());
+      break;
+    case v1::Event::kCaseEscalated:
+      ApplyCaseEscalated(state, event.case_escalated());
+      break;
+    case v1::Event::kCaseClosed:
+      ApplyCaseClosed(state, event.case_closed());
+      break;
+    case v1::Event::kIndicatorReported:
+      ApplyIndicatorReported(state, event.indicator_reported());
+      break;
+    case v1::Event::kYearClosed:
+      ApplyYearClosed(state, event.year_closed());
+      break;
+    case v1::Event::kRiskEqualised:
+      ApplyRiskEqualised(state, event.risk_equalised());
       break;
     case v1::Event::PAYLOAD_NOT_SET:
       return absl::DataLossError(absl::StrCat(

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "engine/domain/dates.h"
+#include "engine/domain/money.h"
 #include "engine/domain/roles.h"
 #include "engine/status_macros.h"
 
@@ -22,10 +23,9 @@ absl::Status RequireFramework(const RegionState& state) {
 absl::Status RequireMunicipality(const RegionState& state, absl::string_view municipality) {
   RETURN_IF_ERROR(RequireFramework(state));
   if (!state.framework.municipalities.contains(municipality)) {
-    return absl::NotFoundError(absl::StrCat("municipality: '", municipality,
-                                            "' is not a municipality of region '", state.region,
-                                            "' (expected one of: ",
-                                            absl::StrJoin(state.framework.municipalities, ", "), ")"));
+    return absl::NotFoundError(absl::StrCat(
+        "municipality: '", municipality, "' is not a municipality of region '", state.region,
+        "' (expected one of: ", absl::StrJoin(state.framework.municipalities, ", "), ")"));
   }
   return absl::OkStatus();
 }
@@ -35,9 +35,9 @@ absl::Status RequireLot(const RegionState& state, absl::string_view lot, absl::s
   if (!state.framework.lots.contains(lot)) {
     std::vector<absl::string_view> codes;
     for (const auto& [code, info] : state.framework.lots) codes.push_back(code);
-    return absl::NotFoundError(absl::StrCat(field, ": '", lot, "' is not a lot of framework '",
-                                            state.framework.id, "' (expected one of: ",
-                                            absl::StrJoin(codes, ", "), ")"));
+    return absl::NotFoundError(
+        absl::StrCat(field, ": '", lot, "' is not a lot of framework '", state.framework.id,
+                     "' (expected one of: ", absl::StrJoin(codes, ", "), ")"));
   }
   return absl::OkStatus();
 }
@@ -73,14 +73,57 @@ absl::Status ValidateNames(const google::protobuf::RepeatedPtrField<std::string>
 
 }  // namespace
 
+absl::Status ValidateLotRules(const google::protobuf::RepeatedPtrField<v1::LotRules>& rules,
+                              const google::protobuf::RepeatedPtrField<std::string>& lots) {
+  absl::flat_hash_set<absl::string_view> known(lots.begin(), lots.end());
+  absl::flat_hash_set<absl::string_view> seen;
+  for (int i = 0; i < rules.size(); ++i) {
+    const v1::LotRules& rule = rules[i];
+    const std::string field = absl::StrCat("lot_rules[", i, "]");
+    if (!known.contains(rule.lot())) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(field, ".lot: '", rule.lot(), "' is not a lot of the framework"));
+    }
+    if (!seen.insert(rule.lot()).second) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(field, ".lot: '", rule.lot(), "' has rules twice"));
+    }
+    for (int m : rule.funding_models()) {
+      if (m == v1::FUNDING_MODEL_UNSPECIFIED) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            field, ".funding_models: expected per_unit, lump_sum or population, got unspecified"));
+      }
+    }
+    absl::flat_hash_set<absl::string_view> products;
+    for (int t = 0; t < rule.max_tariffs_size(); ++t) {
+      const v1::Tariff& tariff = rule.max_tariffs(t);
+      const std::string tariff_field = absl::StrCat(field, ".max_tariffs[", t, "]");
+      if (tariff.product_code().empty()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(tariff_field, ".product_code: expected a product code, got ''"));
+      }
+      if (!products.insert(tariff.product_code()).second) {
+        return absl::InvalidArgumentError(absl::StrCat(tariff_field, ".product_code: '",
+                                                       tariff.product_code(), "' appears twice"));
+      }
+      if (tariff.unit() == v1::UNIT_UNSPECIFIED) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(tariff_field, ".unit: expected an iJw unit (e.g. hour), got unspecified"));
+      }
+      RETURN_IF_ERROR(
+          RequireNonNegative(tariff.tariff_cents(), absl::StrCat(tariff_field, ".tariff_cents")));
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::vector<v1::Event>> DecideAdoptFramework(const RegionState& state,
                                                             const v1::Actor& actor,
                                                             const v1::AdoptFramework& command) {
   RETURN_IF_ERROR(RequireRole(actor, v1::ROLE_BUREAU, "adopt a framework"));
   if (state.framework.adopted) {
-    return absl::FailedPreconditionError(absl::StrCat("region '", state.region,
-                                                      "' already has framework '",
-                                                      state.framework.id, "'"));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "region '", state.region, "' already has framework '", state.framework.id, "'"));
   }
   if (command.framework_id().empty()) {
     return absl::InvalidArgumentError("framework_id: expected a non-empty id, got ''");
@@ -89,6 +132,7 @@ absl::StatusOr<std::vector<v1::Event>> DecideAdoptFramework(const RegionState& s
   google::protobuf::RepeatedPtrField<std::string> codes;
   for (const v1::Lot& lot : command.lots()) *codes.Add() = lot.code();
   RETURN_IF_ERROR(ValidateNames(codes, "lots.code"));
+  RETURN_IF_ERROR(ValidateLotRules(command.lot_rules(), codes));
   ASSIGN_OR_RETURN(absl::CivilDay start, ParseDate(command.period_start(), "period_start"));
   ASSIGN_OR_RETURN(absl::CivilDay end, ParseDate(command.period_end(), "period_end"));
   if (end < start) {
@@ -103,6 +147,8 @@ absl::StatusOr<std::vector<v1::Event>> DecideAdoptFramework(const RegionState& s
   *adopted.mutable_lots() = command.lots();
   adopted.set_period_start(command.period_start());
   adopted.set_period_end(command.period_end());
+  *adopted.mutable_lot_rules() = command.lot_rules();
+  *adopted.mutable_quality_indicators() = command.quality_indicators();
   return std::vector<v1::Event>{std::move(event)};
 }
 
@@ -120,15 +166,28 @@ void ApplyFrameworkAdopted(RegionState& state, const v1::FrameworkAdopted& event
   framework.id = event.framework_id();
   // Decide validated the dates; an event from elsewhere with a bad date
   // leaves the default day rather than failing replay.
-  framework.period_start = ParseDate(event.period_start(), "period_start").value_or(absl::CivilDay());
+  framework.period_start =
+      ParseDate(event.period_start(), "period_start").value_or(absl::CivilDay());
   framework.period_end = ParseDate(event.period_end(), "period_end").value_or(absl::CivilDay());
   framework.municipalities.clear();
   framework.municipalities.insert(event.municipalities().begin(), event.municipalities().end());
   framework.lots.clear();
   int position = 0;
+  framework.rules.clear();
   for (const v1::Lot& lot : event.lots()) {
     framework.lots[lot.code()] = LotInfo{lot.code(), lot.name(), position++};
+    framework.rules[lot.code()].set_lot(lot.code());
   }
+  for (const v1::LotRules& rules : event.lot_rules()) framework.rules[rules.lot()] = rules;
+  framework.quality_indicators.assign(event.quality_indicators().begin(),
+                                      event.quality_indicators().end());
 }
+
+absl::StatusOr<std::vector<v1::Event>> DecideAmendFramework(const RegionState&, const v1::Actor&,
+                                                            const v1::AmendFramework&) {
+  return absl::UnimplementedError("amend_framework: not built yet");
+}
+
+void ApplyFrameworkAmended(RegionState&, const v1::FrameworkAmended&) {}
 
 }  // namespace inkoop

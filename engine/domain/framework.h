@@ -2,10 +2,10 @@
 #ifndef INKOOP_ENGINE_DOMAIN_FRAMEWORK_H_
 #define INKOOP_ENGINE_DOMAIN_FRAMEWORK_H_
 
-#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "engine/domain/state.h"
 #include "inkoop/v1/commands.pb.h"
 #include "inkoop/v1/events.pb.h"
@@ -16,9 +16,18 @@ absl::StatusOr<std::vector<v1::Event>> DecideAdoptFramework(const RegionState& s
                                                             const v1::Actor& actor,
                                                             const v1::AdoptFramework& command);
 void ApplyFrameworkAdopted(RegionState& state, const v1::FrameworkAdopted& event);
+absl::StatusOr<std::vector<v1::Event>> DecideAmendFramework(const RegionState& state,
+                                                            const v1::Actor& actor,
+                                                            const v1::AmendFramework& command);
+void ApplyFrameworkAmended(RegionState& state, const v1::FrameworkAmended& event);
 
 // The framework's lots in the order it lists them.
 std::vector<const LotInfo*> LotsInOrder(const Framework& framework);
+
+// Each rule names a lot of `lots` at most once; funding models specified;
+// tariffs with a product code (unique per lot), a unit and an amount >= 0.
+absl::Status ValidateLotRules(const google::protobuf::RepeatedPtrField<v1::LotRules>& rules,
+                              const google::protobuf::RepeatedPtrField<std::string>& lots);
 
 // Lookups other concerns share; each error names the unknown value.
 absl::Status RequireFramework(const RegionState& state);

@@ -42,8 +42,8 @@ std::string FormatCents(int64_t cents) {
 absl::StatusOr<int64_t> ParseEuros(absl::string_view text) {
   const absl::string_view original = text;
   auto invalid = [&](absl::string_view why) {
-    return absl::InvalidArgumentError(absl::StrCat("expected an amount in euros like 1200000.50, got '",
-                                                   original, "' (", why, ")"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "expected an amount in euros like 1200000.50, got '", original, "' (", why, ")"));
   };
   bool negative = false;
   if (!text.empty() && (text[0] == '-' || text[0] == '+')) {
@@ -54,7 +54,8 @@ absl::StatusOr<int64_t> ParseEuros(absl::string_view text) {
   absl::string_view whole = text.substr(0, dot);
   absl::string_view fraction = dot == absl::string_view::npos ? "" : text.substr(dot + 1);
   if (whole.empty()) return invalid("no digits before the decimal point");
-  if (dot != absl::string_view::npos && fraction.empty()) return invalid("no digits after the decimal point");
+  if (dot != absl::string_view::npos && fraction.empty())
+    return invalid("no digits after the decimal point");
   if (fraction.size() > 2) return invalid("more than two decimals");
   for (char c : whole) {
     if (!absl::ascii_isdigit(static_cast<unsigned char>(c))) return invalid("not a plain number");
@@ -64,7 +65,8 @@ absl::StatusOr<int64_t> ParseEuros(absl::string_view text) {
   }
   int64_t cents = 0;
   for (char c : whole) {
-    if (__builtin_mul_overflow(cents, 10, &cents) || __builtin_add_overflow(cents, c - '0', &cents)) {
+    if (__builtin_mul_overflow(cents, 10, &cents) ||
+        __builtin_add_overflow(cents, c - '0', &cents)) {
       return invalid("too large");
     }
   }

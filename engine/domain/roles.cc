@@ -33,9 +33,9 @@ absl::Status RequireRole(const v1::Actor& actor, v1::Role role, absl::string_vie
 absl::Status RequireOwnMunicipality(const v1::Actor& actor, absl::string_view municipality,
                                     absl::string_view action) {
   if (actor.role() != v1::ROLE_MUNICIPALITY || actor.id() != municipality) {
-    return absl::PermissionDeniedError(absl::StrCat(
-        "role rule: only municipality '", municipality, "' itself may ", action, "; actor '",
-        actor.id(), "' is ", RoleName(actor.role())));
+    return absl::PermissionDeniedError(absl::StrCat("role rule: only municipality '", municipality,
+                                                    "' itself may ", action, "; actor '",
+                                                    actor.id(), "' is ", RoleName(actor.role())));
   }
   return absl::OkStatus();
 }

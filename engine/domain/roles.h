@@ -2,9 +2,8 @@
 #ifndef INKOOP_ENGINE_DOMAIN_ROLES_H_
 #define INKOOP_ENGINE_DOMAIN_ROLES_H_
 
-#include "absl/strings/string_view.h"
-
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "inkoop/v1/common.pb.h"
 
 namespace inkoop {

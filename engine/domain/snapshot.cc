@@ -6,6 +6,12 @@
 
 namespace inkoop {
 
+std::string IndicatorKey(const v1::IndicatorRecord& record) {
+  const absl::string_view separator("\0", 1);
+  return absl::StrCat(record.contract_id(), separator, static_cast<int>(record.indicator()),
+                      separator, record.period_start());
+}
+
 v1::RegionSnapshot ToSnapshot(const RegionState& state) {
   v1::RegionSnapshot out;
   out.set_region(state.region);
@@ -20,6 +26,9 @@ v1::RegionSnapshot ToSnapshot(const RegionState& state) {
     f.set_period_end(FormatDate(framework.period_end));
   }
   for (const std::string& m : framework.municipalities) f.add_municipalities(m);
+  for (const auto& [code, rules] : framework.rules) *f.add_lot_rules() = rules;
+  for (const std::string& indicator : framework.quality_indicators)
+    f.add_quality_indicators(indicator);
   for (const LotInfo* lot : LotsInOrder(framework)) {
     v1::Lot& l = *f.add_lots();
     l.set_code(lot->code);
@@ -42,8 +51,22 @@ v1::RegionSnapshot ToSnapshot(const RegionState& state) {
         l.set_committed_cents(lot.committed_cents);
       }
       for (const std::string& p : budget.priorities) y.add_priorities(p);
+      for (const auto& [kind, cents] : budget.reservations) {
+        v1::Reservation& r = *y.add_reservations();
+        r.set_kind(static_cast<v1::ReservationKind>(kind));
+        r.set_amount_cents(cents);
+      }
+      y.set_closed(budget.closed);
+      y.set_equalisation_cents(budget.equalisation_cents);
     }
   }
+  for (const auto& [id, record] : state.providers) *out.add_providers() = record;
+  for (const auto& [id, record] : state.tenders) *out.add_tenders() = record;
+  for (const auto& [id, record] : state.contracts) *out.add_contracts() = record;
+  for (const auto& [id, record] : state.claims) *out.add_claims() = record;
+  for (const auto& [id, record] : state.cases) *out.add_cases() = record;
+  for (const auto& [year, record] : state.purchase_orders) *out.add_purchase_orders() = record;
+  for (const auto& [key, record] : state.indicators) *out.add_indicators() = record;
   return out;
 }
 
@@ -71,6 +94,8 @@ absl::StatusOr<RegionState> FromSnapshot(const v1::RegionSnapshot& snapshot) {
   for (const v1::Lot& lot : f.lots()) {
     framework.lots[lot.code()] = LotInfo{lot.code(), lot.name(), position++};
   }
+  for (const v1::LotRules& rules : f.lot_rules()) framework.rules[rules.lot()] = rules;
+  framework.quality_indicators.assign(f.quality_indicators().begin(), f.quality_indicators().end());
   for (const v1::MunicipalitySnapshot& m : snapshot.municipalities()) {
     Municipality& municipality = state.municipalities[m.name()];
     for (const v1::YearBudgetSnapshot& y : m.years()) {
@@ -83,8 +108,20 @@ absl::StatusOr<RegionState> FromSnapshot(const v1::RegionSnapshot& snapshot) {
         budget.lots[l.lot()] = LotBudget{l.planned_cents(), l.committed_cents()};
       }
       budget.priorities.assign(y.priorities().begin(), y.priorities().end());
+      for (const v1::Reservation& r : y.reservations())
+        budget.reservations[r.kind()] = r.amount_cents();
+      budget.closed = y.closed();
+      budget.equalisation_cents = y.equalisation_cents();
     }
   }
+  for (const v1::ProviderRecord& r : snapshot.providers()) state.providers[r.provider_id()] = r;
+  for (const v1::TenderRecord& r : snapshot.tenders()) state.tenders[r.tender_id()] = r;
+  for (const v1::ContractRecord& r : snapshot.contracts()) state.contracts[r.contract_id()] = r;
+  for (const v1::ClaimRecord& r : snapshot.claims()) state.claims[r.claim_id()] = r;
+  for (const v1::ContinuityCaseRecord& r : snapshot.cases()) state.cases[r.case_id()] = r;
+  for (const v1::PurchaseOrderRecord& r : snapshot.purchase_orders())
+    state.purchase_orders[r.year()] = r;
+  for (const v1::IndicatorRecord& r : snapshot.indicators()) state.indicators[IndicatorKey(r)] = r;
   return state;
 }
 

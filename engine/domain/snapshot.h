@@ -10,6 +10,9 @@
 namespace inkoop {
 
 v1::RegionSnapshot ToSnapshot(const RegionState& state);
+
+// The key of an indicator report in RegionState::indicators.
+std::string IndicatorKey(const v1::IndicatorRecord& record);
 // kDataLoss when the snapshot holds a value the state cannot (a bad date).
 absl::StatusOr<RegionState> FromSnapshot(const v1::RegionSnapshot& snapshot);
 

@@ -15,6 +15,7 @@
 #include "absl/time/civil_time.h"
 #include "engine/domain/ids.h"
 #include "inkoop/v1/common.pb.h"
+#include "inkoop/v1/snapshot.pb.h"
 
 namespace inkoop {
 
@@ -30,7 +31,9 @@ struct Framework {
   absl::CivilDay period_start;
   absl::CivilDay period_end;
   absl::btree_set<std::string> municipalities;
-  absl::btree_map<std::string, LotInfo> lots;  // by code
+  absl::btree_map<std::string, LotInfo> lots;        // by code
+  absl::btree_map<std::string, v1::LotRules> rules;  // by lot code; every lot has an entry
+  std::vector<std::string> quality_indicators;
 };
 
 // Money of one municipality on one lot in one year.
@@ -46,6 +49,9 @@ struct YearBudget {
   bool plan_submitted = false;
   absl::btree_map<std::string, LotBudget> lots;  // by lot code
   std::vector<std::string> priorities;
+  absl::btree_map<int, int64_t> reservations;  // by v1::ReservationKind
+  bool closed = false;
+  int64_t equalisation_cents = 0;  // drawn (+) or paid in (-) by risk equalisation
 };
 
 struct Municipality {
@@ -54,10 +60,20 @@ struct Municipality {
 
 struct RegionState {
   std::string region;
-  Sequence sequence;       // of the last event applied
-  std::string last_hash;   // hash of that event (raw bytes)
+  Sequence sequence;      // of the last event applied
+  std::string last_hash;  // hash of that event (raw bytes)
   Framework framework;
   absl::btree_map<std::string, Municipality> municipalities;
+  // Entity records, by id.
+  absl::btree_map<std::string, v1::ProviderRecord> providers;
+  absl::btree_map<std::string, v1::TenderRecord> tenders;
+  absl::btree_map<std::string, v1::ContractRecord> contracts;
+  absl::btree_map<std::string, v1::ClaimRecord> claims;
+  absl::btree_map<std::string, v1::ContinuityCaseRecord> cases;
+  absl::btree_map<int32_t, v1::PurchaseOrderRecord> purchase_orders;  // by year
+  // Latest report per contract, indicator and period: key
+  // "<contract>\0<indicator number>\0<period_start>".
+  absl::btree_map<std::string, v1::IndicatorRecord> indicators;
 };
 
 }  // namespace inkoop

@@ -1,0 +1,52 @@
+// Small validations every concern shares; each error names the field, what
+// was expected and what arrived.
+#ifndef INKOOP_ENGINE_DOMAIN_RULES_H_
+#define INKOOP_ENGINE_DOMAIN_RULES_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
+#include "engine/domain/state.h"
+#include "inkoop/v1/commands.pb.h"
+
+namespace inkoop {
+
+// kInvalidArgument "<field>: expected <what>, got ''" when `value` is empty.
+absl::Status RequireText(absl::string_view value, absl::string_view field, absl::string_view what);
+
+// kInvalidArgument unless `value` is within [low, high].
+absl::Status RequireRange(int64_t value, int64_t low, int64_t high, absl::string_view field);
+
+// The civil day the command happened on (its occurred_at, UTC). The engine
+// fills occurred_at before deciding, so this is always set there.
+absl::CivilDay CommandDay(const v1::Command& command);
+
+// Every budget year a term [start, end] touches, in order.
+std::vector<int32_t> TermYears(absl::CivilDay start, absl::CivilDay end);
+
+// Lookups that fail with kNotFound naming the id.
+absl::StatusOr<const v1::ProviderRecord*> FindProvider(const RegionState& state,
+                                                       absl::string_view provider_id);
+absl::StatusOr<const v1::TenderRecord*> FindTender(const RegionState& state,
+                                                   absl::string_view tender_id);
+absl::StatusOr<const v1::ContractRecord*> FindContract(const RegionState& state,
+                                                       absl::string_view contract_id);
+absl::StatusOr<const v1::ContinuityCaseRecord*> FindCase(const RegionState& state,
+                                                         absl::string_view case_id);
+
+// The contract's ceiling for `municipality` (0 when it has none).
+int64_t CeilingOf(const v1::ContractRecord& contract, absl::string_view municipality);
+// Claimed / paid money of the contract for `municipality` in `year`.
+const v1::ClaimedYear* ClaimedOf(const v1::ContractRecord& contract, absl::string_view municipality,
+                                 int32_t year);
+
+absl::string_view ContractStatusName(v1::ContractStatus status);
+
+}  // namespace inkoop
+
+#endif  // INKOOP_ENGINE_DOMAIN_RULES_H_
