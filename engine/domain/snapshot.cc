@@ -67,6 +67,7 @@ v1::RegionSnapshot ToSnapshot(const RegionState& state) {
   for (const auto& [id, record] : state.cases) *out.add_cases() = record;
   for (const auto& [year, record] : state.purchase_orders) *out.add_purchase_orders() = record;
   for (const auto& [key, record] : state.indicators) *out.add_indicators() = record;
+  for (int32_t year : state.equalised_years) out.add_equalised_years(year);
   return out;
 }
 
@@ -122,6 +123,7 @@ absl::StatusOr<RegionState> FromSnapshot(const v1::RegionSnapshot& snapshot) {
   for (const v1::PurchaseOrderRecord& r : snapshot.purchase_orders())
     state.purchase_orders[r.year()] = r;
   for (const v1::IndicatorRecord& r : snapshot.indicators()) state.indicators[IndicatorKey(r)] = r;
+  state.equalised_years.insert(snapshot.equalised_years().begin(), snapshot.equalised_years().end());
   return state;
 }
 

@@ -74,6 +74,7 @@ struct RegionState {
   // Latest report per contract, indicator and period: key
   // "<contract>\0<indicator number>\0<period_start>".
   absl::btree_map<std::string, v1::IndicatorRecord> indicators;
+  absl::btree_set<int32_t> equalised_years;
 };
 
 }  // namespace inkoop
