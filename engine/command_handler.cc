@@ -14,9 +14,11 @@ std::string ResultKey(absl::string_view region, absl::string_view command_id) {
 
 google::protobuf::Timestamp ToProto(absl::Time time) {
   google::protobuf::Timestamp out;
-  const int64_t nanos = absl::ToUnixNanos(time);
-  out.set_seconds(nanos / 1'000'000'000);
-  out.set_nanos(static_cast<int32_t>(nanos % 1'000'000'000));
+  // Seconds rounded down, so nanos stay in [0, 1e9) also before 1970.
+  const int64_t seconds = absl::ToUnixSeconds(time);
+  out.set_seconds(seconds);
+  out.set_nanos(
+      static_cast<int32_t>(absl::ToInt64Nanoseconds(time - absl::FromUnixSeconds(seconds))));
   return out;
 }
 

@@ -43,14 +43,16 @@ absl::StatusOr<v1::Command> CommandFromJsonFile(const std::string& path) {
   auto parsed = google::protobuf::util::JsonStringToMessage(text.str(), &command, options);
   if (!parsed.ok()) {
     return absl::InvalidArgumentError(absl::StrCat(
-        path, ": not a valid inkoop.v1.Command in JSON: ", FirstLine(std::string(parsed.message()))));
+        path,
+        ": not a valid inkoop.v1.Command in JSON: ", FirstLine(std::string(parsed.message()))));
   }
   return command;
 }
 
 std::vector<std::string> CommandNames() {
   std::vector<std::string> names;
-  const google::protobuf::OneofDescriptor* body = v1::Command::descriptor()->FindOneofByName("body");
+  const google::protobuf::OneofDescriptor* body =
+      v1::Command::descriptor()->FindOneofByName("body");
   for (int i = 0; i < body->field_count(); ++i) names.push_back(body->field(i)->name());
   return names;
 }
@@ -65,14 +67,21 @@ std::string NewCommandId() {
 absl::StatusOr<int> ParseEnum(const google::protobuf::EnumDescriptor& type, const std::string& text,
                               const std::string& field) {
   const std::string upper = absl::AsciiStrToUpper(text);
-  for (int i = 0; i < type.value_count(); ++i) {
+  std::vector<const google::protobuf::EnumValueDescriptor*> matches;
+  // Value 0 is "unspecified" in every inkoop enum: never a choice.
+  for (int i = 1; i < type.value_count(); ++i) {
     const std::string& name = type.value(i)->name();
-    if (name == upper || absl::EndsWith(name, absl::StrCat("_", upper))) return type.value(i)->number();
+    if (name == upper) return type.value(i)->number();
+    if (absl::EndsWith(name, absl::StrCat("_", upper))) matches.push_back(type.value(i));
   }
+  if (matches.size() == 1) return matches.front()->number();
   std::vector<std::string> names;
-  for (int i = 1; i < type.value_count(); ++i) names.push_back(absl::AsciiStrToLower(type.value(i)->name()));
+  for (int i = 1; i < type.value_count(); ++i) {
+    names.push_back(absl::AsciiStrToLower(type.value(i)->name()));
+  }
   return absl::InvalidArgumentError(absl::StrCat("--", field, ": expected one of ",
-                                                 absl::StrJoin(names, ", "), ", got '", text, "'"));
+                                                 absl::StrJoin(names, ", "), ", got '", text, "'",
+                                                 matches.size() > 1 ? " (ambiguous)" : ""));
 }
 
 namespace {
@@ -92,27 +101,32 @@ absl::Status SetScalar(Message& message, const FieldDescriptor& field, const std
     case FieldDescriptor::CPPTYPE_INT32: {
       int32_t v = 0;
       if (!absl::SimpleAtoi(text, &v)) return bad("a whole number");
-      repeated ? reflection.AddInt32(&message, &field, v) : reflection.SetInt32(&message, &field, v);
+      repeated ? reflection.AddInt32(&message, &field, v)
+               : reflection.SetInt32(&message, &field, v);
       return absl::OkStatus();
     }
     case FieldDescriptor::CPPTYPE_INT64: {
       int64_t v = 0;
       if (!absl::SimpleAtoi(text, &v)) {
-        return bad(absl::EndsWith(field.name(), "_cents") ? "a whole number of cents" : "a whole number");
+        return bad(absl::EndsWith(field.name(), "_cents") ? "a whole number of cents"
+                                                          : "a whole number");
       }
-      repeated ? reflection.AddInt64(&message, &field, v) : reflection.SetInt64(&message, &field, v);
+      repeated ? reflection.AddInt64(&message, &field, v)
+               : reflection.SetInt64(&message, &field, v);
       return absl::OkStatus();
     }
     case FieldDescriptor::CPPTYPE_UINT32: {
       uint32_t v = 0;
       if (!absl::SimpleAtoi(text, &v)) return bad("a whole number >= 0");
-      repeated ? reflection.AddUInt32(&message, &field, v) : reflection.SetUInt32(&message, &field, v);
+      repeated ? reflection.AddUInt32(&message, &field, v)
+               : reflection.SetUInt32(&message, &field, v);
       return absl::OkStatus();
     }
     case FieldDescriptor::CPPTYPE_UINT64: {
       uint64_t v = 0;
       if (!absl::SimpleAtoi(text, &v)) return bad("a whole number >= 0");
-      repeated ? reflection.AddUInt64(&message, &field, v) : reflection.SetUInt64(&message, &field, v);
+      repeated ? reflection.AddUInt64(&message, &field, v)
+               : reflection.SetUInt64(&message, &field, v);
       return absl::OkStatus();
     }
     case FieldDescriptor::CPPTYPE_BOOL: {
@@ -141,9 +155,10 @@ absl::Status SetFromJson(Message& message, const FieldDescriptor& field, const s
   const std::string json = absl::StrCat("{\"", field.json_name(), "\":", text, "}");
   auto parsed = google::protobuf::util::JsonStringToMessage(json, holder.get());
   if (!parsed.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat("--", field.name(), ": expected JSON for ",
-                                                   field.message_type()->name(), field.is_repeated() ? " list" : "",
-                                                   ", got '", text, "' (", FirstLine(std::string(parsed.message())), ")"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("--", field.name(), ": expected JSON for ", field.message_type()->name(),
+                     field.is_repeated() ? " list" : "", ", got '", text, "' (",
+                     FirstLine(std::string(parsed.message())), ")"));
   }
   message.MergeFrom(*holder);
   return absl::OkStatus();
@@ -157,9 +172,9 @@ absl::Status FillBody(const std::string& name, Args& args, v1::Command& command)
   const FieldDescriptor* body_field = v1::Command::descriptor()->FindFieldByName(field_name);
   if (body_field == nullptr || body_field->containing_oneof() == nullptr ||
       body_field->containing_oneof()->name() != "body") {
-    return absl::InvalidArgumentError(absl::StrCat("unknown command '", name,
-                                                   "' (expected one of: ",
-                                                   absl::StrJoin(CommandNames(), ", "), ")"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("unknown command '", name,
+                     "' (expected one of: ", absl::StrJoin(CommandNames(), ", "), ")"));
   }
   Message& body = *command.GetReflection()->MutableMessage(&command, body_field);
   const Descriptor& type = *body.GetDescriptor();
@@ -170,16 +185,21 @@ absl::Status FillBody(const std::string& name, Args& args, v1::Command& command)
     if (field == nullptr) {
       // --amount 1200.50 for amount_cents.
       field = type.FindFieldByName(absl::StrCat(option, "_cents"));
+      if (field != nullptr && options.contains(field->name())) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("--", option, " and --", field->name(),
+                         ": give the amount once, in euros or in cents"));
+      }
       if (field == nullptr || field->cpp_type() != FieldDescriptor::CPPTYPE_INT64) {
         std::vector<std::string> fields;
         for (int i = 0; i < type.field_count(); ++i) fields.push_back(type.field(i)->name());
-        return absl::InvalidArgumentError(absl::StrCat(name, ": unknown option --", option,
-                                                       " (fields: ", absl::StrJoin(fields, ", "),
-                                                       ")"));
+        return absl::InvalidArgumentError(absl::StrCat(
+            name, ": unknown option --", option, " (fields: ", absl::StrJoin(fields, ", "), ")"));
       }
       absl::StatusOr<int64_t> cents = ParseEuros(value);
       if (!cents.ok()) {
-        return absl::InvalidArgumentError(absl::StrCat("--", option, ": ", cents.status().message()));
+        return absl::InvalidArgumentError(
+            absl::StrCat("--", option, ": ", cents.status().message()));
       }
       text = absl::StrCat(*cents);
     }
