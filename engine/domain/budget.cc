@@ -1,10 +1,15 @@
 #include "engine/domain/budget.h"
 
+#include <string>
+#include <utility>
+#include <vector>
+
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "engine/domain/framework.h"
 #include "engine/domain/money.h"
 #include "engine/domain/roles.h"
+#include "engine/domain/rules.h"
 #include "engine/status_macros.h"
 
 namespace inkoop {
@@ -187,31 +192,274 @@ void ApplyLocalPlanSubmitted(RegionState& state, const v1::LocalPlanSubmitted& e
   budget.priorities.assign(event.priorities().begin(), event.priorities().end());
 }
 
-absl::StatusOr<std::vector<v1::Event>> DecideReserveLocalParts(const RegionState&, const v1::Actor&,
-                                                               const v1::ReserveLocalParts&) {
-  return absl::UnimplementedError("reserve_local_parts: not built yet");
+namespace {
+
+// "<what> of <municipality> <year>", the subject every refusal below names.
+std::string Subject(absl::string_view what, absl::string_view municipality, int32_t year) {
+  return absl::StrCat(what, " of ", municipality, " ", year);
 }
-absl::StatusOr<std::vector<v1::Event>> DecideIssuePurchaseOrder(const RegionState&,
-                                                                const v1::Actor&,
-                                                                const v1::IssuePurchaseOrder&) {
-  return absl::UnimplementedError("issue_purchase_order: not built yet");
+
+// The year's budget, refused when none was set or the year is closed.
+absl::StatusOr<const YearBudget*> OpenYearBudget(const RegionState& state,
+                                                 absl::string_view subject,
+                                                 absl::string_view municipality, int32_t year) {
+  const YearBudget* budget = FindYearBudget(state, municipality, year);
+  if (budget == nullptr) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(subject, ": no budget set for that year; set_budget first"));
+  }
+  if (budget->closed) {
+    return absl::FailedPreconditionError(absl::StrCat(subject, ": the year is closed"));
+  }
+  return budget;
 }
-absl::StatusOr<std::vector<v1::Event>> DecideShiftBudget(const RegionState&, const v1::Actor&,
-                                                         const v1::ShiftBudget&) {
-  return absl::UnimplementedError("shift_budget: not built yet");
+
+}  // namespace
+
+absl::StatusOr<std::vector<v1::Event>> DecideReserveLocalParts(
+    const RegionState& state, const v1::Actor& actor, const v1::ReserveLocalParts& command) {
+  RETURN_IF_ERROR(RequireMunicipality(state, command.municipality()));
+  RETURN_IF_ERROR(
+      RequireOwnMunicipality(actor, command.municipality(), "reserve parts of its budget"));
+  RETURN_IF_ERROR(RequireYearInPeriod(state, command.year()));
+  absl::flat_hash_set<int> kinds;
+  int64_t reserved = 0;
+  for (int i = 0; i < command.reservations_size(); ++i) {
+    const v1::Reservation& reservation = command.reservations(i);
+    const std::string field = absl::StrCat("reservations[", i, "]");
+    if (reservation.kind() == v1::RESERVATION_KIND_UNSPECIFIED ||
+        !v1::ReservationKind_IsValid(reservation.kind())) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(field,
+                       ".kind: expected a reservation kind (e.g. "
+                       "RESERVATION_KIND_PERSONAL_BUDGETS), got ",
+                       reservation.kind() == v1::RESERVATION_KIND_UNSPECIFIED
+                           ? std::string("unspecified")
+                           : absl::StrCat(static_cast<int>(reservation.kind()))));
+    }
+    if (!kinds.insert(reservation.kind()).second) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(field, ".kind: ", v1::ReservationKind_Name(reservation.kind()),
+                       " appears twice in the reservations"));
+    }
+    RETURN_IF_ERROR(
+        RequireNonNegative(reservation.amount_cents(), absl::StrCat(field, ".amount_cents")));
+    ASSIGN_OR_RETURN(reserved, AddCents(reserved, reservation.amount_cents(), "reservations"));
+  }
+  const std::string subject = Subject("reservations", command.municipality(), command.year());
+  ASSIGN_OR_RETURN(const YearBudget* budget,
+                   OpenYearBudget(state, subject, command.municipality(), command.year()));
+  const int64_t planned = PlannedTotal(*budget);
+  ASSIGN_OR_RETURN(const int64_t total, AddCents(reserved, planned, "reservations"));
+  if (total > budget->budget_cents) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(subject, ": ", FormatCents(reserved), " reserved plus ", FormatCents(planned),
+                     " planned would exceed the budget ", FormatCents(budget->budget_cents)));
+  }
+  v1::Event event;
+  v1::LocalPartsReserved& reserved_event = *event.mutable_local_parts_reserved();
+  reserved_event.set_municipality(command.municipality());
+  reserved_event.set_year(command.year());
+  *reserved_event.mutable_reservations() = command.reservations();
+  return std::vector<v1::Event>{std::move(event)};
 }
-absl::StatusOr<std::vector<v1::Event>> DecideCloseYear(const RegionState&, const v1::Actor&,
-                                                       const v1::CloseYear&) {
-  return absl::UnimplementedError("close_year: not built yet");
+
+absl::StatusOr<std::vector<v1::Event>> DecideIssuePurchaseOrder(
+    const RegionState& state, const v1::Actor& actor, const v1::IssuePurchaseOrder& command) {
+  RETURN_IF_ERROR(RequireRole(actor, v1::ROLE_BUREAU, "issue a purchase order"));
+  RETURN_IF_ERROR(RequireYearInPeriod(state, command.year()));
+  std::vector<const YearBudget*> plans;
+  v1::Event event;
+  v1::PurchaseOrderIssued& order = *event.mutable_purchase_order_issued();
+  order.set_year(command.year());
+  // state.municipalities is ordered by name, so the list comes out sorted.
+  for (const auto& [name, municipality] : state.municipalities) {
+    const YearBudget* budget = FindYearBudget(state, name, command.year());
+    if (budget == nullptr || !budget->plan_submitted) continue;
+    plans.push_back(budget);
+    order.add_municipalities(name);
+  }
+  if (plans.empty()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "purchase order ", command.year(), ": no municipality has submitted a local plan for ",
+        command.year(), "; submit_local_plan first"));
+  }
+  for (const LotInfo* lot : LotsInOrder(state.framework)) {
+    int64_t total = 0;
+    for (const YearBudget* budget : plans) {
+      auto it = budget->lots.find(lot->code);
+      if (it == budget->lots.end()) continue;
+      ASSIGN_OR_RETURN(total, AddCents(total, it->second.planned_cents,
+                                       absl::StrCat("purchase order ", command.year(), " lot '",
+                                                    lot->code, "'")));
+    }
+    v1::LotAmount& amount = *order.add_lots();
+    amount.set_lot(lot->code);
+    amount.set_amount_cents(total);
+  }
+  return std::vector<v1::Event>{std::move(event)};
 }
-absl::StatusOr<std::vector<v1::Event>> DecideEqualiseRisk(const RegionState&, const v1::Actor&,
-                                                          const v1::EqualiseRisk&) {
-  return absl::UnimplementedError("equalise_risk: not built yet");
+
+absl::StatusOr<std::vector<v1::Event>> DecideShiftBudget(const RegionState& state,
+                                                         const v1::Actor& actor,
+                                                         const v1::ShiftBudget& command) {
+  RETURN_IF_ERROR(RequireMunicipality(state, command.municipality()));
+  RETURN_IF_ERROR(RequireOwnMunicipality(actor, command.municipality(), "shift its budget"));
+  RETURN_IF_ERROR(RequireYearInPeriod(state, command.year()));
+  RETURN_IF_ERROR(RequireLot(state, command.from_lot(), "from_lot"));
+  RETURN_IF_ERROR(RequireLot(state, command.to_lot(), "to_lot"));
+  if (command.from_lot() == command.to_lot()) {
+    return absl::InvalidArgumentError(absl::StrCat("to_lot: expected a lot other than from_lot '",
+                                                   command.from_lot(), "', got '", command.to_lot(),
+                                                   "'"));
+  }
+  if (command.amount_cents() <= 0) {
+    return absl::InvalidArgumentError(absl::StrCat("amount_cents: expected an amount > 0.00, got ",
+                                                   FormatCents(command.amount_cents())));
+  }
+  RETURN_IF_ERROR(RequireText(command.reason(), "reason", "why the budget shifts"));
+  const std::string subject = Subject("budget shift", command.municipality(), command.year());
+  ASSIGN_OR_RETURN(const YearBudget* budget,
+                   OpenYearBudget(state, subject, command.municipality(), command.year()));
+  if (!budget->plan_submitted) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        subject, ": no local procurement plan for that year; submit_local_plan first"));
+  }
+  // Only uncommitted money moves: committed money backs signed contracts.
+  auto from = budget->lots.find(command.from_lot());
+  const int64_t planned = from == budget->lots.end() ? 0 : from->second.planned_cents;
+  const int64_t committed = from == budget->lots.end() ? 0 : from->second.committed_cents;
+  const int64_t uncommitted = planned - committed;
+  if (command.amount_cents() > uncommitted) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("shift of ", FormatCents(command.amount_cents()), " from lot '",
+                     command.from_lot(), "' of ", command.municipality(), " ", command.year(),
+                     ": only ", FormatCents(uncommitted), " is uncommitted (planned ",
+                     FormatCents(planned), ", committed ", FormatCents(committed), ")"));
+  }
+  v1::Event event;
+  v1::BudgetShifted& shifted = *event.mutable_budget_shifted();
+  shifted.set_municipality(command.municipality());
+  shifted.set_year(command.year());
+  shifted.set_from_lot(command.from_lot());
+  shifted.set_to_lot(command.to_lot());
+  shifted.set_amount_cents(command.amount_cents());
+  shifted.set_reason(command.reason());
+  return std::vector<v1::Event>{std::move(event)};
 }
-void ApplyLocalPartsReserved(RegionState&, const v1::LocalPartsReserved&) {}
-void ApplyPurchaseOrderIssued(RegionState&, const v1::PurchaseOrderIssued&) {}
-void ApplyBudgetShifted(RegionState&, const v1::BudgetShifted&) {}
-void ApplyYearClosed(RegionState&, const v1::YearClosed&) {}
-void ApplyRiskEqualised(RegionState&, const v1::RiskEqualised&) {}
+
+absl::StatusOr<std::vector<v1::Event>> DecideCloseYear(const RegionState& state,
+                                                       const v1::Actor& actor,
+                                                       const v1::CloseYear& command) {
+  RETURN_IF_ERROR(RequireMunicipality(state, command.municipality()));
+  RETURN_IF_ERROR(RequireOwnMunicipality(actor, command.municipality(), "close its year"));
+  const std::string subject = Subject("year close", command.municipality(), command.year());
+  const YearBudget* budget = FindYearBudget(state, command.municipality(), command.year());
+  if (budget == nullptr) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(subject, ": no budget set for that year, so there is nothing to close"));
+  }
+  if (budget->closed) {
+    return absl::FailedPreconditionError(absl::StrCat(subject, ": the year is already closed"));
+  }
+  int64_t claimed = 0;
+  int64_t paid = 0;
+  for (const auto& [id, contract] : state.contracts) {
+    for (const v1::ClaimedYear& row : contract.claimed()) {
+      if (row.municipality() != command.municipality() || row.year() != command.year()) continue;
+      ASSIGN_OR_RETURN(claimed, AddCents(claimed, row.claimed_cents(), "claimed_cents"));
+      ASSIGN_OR_RETURN(paid, AddCents(paid, row.paid_cents(), "paid_cents"));
+    }
+  }
+  v1::Event event;
+  v1::YearClosed& closed = *event.mutable_year_closed();
+  closed.set_municipality(command.municipality());
+  closed.set_year(command.year());
+  closed.set_budget_cents(budget->budget_cents);
+  closed.set_planned_cents(PlannedTotal(*budget));
+  closed.set_committed_cents(CommittedTotal(*budget));
+  closed.set_claimed_cents(claimed);
+  closed.set_paid_cents(paid);
+  return std::vector<v1::Event>{std::move(event)};
+}
+
+absl::StatusOr<std::vector<v1::Event>> DecideEqualiseRisk(const RegionState& state,
+                                                          const v1::Actor& actor,
+                                                          const v1::EqualiseRisk& command) {
+  RETURN_IF_ERROR(RequireRole(actor, v1::ROLE_BUREAU, "equalise risk"));
+  RETURN_IF_ERROR(RequireYearInPeriod(state, command.year()));
+  const std::string subject = absl::StrCat("risk equalisation ", command.year());
+  if (state.equalised_years.contains(command.year())) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(subject, ": already done for ", command.year()));
+  }
+  if (command.shares_size() < 2) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "shares: expected the shares of at least two municipalities, got ", command.shares_size()));
+  }
+  absl::flat_hash_set<absl::string_view> seen;
+  int64_t sum = 0;
+  for (int i = 0; i < command.shares_size(); ++i) {
+    const v1::EqualisationShare& share = command.shares(i);
+    const std::string field = absl::StrCat("shares[", i, "]");
+    if (absl::Status known = RequireMunicipality(state, share.municipality()); !known.ok()) {
+      return absl::Status(known.code(), absl::StrCat(field, ".", known.message()));
+    }
+    if (!seen.insert(share.municipality()).second) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          field, ".municipality: '", share.municipality(), "' appears twice in the shares"));
+    }
+    const YearBudget* budget = FindYearBudget(state, share.municipality(), command.year());
+    if (budget == nullptr || !budget->closed) {
+      return absl::FailedPreconditionError(absl::StrCat(subject, ": ", share.municipality(),
+                                                        " has not closed ", command.year(),
+                                                        "; close_year first"));
+    }
+    ASSIGN_OR_RETURN(sum, AddCents(sum, share.amount_cents(), "shares"));
+  }
+  if (sum != 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("shares: the shares sum to ", FormatCents(sum), ", expected 0.00"));
+  }
+  v1::Event event;
+  v1::RiskEqualised& equalised = *event.mutable_risk_equalised();
+  equalised.set_year(command.year());
+  *equalised.mutable_shares() = command.shares();
+  return std::vector<v1::Event>{std::move(event)};
+}
+
+void ApplyLocalPartsReserved(RegionState& state, const v1::LocalPartsReserved& event) {
+  YearBudget& budget = state.municipalities[event.municipality()].years[event.year()];
+  budget.reservations.clear();
+  for (const v1::Reservation& reservation : event.reservations()) {
+    budget.reservations[static_cast<int>(reservation.kind())] = reservation.amount_cents();
+  }
+}
+
+void ApplyPurchaseOrderIssued(RegionState& state, const v1::PurchaseOrderIssued& event) {
+  v1::PurchaseOrderRecord& record = state.purchase_orders[event.year()];
+  record.Clear();
+  record.set_year(event.year());
+  *record.mutable_lots() = event.lots();
+  *record.mutable_municipalities() = event.municipalities();
+}
+
+void ApplyBudgetShifted(RegionState& state, const v1::BudgetShifted& event) {
+  YearBudget& budget = state.municipalities[event.municipality()].years[event.year()];
+  budget.lots[event.from_lot()].planned_cents -= event.amount_cents();
+  budget.lots[event.to_lot()].planned_cents += event.amount_cents();
+}
+
+void ApplyYearClosed(RegionState& state, const v1::YearClosed& event) {
+  state.municipalities[event.municipality()].years[event.year()].closed = true;
+}
+
+void ApplyRiskEqualised(RegionState& state, const v1::RiskEqualised& event) {
+  for (const v1::EqualisationShare& share : event.shares()) {
+    state.municipalities[share.municipality()].years[event.year()].equalisation_cents +=
+        share.amount_cents();
+  }
+  state.equalised_years.insert(event.year());
+}
 
 }  // namespace inkoop

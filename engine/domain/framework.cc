@@ -1,6 +1,9 @@
 #include "engine/domain/framework.h"
 
 #include <algorithm>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
@@ -8,7 +11,9 @@
 #include "engine/domain/dates.h"
 #include "engine/domain/money.h"
 #include "engine/domain/roles.h"
+#include "engine/domain/rules.h"
 #include "engine/status_macros.h"
+#include "google/protobuf/util/message_differencer.h"
 
 namespace inkoop {
 
@@ -183,11 +188,109 @@ void ApplyFrameworkAdopted(RegionState& state, const v1::FrameworkAdopted& event
                                       event.quality_indicators().end());
 }
 
-absl::StatusOr<std::vector<v1::Event>> DecideAmendFramework(const RegionState&, const v1::Actor&,
-                                                            const v1::AmendFramework&) {
-  return absl::UnimplementedError("amend_framework: not built yet");
+absl::StatusOr<std::vector<v1::Event>> DecideAmendFramework(const RegionState& state,
+                                                            const v1::Actor& actor,
+                                                            const v1::AmendFramework& command) {
+  RETURN_IF_ERROR(RequireRole(actor, v1::ROLE_BUREAU, "amend the framework"));
+  RETURN_IF_ERROR(RequireFramework(state));
+  const Framework& framework = state.framework;
+  RETURN_IF_ERROR(RequireText(command.reason(), "reason", "why the framework changes"));
+
+  // Added lots: each a new, unique, non-empty code.
+  google::protobuf::RepeatedPtrField<std::string> codes;
+  for (const auto& [code, lot] : framework.lots) *codes.Add() = code;
+  absl::flat_hash_set<absl::string_view> added;
+  for (int i = 0; i < command.added_lots_size(); ++i) {
+    const std::string& code = command.added_lots(i).code();
+    const std::string field = absl::StrCat("added_lots[", i, "].code");
+    RETURN_IF_ERROR(RequireText(code, field, "a lot code"));
+    if (framework.lots.contains(code)) {
+      return absl::FailedPreconditionError(
+          absl::StrCat(field, ": '", code, "' is already a lot of framework '", framework.id, "'"));
+    }
+    if (!added.insert(code).second) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(field, ": '", code, "' appears twice in the added lots"));
+    }
+    *codes.Add() = code;
+  }
+  RETURN_IF_ERROR(ValidateLotRules(command.lot_rules(), codes));
+
+  // The period may grow, never shrink.
+  bool extends_period = false;
+  if (!command.period_end().empty()) {
+    ASSIGN_OR_RETURN(absl::CivilDay end, ParseDate(command.period_end(), "period_end"));
+    if (end < framework.period_end) {
+      return absl::FailedPreconditionError(absl::StrCat("period_end: expected a date on or after ",
+                                                        FormatDate(framework.period_end), ", got ",
+                                                        command.period_end()));
+    }
+    extends_period = end > framework.period_end;
+  }
+
+  absl::flat_hash_set<absl::string_view> indicators;
+  for (int i = 0; i < command.added_quality_indicators_size(); ++i) {
+    const std::string& indicator = command.added_quality_indicators(i);
+    const std::string field = absl::StrCat("added_quality_indicators[", i, "]");
+    RETURN_IF_ERROR(RequireText(indicator, field, "a quality indicator"));
+    if (std::find(framework.quality_indicators.begin(), framework.quality_indicators.end(),
+                  indicator) != framework.quality_indicators.end()) {
+      return absl::FailedPreconditionError(
+          absl::StrCat(field, ": '", indicator, "' is already a quality indicator of framework '",
+                       framework.id, "'"));
+    }
+    if (!indicators.insert(indicator).second) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(field, ": '", indicator, "' appears twice in the added indicators"));
+    }
+  }
+
+  // Rules equal to the lot's current rules change nothing.
+  bool changes_rules = false;
+  for (const v1::LotRules& rules : command.lot_rules()) {
+    auto current = framework.rules.find(rules.lot());
+    if (current == framework.rules.end() ||
+        !google::protobuf::util::MessageDifferencer::Equals(current->second, rules)) {
+      changes_rules = true;
+    }
+  }
+  if (command.added_lots().empty() && !changes_rules && !extends_period &&
+      command.added_quality_indicators().empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "amend_framework: expected added lots, changed lot rules, a later period_end or added "
+        "quality indicators, got no change to framework '",
+        framework.id, "'"));
+  }
+
+  v1::Event event;
+  v1::FrameworkAmended& amended = *event.mutable_framework_amended();
+  amended.set_framework_id(framework.id);
+  *amended.mutable_added_lots() = command.added_lots();
+  *amended.mutable_lot_rules() = command.lot_rules();
+  amended.set_period_end(command.period_end());
+  *amended.mutable_added_quality_indicators() = command.added_quality_indicators();
+  amended.set_reason(command.reason());
+  return std::vector<v1::Event>{std::move(event)};
 }
 
-void ApplyFrameworkAmended(RegionState&, const v1::FrameworkAmended&) {}
+void ApplyFrameworkAmended(RegionState& state, const v1::FrameworkAmended& event) {
+  Framework& framework = state.framework;
+  int position = 0;
+  for (const auto& [code, lot] : framework.lots) position = std::max(position, lot.position + 1);
+  for (const v1::Lot& lot : event.added_lots()) {
+    framework.lots[lot.code()] = LotInfo{lot.code(), lot.name(), position++};
+    framework.rules[lot.code()].set_lot(lot.code());
+  }
+  for (const v1::LotRules& rules : event.lot_rules()) framework.rules[rules.lot()] = rules;
+  if (!event.period_end().empty()) {
+    // Decide validated the date; a bad one from elsewhere leaves the period
+    // as it was rather than failing replay.
+    framework.period_end =
+        ParseDate(event.period_end(), "period_end").value_or(framework.period_end);
+  }
+  framework.quality_indicators.insert(framework.quality_indicators.end(),
+                                      event.added_quality_indicators().begin(),
+                                      event.added_quality_indicators().end());
+}
 
 }  // namespace inkoop
