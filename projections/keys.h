@@ -5,6 +5,7 @@
 //   regions  "<region>" -> RegionSnapshot
 //   budgets  "<municipality>\0<year %04d>" -> BudgetView
 //   parked   "<topic>\0<partition BE32><offset BE64>" -> ParkedEvent
+//   providers / tenders / contracts / cases   "<id>" -> the entity's record
 #ifndef INKOOP_PROJECTIONS_KEYS_H_
 #define INKOOP_PROJECTIONS_KEYS_H_
 
@@ -18,6 +19,13 @@ namespace inkoop {
 inline constexpr char kRegionsFamily[] = "regions";
 inline constexpr char kBudgetsFamily[] = "budgets";
 inline constexpr char kParkedFamily[] = "parked";
+inline constexpr char kProvidersFamily[] = "providers";
+inline constexpr char kTendersFamily[] = "tenders";
+inline constexpr char kContractsFamily[] = "contracts";
+inline constexpr char kCasesFamily[] = "cases";
+
+// Positions of the column families in ProjectionFamilies().
+enum Family { kMeta = 0, kRegions, kBudgets, kParked, kProviders, kTenders, kContracts, kCases };
 
 std::string EncodeBigEndian64(uint64_t value);
 uint64_t DecodeBigEndian64(absl::string_view bytes);  // bytes.size() must be 8

@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "engine/domain/decide.h"
 #include "engine/domain/snapshot.h"
+#include "engine/envelope.h"
 #include "engine/status_macros.h"
 #include "inkoop/v1/snapshot.pb.h"
 #include "inkoop/v1/views.pb.h"
@@ -12,7 +13,14 @@
 namespace inkoop {
 
 std::vector<std::string> ProjectionFamilies() {
-  return {rocksdb::kDefaultColumnFamilyName, kRegionsFamily, kBudgetsFamily, kParkedFamily};
+  return {rocksdb::kDefaultColumnFamilyName,
+          kRegionsFamily,
+          kBudgetsFamily,
+          kParkedFamily,
+          kProvidersFamily,
+          kTendersFamily,
+          kContractsFamily,
+          kCasesFamily};
 }
 
 absl::StatusOr<std::unique_ptr<Projection>> Projection::Open(const std::string& path) {
@@ -25,17 +33,19 @@ absl::StatusOr<std::unique_ptr<Projection>> Projection::Open(const std::string& 
     families.emplace_back(name, rocksdb::ColumnFamilyOptions());
   }
   rocksdb::DB* db = nullptr;
-  RETURN_IF_ERROR(RocksStatus(rocksdb::DB::Open(options, path, families, &projection->handles_, &db),
-                              absl::StrCat("open projection database ", path)));
+  RETURN_IF_ERROR(
+      RocksStatus(rocksdb::DB::Open(options, path, families, &projection->handles_, &db),
+                  absl::StrCat("open projection database ", path)));
   projection->db_.reset(db);
-  projection->meta_ = projection->handles_[0];
-  projection->regions_cf_ = projection->handles_[1];
-  projection->budgets_cf_ = projection->handles_[2];
-  projection->parked_cf_ = projection->handles_[3];
+  projection->meta_ = projection->handles_[kMeta];
+  projection->regions_cf_ = projection->handles_[kRegions];
+  projection->budgets_cf_ = projection->handles_[kBudgets];
+  projection->parked_cf_ = projection->handles_[kParked];
 
   auto stored = [&](const char* name) -> uint64_t {
     std::string value;
-    rocksdb::Status got = db->Get(rocksdb::ReadOptions(), projection->meta_, MetricKey(name), &value);
+    rocksdb::Status got =
+        db->Get(rocksdb::ReadOptions(), projection->meta_, MetricKey(name), &value);
     return got.ok() ? DecodeBigEndian64(value) : 0;
   };
   projection->stored_.parked = stored("parked");
@@ -114,6 +124,12 @@ absl::Status Projection::Apply(const std::string& topic, int32_t partition, Offs
     ++counters_.skipped_duplicates;
     return absl::OkStatus();
   }
+  // A tampered or damaged event is parked; the events after it then break
+  // the chain and are parked too, until someone looks.
+  if (absl::Status sealed = VerifySeal(event); !sealed.ok()) {
+    Park(topic, partition, offset, value, sealed.message(), event.region(), event.sequence());
+    return absl::OkStatus();
+  }
   absl::Status applied = Evolve(*state, event);
   if (absl::IsDataLoss(applied)) {
     // A payload from a newer schema: keep the chain going without it.
@@ -130,6 +146,15 @@ absl::Status Projection::Apply(const std::string& topic, int32_t partition, Offs
   return absl::OkStatus();
 }
 
+template <typename Records>
+void Projection::PutRecords(const Records& records, const absl::btree_set<std::string>& ids,
+                            rocksdb::ColumnFamilyHandle* family) {
+  for (const std::string& id : ids) {
+    auto it = records.find(id);
+    if (it != records.end()) batch_.Put(family, id, it->second.SerializeAsString());
+  }
+}
+
 absl::Status Projection::Commit() {
   if (next_offsets_.empty()) return absl::OkStatus();
   for (const auto& [region, touched] : touched_) {
@@ -139,6 +164,10 @@ absl::Status Projection::Commit() {
       batch_.Put(budgets_cf_, BudgetKey(municipality, year),
                  MakeBudgetView(state, municipality, year).SerializeAsString());
     }
+    PutRecords(state.providers, touched.providers, handles_[kProviders]);
+    PutRecords(state.tenders, touched.tenders, handles_[kTenders]);
+    PutRecords(state.contracts, touched.contracts, handles_[kContracts]);
+    PutRecords(state.cases, touched.cases, handles_[kCases]);
   }
   for (const auto& [topic_partition, offset] : next_offsets_) {
     batch_.Put(meta_, OffsetKey(topic_partition.first, topic_partition.second),

@@ -67,6 +67,9 @@ class Projection {
  private:
   Projection() = default;
   absl::StatusOr<RegionState*> LoadRegion(const std::string& region);
+  template <typename Records>
+  void PutRecords(const Records& records, const absl::btree_set<std::string>& ids,
+                  rocksdb::ColumnFamilyHandle* family);
   void Park(const std::string& topic, int32_t partition, Offset offset, absl::string_view value,
             absl::string_view reason, const std::string& region, uint64_t sequence);
 

@@ -51,8 +51,8 @@ absl::Status Projector::Run() {
     while (taken < options_.max_batch) {
       const int wait =
           taken == 0 ? 100
-                     : std::max<int>(0, static_cast<int>(absl::ToInt64Milliseconds(
-                                            deadline - absl::Now())));
+                     : std::max<int>(
+                           0, static_cast<int>(absl::ToInt64Milliseconds(deadline - absl::Now())));
       std::unique_ptr<RdKafka::Message> message(consumer_->consume(wait));
       if (message->err() == RdKafka::ERR_NO_ERROR) {
         RETURN_IF_ERROR(projection_->Apply(

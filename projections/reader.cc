@@ -15,10 +15,6 @@
 
 namespace inkoop {
 
-namespace {
-constexpr int kMeta = 0, kRegions = 1, kBudgets = 2, kParked = 3;
-}  // namespace
-
 absl::StatusOr<std::unique_ptr<ProjectionReader>> ProjectionReader::Open(const std::string& path) {
   std::error_code ignored;
   if (!std::filesystem::exists(std::filesystem::path(path) / "CURRENT", ignored)) {
@@ -69,8 +65,8 @@ absl::StatusOr<std::optional<v1::BudgetView>> ProjectionReader::Budget(
   RETURN_IF_ERROR(RocksStatus(status, "read budget view"));
   v1::BudgetView view;
   if (!view.ParseFromString(bytes)) {
-    return absl::DataLossError(absl::StrCat("budget view of ", municipality, " ", year,
-                                            ": undecodable"));
+    return absl::DataLossError(
+        absl::StrCat("budget view of ", municipality, " ", year, ": undecodable"));
   }
   return view;
 }
@@ -79,7 +75,8 @@ absl::StatusOr<std::vector<v1::BudgetView>> ProjectionReader::Budgets(
     const std::string& municipality) {
   std::vector<v1::BudgetView> views;
   const std::string prefix = BudgetPrefix(municipality);
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), handles_[kBudgets]));
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions(), handles_[kBudgets]));
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
     v1::BudgetView view;
     if (!view.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
@@ -93,7 +90,8 @@ absl::StatusOr<std::vector<v1::BudgetView>> ProjectionReader::Budgets(
 
 absl::StatusOr<std::vector<v1::ParkedEvent>> ProjectionReader::Parked() {
   std::vector<v1::ParkedEvent> parked;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), handles_[kParked]));
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions(), handles_[kParked]));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     v1::ParkedEvent event;
     if (!event.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
@@ -144,9 +142,39 @@ absl::StatusOr<std::vector<std::string>> ProjectionReader::RegionNames() {
   return names;
 }
 
+template <typename Record>
+absl::StatusOr<std::vector<Record>> ProjectionReader::Records(int family) {
+  std::vector<Record> records;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), handles_[family]));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    Record record;
+    if (!record.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+      return absl::DataLossError(absl::StrCat(record.GetDescriptor()->name(), " '",
+                                              it->key().ToString(), "': undecodable"));
+    }
+    records.push_back(std::move(record));
+  }
+  RETURN_IF_ERROR(RocksStatus(it->status(), "scan records"));
+  return records;
+}
+
+absl::StatusOr<std::vector<v1::ProviderRecord>> ProjectionReader::Providers() {
+  return Records<v1::ProviderRecord>(kProviders);
+}
+absl::StatusOr<std::vector<v1::TenderRecord>> ProjectionReader::Tenders() {
+  return Records<v1::TenderRecord>(kTenders);
+}
+absl::StatusOr<std::vector<v1::ContractRecord>> ProjectionReader::Contracts() {
+  return Records<v1::ContractRecord>(kContracts);
+}
+absl::StatusOr<std::vector<v1::ContinuityCaseRecord>> ProjectionReader::Cases() {
+  return Records<v1::ContinuityCaseRecord>(kCases);
+}
+
 absl::StatusOr<uint64_t> ProjectionReader::Metric(const std::string& name) {
   std::string bytes;
-  rocksdb::Status status = db_->Get(rocksdb::ReadOptions(), handles_[kMeta], MetricKey(name), &bytes);
+  rocksdb::Status status =
+      db_->Get(rocksdb::ReadOptions(), handles_[kMeta], MetricKey(name), &bytes);
   if (status.IsNotFound()) return 0;
   RETURN_IF_ERROR(RocksStatus(status, "read metric"));
   return DecodeBigEndian64(bytes);

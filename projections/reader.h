@@ -16,6 +16,7 @@
 
 #include "absl/status/statusor.h"
 #include "engine/domain/state.h"
+#include "inkoop/v1/snapshot.pb.h"
 #include "inkoop/v1/views.pb.h"
 
 namespace inkoop {
@@ -37,11 +38,18 @@ class ProjectionReader {
   absl::StatusOr<std::map<int32_t, int64_t>> Offsets(const std::string& topic, int32_t partitions);
   absl::StatusOr<std::optional<RegionState>> Region(const std::string& region);
   absl::StatusOr<std::vector<std::string>> RegionNames();
+  // Every record of an entity kind, in id order.
+  absl::StatusOr<std::vector<v1::ProviderRecord>> Providers();
+  absl::StatusOr<std::vector<v1::TenderRecord>> Tenders();
+  absl::StatusOr<std::vector<v1::ContractRecord>> Contracts();
+  absl::StatusOr<std::vector<v1::ContinuityCaseRecord>> Cases();
   // A stored running total ("applied", "parked", "skipped_duplicates"); 0 if none.
   absl::StatusOr<uint64_t> Metric(const std::string& name);
 
  private:
   ProjectionReader() = default;
+  template <typename Record>
+  absl::StatusOr<std::vector<Record>> Records(int family);
 
   std::string secondary_path_;
   std::unique_ptr<rocksdb::DB> db_;

@@ -18,6 +18,10 @@ namespace inkoop {
 // The views of one region that need rewriting.
 struct TouchedViews {
   absl::btree_set<std::pair<std::string, int32_t>> budgets;  // (municipality, year)
+  absl::btree_set<std::string> providers;
+  absl::btree_set<std::string> tenders;
+  absl::btree_set<std::string> contracts;
+  absl::btree_set<std::string> cases;
 };
 
 // Adds what `event` changes to `touched`; `state` is the state after it.

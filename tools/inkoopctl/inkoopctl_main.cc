@@ -20,6 +20,8 @@ usage:
   inkoopctl submit COMMAND --region R --actor ID --role ROLE [--FIELD VALUE ...]
   inkoopctl submit --file COMMAND.json [--region R --actor ID --role ROLE]
   inkoopctl show budget --municipality M [--year Y]
+  inkoopctl show contracts [--provider P] [--municipality M] [--lot L]
+  inkoopctl show cases|providers|tenders [--provider P] [--municipality M] [--lot L]
   inkoopctl tail [--region R]   (prints the committed events, oldest first)
   inkoopctl parked             (events the projector could not apply)
   inkoopctl commands           (lists the command names)

@@ -3,10 +3,11 @@
 #include <iostream>
 
 #include "absl/strings/ascii.h"
-#include "absl/strings/strip.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
 #include "engine/domain/money.h"
 #include "google/protobuf/util/json_util.h"
 #include "projections/reader.h"
@@ -38,8 +39,9 @@ std::string FormatBudget(const v1::BudgetView& view) {
   std::string out = absl::StrFormat(
       "%s %d (region %s, as of event %d)\n  budget %s (%s), planned %s, unplanned %s%s\n",
       view.municipality(), view.year(), view.region(), view.as_of_sequence(),
-      FormatCents(view.budget_cents()), SourceName(view.source()), FormatCents(view.planned_cents()),
-      FormatCents(view.unplanned_cents()), view.plan_submitted() ? "" : " (no local plan yet)");
+      FormatCents(view.budget_cents()), SourceName(view.source()),
+      FormatCents(view.planned_cents()), FormatCents(view.unplanned_cents()),
+      view.plan_submitted() ? "" : " (no local plan yet)");
   absl::StrAppendFormat(&out, "  %-16s %-40s %16s %16s %16s\n", "lot", "name", "planned",
                         "committed", "uncommitted");
   for (const v1::BudgetView::LotLine& lot : view.lots()) {
@@ -50,12 +52,159 @@ std::string FormatBudget(const v1::BudgetView& view) {
   return out;
 }
 
+namespace {
+
+std::string EnumWord(const google::protobuf::EnumDescriptor& type, int value) {
+  const google::protobuf::EnumValueDescriptor* v = type.FindValueByNumber(value);
+  if (v == nullptr) return absl::StrCat(value);
+  // CONTRACT_STATUS_ACTIVE -> active: drop the enum's own prefix.
+  std::string name = v->name();
+  size_t common = 0;
+  const std::string& first = type.value(0)->name();
+  while (common < name.size() && common < first.size() && name[common] == first[common]) ++common;
+  while (common > 0 && name[common - 1] != '_') --common;
+  std::string word = absl::AsciiStrToLower(name.substr(common));
+  for (char& c : word) c = c == '_' ? ' ' : c;
+  return word;
+}
+
+std::string FormatContract(const v1::ContractRecord& c) {
+  std::string out = absl::StrFormat(
+      "%s  provider %s  lot %s  %s  %s..%s  %s%s\n", c.contract_id(), c.provider_id(), c.lot(),
+      EnumWord(*v1::FundingModel_descriptor(), c.funding_model()), c.term_start(), c.term_end(),
+      EnumWord(*v1::ContractStatus_descriptor(), c.status()),
+      c.status_reason().empty() ? "" : absl::StrCat(" (", c.status_reason(), ")"));
+  for (const v1::MunicipalityCeiling& ceiling : c.ceilings()) {
+    int64_t claimed = 0, paid = 0;
+    for (const v1::ClaimedYear& year : c.claimed()) {
+      if (year.municipality() != ceiling.municipality()) continue;
+      claimed += year.claimed_cents();
+      paid += year.paid_cents();
+    }
+    absl::StrAppendFormat(&out, "    %-24s ceiling/year %16s  claimed %16s  paid %16s\n",
+                          ceiling.municipality(), FormatCents(ceiling.ceiling_cents()),
+                          FormatCents(claimed), FormatCents(paid));
+  }
+  return out;
+}
+
+std::string FormatCase(const v1::ContinuityCaseRecord& c) {
+  return absl::StrFormat(
+      "%s  provider %s  lot %s  %s  %s  remaining ceiling %s  clients moved %d%s\n", c.case_id(),
+      c.provider_id(), c.lot(), c.municipality(),
+      EnumWord(*v1::CaseStatus_descriptor(), c.status()), FormatCents(c.remaining_ceiling_cents()),
+      c.clients_transferred(), c.outcome().empty() ? "" : absl::StrCat("  outcome: ", c.outcome()));
+}
+
+std::string FormatProvider(const v1::ProviderRecord& p) {
+  return absl::StrFormat(
+      "%-16s %-40s %s\n", p.provider_id(), p.name(),
+      p.failed() ? absl::StrCat("failed on ", p.failed_on(), " (",
+                                EnumWord(*v1::FailureReason_descriptor(), p.failure_reason()), ")")
+                 : "active");
+}
+
+std::string FormatTender(const v1::TenderRecord& t) {
+  int bids = 0;
+  for (const v1::BidRecord& bid : t.bids()) bids += bid.withdrawn() ? 0 : 1;
+  return absl::StrFormat(
+      "%-12s lot %-12s %d  %s  %s  ceiling %s  deadline %s  %s  bids %d%s\n", t.tender_id(),
+      t.lot(), t.year(), EnumWord(*v1::TenderProcedure_descriptor(), t.procedure()),
+      EnumWord(*v1::FundingModel_descriptor(), t.funding_model()), FormatCents(t.ceiling_cents()),
+      t.deadline(), EnumWord(*v1::TenderStatus_descriptor(), t.status()), bids,
+      t.awarded_provider_ids().empty()
+          ? ""
+          : absl::StrCat("  awarded to ", absl::StrJoin(t.awarded_provider_ids(), ", ")));
+}
+
+// Prints every record `keep` accepts, as JSON lines or with `format`.
+template <typename Record, typename Keep, typename Format>
+int PrintRecords(const absl::StatusOr<std::vector<Record>>& records, bool json, Keep keep,
+                 Format format, absl::string_view what) {
+  if (!records.ok()) {
+    std::cerr << "inkoopctl: " << records.status().message() << "\n";
+    return 3;
+  }
+  int shown = 0;
+  for (const Record& record : *records) {
+    if (!keep(record)) continue;
+    std::cout << (json ? Json(record) + "\n" : format(record));
+    ++shown;
+  }
+  if (shown == 0) {
+    std::cerr << "inkoopctl: no " << what << " in the projection\n";
+    return 1;
+  }
+  return 0;
+}
+
+int ShowBudget(ProjectionReader& reader, Args& args, bool json);
+
+}  // namespace
+
 int RunShow(const std::string& db, Args& args, bool json) {
-  if (args.positional().empty() || args.positional()[0] != "budget") {
-    std::cerr << "inkoopctl: show: expected what to show (budget), got '"
-              << (args.positional().empty() ? "" : args.positional()[0]) << "'\n";
+  const std::string what = args.positional().empty() ? "" : args.positional()[0];
+  const std::optional<std::string> provider = args.Take("provider");
+  const std::optional<std::string> municipality =
+      what == "budget" ? std::nullopt : args.Take("municipality");
+  const std::optional<std::string> lot = args.Take("lot");
+  if (what != "budget" && what != "contracts" && what != "cases" && what != "providers" &&
+      what != "tenders") {
+    std::cerr << "inkoopctl: show: expected budget, contracts, cases, providers or tenders, got '"
+              << what << "'\n";
     return 2;
   }
+  if (what != "budget") {
+    if (absl::Status rest = args.RequireAllTaken(absl::StrCat("show ", what)); !rest.ok()) {
+      std::cerr << "inkoopctl: " << rest.message() << "\n";
+      return 2;
+    }
+  }
+  absl::StatusOr<std::unique_ptr<ProjectionReader>> reader = ProjectionReader::Open(db);
+  if (!reader.ok()) {
+    std::cerr << "inkoopctl: " << reader.status().message() << "\n";
+    return 3;
+  }
+  auto matches = [](const std::optional<std::string>& wanted, const std::string& value) {
+    return !wanted.has_value() || *wanted == value;
+  };
+  if (what == "contracts") {
+    return PrintRecords((*reader)->Contracts(), json,
+                        [&](const v1::ContractRecord& c) {
+                          bool serves = !municipality.has_value();
+                          for (const v1::MunicipalityCeiling& ceiling : c.ceilings()) {
+                            serves = serves || ceiling.municipality() == *municipality;
+                          }
+                          return serves && matches(provider, c.provider_id()) &&
+                                 matches(lot, c.lot());
+                        },
+                        FormatContract, "contracts");
+  }
+  if (what == "cases") {
+    return PrintRecords((*reader)->Cases(), json,
+                        [&](const v1::ContinuityCaseRecord& c) {
+                          return matches(provider, c.provider_id()) &&
+                                 matches(municipality, c.municipality()) && matches(lot, c.lot());
+                        },
+                        FormatCase, "continuity cases");
+  }
+  if (what == "providers") {
+    return PrintRecords(
+        (*reader)->Providers(), json,
+        [&](const v1::ProviderRecord& p) { return matches(provider, p.provider_id()); },
+        FormatProvider, "providers");
+  }
+  if (what == "tenders") {
+    return PrintRecords((*reader)->Tenders(), json,
+                        [&](const v1::TenderRecord& t) { return matches(lot, t.lot()); },
+                        FormatTender, "tenders");
+  }
+  return ShowBudget(**reader, args, json);
+}
+
+namespace {
+
+int ShowBudget(ProjectionReader& reader, Args& args, bool json) {
   std::optional<std::string> municipality = args.Take("municipality");
   std::optional<std::string> year_text = args.Take("year");
   if (absl::Status rest = args.RequireAllTaken("show budget"); !rest.ok()) {
@@ -72,21 +221,16 @@ int RunShow(const std::string& db, Args& args, bool json) {
               << "'\n";
     return 2;
   }
-  absl::StatusOr<std::unique_ptr<ProjectionReader>> reader = ProjectionReader::Open(db);
-  if (!reader.ok()) {
-    std::cerr << "inkoopctl: " << reader.status().message() << "\n";
-    return 3;
-  }
   std::vector<v1::BudgetView> views;
   if (year_text) {
-    absl::StatusOr<std::optional<v1::BudgetView>> view = (*reader)->Budget(*municipality, year);
+    absl::StatusOr<std::optional<v1::BudgetView>> view = reader.Budget(*municipality, year);
     if (!view.ok()) {
       std::cerr << "inkoopctl: " << view.status().message() << "\n";
       return 3;
     }
     if (view->has_value()) views.push_back(**view);
   } else {
-    absl::StatusOr<std::vector<v1::BudgetView>> all = (*reader)->Budgets(*municipality);
+    absl::StatusOr<std::vector<v1::BudgetView>> all = reader.Budgets(*municipality);
     if (!all.ok()) {
       std::cerr << "inkoopctl: " << all.status().message() << "\n";
       return 3;
@@ -103,6 +247,8 @@ int RunShow(const std::string& db, Args& args, bool json) {
   }
   return 0;
 }
+
+}  // namespace
 
 int RunParked(const std::string& db, Args& args, bool json) {
   if (absl::Status rest = args.RequireAllTaken("parked"); !rest.ok()) {
