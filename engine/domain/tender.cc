@@ -1,42 +1,417 @@
 #include "engine/domain/tender.h"
 
+#include <string>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "engine/domain/dates.h"
+#include "engine/domain/framework.h"
+#include "engine/domain/money.h"
+#include "engine/domain/roles.h"
+#include "engine/domain/rules.h"
+#include "engine/status_macros.h"
+
 namespace inkoop {
 
-absl::StatusOr<std::vector<v1::Event>> DecideRegisterProvider(const RegionState&,
-                                                              const v1::Command&) {
-  return absl::UnimplementedError("register_provider: not built yet");
+namespace {
+
+// "FUNDING_MODEL_PER_UNIT" with prefix "FUNDING_MODEL_" -> "per_unit".
+std::string EnumLabel(const std::string& name, absl::string_view prefix) {
+  absl::string_view label = name;
+  if (label.substr(0, prefix.size()) == prefix) label.remove_prefix(prefix.size());
+  return label.empty() ? "unspecified" : absl::AsciiStrToLower(label);
 }
 
-absl::StatusOr<std::vector<v1::Event>> DecidePublishTender(const RegionState&, const v1::Command&) {
-  return absl::UnimplementedError("publish_tender: not built yet");
+absl::Status RequireOpen(const v1::TenderRecord& tender) {
+  if (tender.status() != v1::TENDER_STATUS_OPEN) {
+    return absl::FailedPreconditionError(absl::StrCat("tender '", tender.tender_id(), "' is ",
+                                                      TenderStatusName(tender.status()),
+                                                      "; expected open"));
+  }
+  return absl::OkStatus();
 }
 
-absl::StatusOr<std::vector<v1::Event>> DecideSubmitBid(const RegionState&, const v1::Command&) {
-  return absl::UnimplementedError("submit_bid: not built yet");
+const v1::BidRecord* FindBid(const v1::TenderRecord& tender, absl::string_view bid_id) {
+  for (const v1::BidRecord& bid : tender.bids()) {
+    if (bid.bid_id() == bid_id) return &bid;
+  }
+  return nullptr;
 }
 
-absl::StatusOr<std::vector<v1::Event>> DecideWithdrawBid(const RegionState&, const v1::Command&) {
-  return absl::UnimplementedError("withdraw_bid: not built yet");
+absl::StatusOr<const v1::BidRecord*> RequireBid(const v1::TenderRecord& tender,
+                                                absl::string_view bid_id, absl::string_view field) {
+  const v1::BidRecord* bid = FindBid(tender, bid_id);
+  if (bid == nullptr) {
+    return absl::NotFoundError(
+        absl::StrCat(field, ": '", bid_id, "' is not a bid on tender '", tender.tender_id(), "'"));
+  }
+  return bid;
 }
 
-absl::StatusOr<std::vector<v1::Event>> DecideAwardTender(const RegionState&, const v1::Command&) {
-  return absl::UnimplementedError("award_tender: not built yet");
+// The tender's deadline; Decide validated it when the tender was published.
+absl::CivilDay DeadlineOf(const v1::TenderRecord& tender) {
+  return ParseDate(tender.deadline(), "deadline").value_or(absl::CivilDay());
 }
 
-absl::StatusOr<std::vector<v1::Event>> DecideCancelTender(const RegionState&, const v1::Command&) {
-  return absl::UnimplementedError("cancel_tender: not built yet");
+v1::TenderRecord* MutableTender(RegionState& state, const std::string& tender_id) {
+  auto it = state.tenders.find(tender_id);
+  return it == state.tenders.end() ? nullptr : &it->second;
 }
 
-void ApplyProviderRegistered(RegionState&, const v1::ProviderRegistered&) {}
+std::vector<v1::Event> One(v1::Event event) {
+  std::vector<v1::Event> events;
+  events.push_back(std::move(event));
+  return events;
+}
 
-void ApplyTenderPublished(RegionState&, const v1::TenderPublished&) {}
+}  // namespace
 
-void ApplyBidReceived(RegionState&, const v1::BidReceived&) {}
+std::string FundingModelName(v1::FundingModel model) {
+  return EnumLabel(v1::FundingModel_Name(model), "FUNDING_MODEL_");
+}
 
-void ApplyBidWithdrawn(RegionState&, const v1::BidWithdrawn&) {}
+std::string UnitName(v1::Unit unit) { return EnumLabel(v1::Unit_Name(unit), "UNIT_"); }
 
-void ApplyTenderAwarded(RegionState&, const v1::TenderAwarded&) {}
+absl::string_view TenderStatusName(v1::TenderStatus status) {
+  switch (status) {
+    case v1::TENDER_STATUS_OPEN:
+      return "open";
+    case v1::TENDER_STATUS_AWARDED:
+      return "awarded";
+    case v1::TENDER_STATUS_CANCELLED:
+      return "cancelled";
+    default:
+      return "unspecified";
+  }
+}
 
-void ApplyTenderCancelled(RegionState&, const v1::TenderCancelled&) {}
+absl::Status RequireFundingModelAllowed(const RegionState& state, absl::string_view lot,
+                                        v1::FundingModel model, absl::string_view field) {
+  if (model == v1::FUNDING_MODEL_UNSPECIFIED) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, ": expected per_unit, lump_sum or population, got unspecified"));
+  }
+  std::vector<std::string> allowed;
+  auto rules = state.framework.rules.find(lot);
+  if (rules != state.framework.rules.end()) {
+    for (int m : rules->second.funding_models()) {
+      if (m == model) return absl::OkStatus();
+      allowed.push_back(FundingModelName(static_cast<v1::FundingModel>(m)));
+    }
+  }
+  return absl::FailedPreconditionError(
+      absl::StrCat(field, ": lot '", lot, "' allows ",
+                   allowed.empty() ? "no funding model yet" : absl::StrJoin(allowed, ", "),
+                   "; got ", FundingModelName(model)));
+}
+
+absl::Status RequireTariffsWithinLot(const RegionState& state, absl::string_view lot,
+                                     const google::protobuf::RepeatedPtrField<v1::Tariff>& tariffs,
+                                     absl::string_view field) {
+  const v1::LotRules* rules = nullptr;
+  if (auto it = state.framework.rules.find(lot); it != state.framework.rules.end()) {
+    rules = &it->second;
+  }
+  absl::flat_hash_set<absl::string_view> seen;
+  for (int i = 0; i < tariffs.size(); ++i) {
+    const v1::Tariff& tariff = tariffs[i];
+    const std::string name = absl::StrCat(field, "[", i, "]");
+    if (tariff.product_code().empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(name, ".product_code: expected a product code, got ''"));
+    }
+    if (!seen.insert(tariff.product_code()).second) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(name, ".product_code: '", tariff.product_code(), "' appears twice"));
+    }
+    RETURN_IF_ERROR(RequireNonNegative(tariff.tariff_cents(), absl::StrCat(name, ".tariff_cents")));
+    const v1::Tariff* max = nullptr;
+    if (rules != nullptr) {
+      for (const v1::Tariff& candidate : rules->max_tariffs()) {
+        if (candidate.product_code() == tariff.product_code()) max = &candidate;
+      }
+    }
+    if (max == nullptr) {
+      return absl::FailedPreconditionError(absl::StrCat(name, ".product_code: '",
+                                                        tariff.product_code(),
+                                                        "' is not a product of lot '", lot, "'"));
+    }
+    if (tariff.unit() != max->unit()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          name, ".unit: product '", tariff.product_code(), "' of lot '", lot, "' is priced per ",
+          UnitName(max->unit()), ", got ", UnitName(tariff.unit())));
+    }
+    if (tariff.tariff_cents() > max->tariff_cents()) {
+      return absl::FailedPreconditionError(
+          absl::StrCat(name, ".tariff_cents: ", FormatCents(tariff.tariff_cents()),
+                       " for product '", tariff.product_code(), "' exceeds the maximum ",
+                       FormatCents(max->tariff_cents()), " of lot '", lot, "'"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<v1::Event>> DecideRegisterProvider(const RegionState& state,
+                                                              const v1::Command& command) {
+  const v1::RegisterProvider& body = command.register_provider();
+  RETURN_IF_ERROR(RequireRole(command.actor(), v1::ROLE_BUREAU, "register a provider"));
+  RETURN_IF_ERROR(RequireText(body.provider_id(), "provider_id", "a provider id"));
+  RETURN_IF_ERROR(RequireText(body.name(), "name", "the provider's name"));
+  if (auto it = state.providers.find(body.provider_id()); it != state.providers.end()) {
+    return absl::FailedPreconditionError(absl::StrCat("provider_id: '", body.provider_id(),
+                                                      "' is already registered (as '",
+                                                      it->second.name(), "')"));
+  }
+  v1::Event event;
+  v1::ProviderRegistered& registered = *event.mutable_provider_registered();
+  registered.set_provider_id(body.provider_id());
+  registered.set_name(body.name());
+  registered.set_chamber_of_commerce_number(body.chamber_of_commerce_number());
+  return One(std::move(event));
+}
+
+absl::StatusOr<std::vector<v1::Event>> DecidePublishTender(const RegionState& state,
+                                                           const v1::Command& command) {
+  const v1::PublishTender& body = command.publish_tender();
+  RETURN_IF_ERROR(RequireRole(command.actor(), v1::ROLE_BUREAU, "publish a tender"));
+  RETURN_IF_ERROR(RequireText(body.tender_id(), "tender_id", "a tender id"));
+  if (state.tenders.contains(body.tender_id())) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("tender_id: '", body.tender_id(), "' is already published"));
+  }
+  RETURN_IF_ERROR(RequireLot(state, body.lot(), "lot"));
+  RETURN_IF_ERROR(RequireYearInPeriod(state, body.year()));
+  auto order = state.purchase_orders.find(body.year());
+  if (order == state.purchase_orders.end()) {
+    return absl::FailedPreconditionError(absl::StrCat("year: no purchase order issued for ",
+                                                      body.year(), "; issue_purchase_order first"));
+  }
+  RETURN_IF_ERROR(RequireNonNegative(body.ceiling_cents(), "ceiling_cents"));
+  int64_t ordered = 0;
+  for (const v1::LotAmount& amount : order->second.lots()) {
+    if (amount.lot() == body.lot()) ordered = amount.amount_cents();
+  }
+  if (body.ceiling_cents() > ordered) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("ceiling ", FormatCents(body.ceiling_cents()), " of tender '",
+                     body.tender_id(), "' exceeds the purchase order's ", FormatCents(ordered),
+                     " for lot '", body.lot(), "' in ", body.year()));
+  }
+  if (body.procedure() == v1::TENDER_PROCEDURE_UNSPECIFIED) {
+    return absl::InvalidArgumentError(
+        "procedure: expected open_house or competitive, got unspecified");
+  }
+  RETURN_IF_ERROR(
+      RequireFundingModelAllowed(state, body.lot(), body.funding_model(), "funding_model"));
+  ASSIGN_OR_RETURN(absl::CivilDay deadline, ParseDate(body.deadline(), "deadline"));
+  const absl::CivilDay today = CommandDay(command);
+  if (deadline < today) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("deadline: expected a day on or after ", FormatDate(today),
+                     " (the day of publication), got ", body.deadline()));
+  }
+  v1::Event event;
+  v1::TenderPublished& published = *event.mutable_tender_published();
+  published.set_tender_id(body.tender_id());
+  published.set_lot(body.lot());
+  published.set_year(body.year());
+  published.set_procedure(body.procedure());
+  published.set_funding_model(body.funding_model());
+  published.set_ceiling_cents(body.ceiling_cents());
+  published.set_deadline(body.deadline());
+  return One(std::move(event));
+}
+
+absl::StatusOr<std::vector<v1::Event>> DecideSubmitBid(const RegionState& state,
+                                                       const v1::Command& command) {
+  const v1::SubmitBid& body = command.submit_bid();
+  const v1::Actor& actor = command.actor();
+  RETURN_IF_ERROR(RequireText(body.provider_id(), "provider_id", "the bidding provider's id"));
+  if (actor.role() != v1::ROLE_PROVIDER || actor.id() != body.provider_id()) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        "role rule: only provider '", body.provider_id(), "' itself may submit its bid; actor '",
+        actor.id(), "' is ", RoleName(actor.role())));
+  }
+  ASSIGN_OR_RETURN(const v1::ProviderRecord* provider, FindProvider(state, body.provider_id()));
+  if (provider->failed()) {
+    return absl::FailedPreconditionError(absl::StrCat("provider '", provider->provider_id(),
+                                                      "' failed on ", provider->failed_on(),
+                                                      "; it cannot bid"));
+  }
+  ASSIGN_OR_RETURN(const v1::TenderRecord* tender, FindTender(state, body.tender_id()));
+  RETURN_IF_ERROR(RequireOpen(*tender));
+  const absl::CivilDay today = CommandDay(command);
+  if (today > DeadlineOf(*tender)) {
+    return absl::FailedPreconditionError(absl::StrCat("tender '", tender->tender_id(),
+                                                      "' closed for bids on ", tender->deadline(),
+                                                      "; bid arrived ", FormatDate(today)));
+  }
+  RETURN_IF_ERROR(RequireText(body.bid_id(), "bid_id", "a bid id"));
+  if (FindBid(*tender, body.bid_id()) != nullptr) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "bid_id: '", body.bid_id(), "' is already a bid on tender '", tender->tender_id(), "'"));
+  }
+  for (const v1::BidRecord& bid : tender->bids()) {
+    if (bid.provider_id() == body.provider_id() && !bid.withdrawn()) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("provider '", body.provider_id(), "' already has bid '", bid.bid_id(),
+                       "' on tender '", tender->tender_id(), "'; withdraw it first"));
+    }
+  }
+  RETURN_IF_ERROR(RequireNonNegative(body.amount_cents(), "amount_cents"));
+  if (body.amount_cents() > tender->ceiling_cents()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("amount ", FormatCents(body.amount_cents()), " of bid '", body.bid_id(),
+                     "' exceeds the ceiling ", FormatCents(tender->ceiling_cents()), " of tender '",
+                     tender->tender_id(), "'"));
+  }
+  RETURN_IF_ERROR(RequireTariffsWithinLot(state, tender->lot(), body.tariffs(), "tariffs"));
+  v1::Event event;
+  v1::BidReceived& received = *event.mutable_bid_received();
+  received.set_tender_id(body.tender_id());
+  received.set_bid_id(body.bid_id());
+  received.set_provider_id(body.provider_id());
+  received.set_amount_cents(body.amount_cents());
+  *received.mutable_tariffs() = body.tariffs();
+  return One(std::move(event));
+}
+
+absl::StatusOr<std::vector<v1::Event>> DecideWithdrawBid(const RegionState& state,
+                                                         const v1::Command& command) {
+  const v1::WithdrawBid& body = command.withdraw_bid();
+  const v1::Actor& actor = command.actor();
+  RETURN_IF_ERROR(RequireRole(actor, v1::ROLE_PROVIDER, "withdraw a bid"));
+  ASSIGN_OR_RETURN(const v1::TenderRecord* tender, FindTender(state, body.tender_id()));
+  ASSIGN_OR_RETURN(const v1::BidRecord* bid, RequireBid(*tender, body.bid_id(), "bid_id"));
+  if (actor.id() != bid->provider_id()) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        "role rule: only provider '", bid->provider_id(), "' itself may withdraw bid '",
+        bid->bid_id(), "'; actor '", actor.id(), "' is ", RoleName(actor.role())));
+  }
+  RETURN_IF_ERROR(RequireOpen(*tender));
+  if (bid->withdrawn()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "bid '", bid->bid_id(), "' on tender '", tender->tender_id(), "' is already withdrawn"));
+  }
+  v1::Event event;
+  v1::BidWithdrawn& withdrawn = *event.mutable_bid_withdrawn();
+  withdrawn.set_tender_id(body.tender_id());
+  withdrawn.set_bid_id(body.bid_id());
+  withdrawn.set_reason(body.reason());
+  return One(std::move(event));
+}
+
+absl::StatusOr<std::vector<v1::Event>> DecideAwardTender(const RegionState& state,
+                                                         const v1::Command& command) {
+  const v1::AwardTender& body = command.award_tender();
+  RETURN_IF_ERROR(RequireRole(command.actor(), v1::ROLE_BUREAU, "award a tender"));
+  ASSIGN_OR_RETURN(const v1::TenderRecord* tender, FindTender(state, body.tender_id()));
+  RETURN_IF_ERROR(RequireOpen(*tender));
+  if (body.bid_ids().empty()) {
+    return absl::InvalidArgumentError("bid_ids: expected at least one bid to award, got none");
+  }
+  v1::Event event;
+  v1::TenderAwarded& awarded = *event.mutable_tender_awarded();
+  awarded.set_tender_id(body.tender_id());
+  absl::flat_hash_set<absl::string_view> seen;
+  int64_t total = 0;
+  for (int i = 0; i < body.bid_ids_size(); ++i) {
+    const std::string field = absl::StrCat("bid_ids[", i, "]");
+    ASSIGN_OR_RETURN(const v1::BidRecord* bid, RequireBid(*tender, body.bid_ids(i), field));
+    if (!seen.insert(bid->bid_id()).second) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(field, ": '", bid->bid_id(), "' appears twice"));
+    }
+    if (bid->withdrawn()) {
+      return absl::FailedPreconditionError(absl::StrCat(field, ": bid '", bid->bid_id(),
+                                                        "' of provider '", bid->provider_id(),
+                                                        "' was withdrawn"));
+    }
+    ASSIGN_OR_RETURN(total, AddCents(total, bid->amount_cents(), "awarded bids"));
+    awarded.add_bid_ids(bid->bid_id());
+    awarded.add_provider_ids(bid->provider_id());
+  }
+  const absl::CivilDay today = CommandDay(command);
+  if (tender->procedure() == v1::TENDER_PROCEDURE_COMPETITIVE && today <= DeadlineOf(*tender)) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "tender '", tender->tender_id(), "' is competitive: it can be awarded after its deadline ",
+        tender->deadline(), ", not on ", FormatDate(today)));
+  }
+  if (total > tender->ceiling_cents()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "awarded bids of tender '", tender->tender_id(), "' sum to ", FormatCents(total),
+        ", which exceeds its ceiling ", FormatCents(tender->ceiling_cents())));
+  }
+  return One(std::move(event));
+}
+
+absl::StatusOr<std::vector<v1::Event>> DecideCancelTender(const RegionState& state,
+                                                          const v1::Command& command) {
+  const v1::CancelTender& body = command.cancel_tender();
+  RETURN_IF_ERROR(RequireRole(command.actor(), v1::ROLE_BUREAU, "cancel a tender"));
+  ASSIGN_OR_RETURN(const v1::TenderRecord* tender, FindTender(state, body.tender_id()));
+  RETURN_IF_ERROR(RequireOpen(*tender));
+  RETURN_IF_ERROR(RequireText(body.reason(), "reason", "why the tender is cancelled"));
+  v1::Event event;
+  v1::TenderCancelled& cancelled = *event.mutable_tender_cancelled();
+  cancelled.set_tender_id(body.tender_id());
+  cancelled.set_reason(body.reason());
+  return One(std::move(event));
+}
+
+void ApplyProviderRegistered(RegionState& state, const v1::ProviderRegistered& event) {
+  v1::ProviderRecord& provider = state.providers[event.provider_id()];
+  provider.Clear();
+  provider.set_provider_id(event.provider_id());
+  provider.set_name(event.name());
+  provider.set_chamber_of_commerce_number(event.chamber_of_commerce_number());
+}
+
+void ApplyTenderPublished(RegionState& state, const v1::TenderPublished& event) {
+  v1::TenderRecord& tender = state.tenders[event.tender_id()];
+  tender.Clear();
+  tender.set_tender_id(event.tender_id());
+  tender.set_lot(event.lot());
+  tender.set_year(event.year());
+  tender.set_procedure(event.procedure());
+  tender.set_funding_model(event.funding_model());
+  tender.set_ceiling_cents(event.ceiling_cents());
+  tender.set_deadline(event.deadline());
+  tender.set_status(v1::TENDER_STATUS_OPEN);
+}
+
+void ApplyBidReceived(RegionState& state, const v1::BidReceived& event) {
+  v1::TenderRecord* tender = MutableTender(state, event.tender_id());
+  if (tender == nullptr) return;
+  v1::BidRecord& bid = *tender->add_bids();
+  bid.set_bid_id(event.bid_id());
+  bid.set_provider_id(event.provider_id());
+  bid.set_amount_cents(event.amount_cents());
+  *bid.mutable_tariffs() = event.tariffs();
+}
+
+void ApplyBidWithdrawn(RegionState& state, const v1::BidWithdrawn& event) {
+  v1::TenderRecord* tender = MutableTender(state, event.tender_id());
+  if (tender == nullptr) return;
+  for (v1::BidRecord& bid : *tender->mutable_bids()) {
+    if (bid.bid_id() == event.bid_id()) bid.set_withdrawn(true);
+  }
+}
+
+void ApplyTenderAwarded(RegionState& state, const v1::TenderAwarded& event) {
+  v1::TenderRecord* tender = MutableTender(state, event.tender_id());
+  if (tender == nullptr) return;
+  tender->set_status(v1::TENDER_STATUS_AWARDED);
+  *tender->mutable_awarded_bid_ids() = event.bid_ids();
+  *tender->mutable_awarded_provider_ids() = event.provider_ids();
+}
+
+void ApplyTenderCancelled(RegionState& state, const v1::TenderCancelled& event) {
+  v1::TenderRecord* tender = MutableTender(state, event.tender_id());
+  if (tender == nullptr) return;
+  tender->set_status(v1::TENDER_STATUS_CANCELLED);
+}
 
 }  // namespace inkoop

@@ -2,12 +2,16 @@
 #ifndef INKOOP_ENGINE_DOMAIN_TENDER_H_
 #define INKOOP_ENGINE_DOMAIN_TENDER_H_
 
+#include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "engine/domain/state.h"
 #include "inkoop/v1/commands.pb.h"
 #include "inkoop/v1/events.pb.h"
+#include "inkoop/v1/snapshot.pb.h"
 
 namespace inkoop {
 
@@ -30,6 +34,24 @@ void ApplyBidReceived(RegionState& state, const v1::BidReceived& event);
 void ApplyBidWithdrawn(RegionState& state, const v1::BidWithdrawn& event);
 void ApplyTenderAwarded(RegionState& state, const v1::TenderAwarded& event);
 void ApplyTenderCancelled(RegionState& state, const v1::TenderCancelled& event);
+
+// Lowercase names for messages: "per_unit", "hour".
+std::string FundingModelName(v1::FundingModel model);
+std::string UnitName(v1::Unit unit);
+absl::string_view TenderStatusName(v1::TenderStatus status);
+
+// kInvalidArgument when `model` is unspecified; kFailedPrecondition unless the
+// framework's rules of `lot` allow it (an empty list allows none). `lot` must
+// be a lot of the framework.
+absl::Status RequireFundingModelAllowed(const RegionState& state, absl::string_view lot,
+                                        v1::FundingModel model, absl::string_view field);
+
+// Every tariff names a product (unique in `tariffs`) of the lot's
+// max_tariffs, with the same unit and 0 <= tariff <= that maximum. `lot` must
+// be a lot of the framework.
+absl::Status RequireTariffsWithinLot(const RegionState& state, absl::string_view lot,
+                                     const google::protobuf::RepeatedPtrField<v1::Tariff>& tariffs,
+                                     absl::string_view field);
 
 }  // namespace inkoop
 
