@@ -1,24 +1,341 @@
 #include "engine/domain/claims.h"
 
+#include <cstdint>
+#include <string>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
+#include "engine/domain/budget.h"
+#include "engine/domain/dates.h"
+#include "engine/domain/money.h"
+#include "engine/domain/roles.h"
+#include "engine/domain/rules.h"
+#include "engine/domain/snapshot.h"
+#include "engine/status_macros.h"
+
 namespace inkoop {
 
-absl::StatusOr<std::vector<v1::Event>> DecideRecordClaim(const RegionState&, const v1::Command&) {
-  return absl::UnimplementedError("record_claim: not built yet");
+namespace {
+
+constexpr int kGoalAttainmentSubIndicators = 4;
+
+struct Period {
+  absl::CivilDay start;
+  absl::CivilDay end;
+};
+
+// period_start / period_end: valid dates, start <= end.
+absl::StatusOr<Period> ParsePeriod(absl::string_view start_text, absl::string_view end_text) {
+  Period period;
+  ASSIGN_OR_RETURN(period.start, ParseDate(start_text, "period_start"));
+  ASSIGN_OR_RETURN(period.end, ParseDate(end_text, "period_end"));
+  if (period.end < period.start) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("period_end: expected a date on or after ", start_text, ", got ", end_text));
+  }
+  return period;
 }
 
-absl::StatusOr<std::vector<v1::Event>> DecideRecordPayment(const RegionState&, const v1::Command&) {
-  return absl::UnimplementedError("record_payment: not built yet");
+bool HasCeiling(const v1::ContractRecord& contract, absl::string_view municipality) {
+  for (const v1::MunicipalityCeiling& ceiling : contract.ceilings()) {
+    if (ceiling.municipality() == municipality) return true;
+  }
+  return false;
 }
 
-absl::StatusOr<std::vector<v1::Event>> DecideReportIndicator(const RegionState&,
-                                                             const v1::Command&) {
-  return absl::UnimplementedError("report_indicator: not built yet");
+const v1::Tariff* FindTariff(const v1::ContractRecord& contract, absl::string_view product_code) {
+  for (const v1::Tariff& tariff : contract.tariffs()) {
+    if (tariff.product_code() == product_code) return &tariff;
+  }
+  return nullptr;
 }
 
-void ApplyClaimRecorded(RegionState&, const v1::ClaimRecorded&) {}
+// The contract's claimed/paid row of (municipality, year), created when missing.
+v1::ClaimedYear& MutableClaimed(v1::ContractRecord& contract, const std::string& municipality,
+                                int32_t year) {
+  for (v1::ClaimedYear& claimed : *contract.mutable_claimed()) {
+    if (claimed.municipality() == municipality && claimed.year() == year) return claimed;
+  }
+  v1::ClaimedYear& added = *contract.add_claimed();
+  added.set_municipality(municipality);
+  added.set_year(year);
+  return added;
+}
 
-void ApplyPaymentRecorded(RegionState&, const v1::PaymentRecorded&) {}
+// The contract's provider has failed (a contract whose provider is unknown
+// counts as not failed).
+const v1::ProviderRecord* FailedProvider(const RegionState& state,
+                                         const v1::ContractRecord& contract) {
+  auto it = state.providers.find(contract.provider_id());
+  if (it == state.providers.end() || !it->second.failed()) return nullptr;
+  return &it->second;
+}
 
-void ApplyIndicatorReported(RegionState&, const v1::IndicatorReported&) {}
+absl::Status ValidateSubIndicators(const v1::ReportIndicator& command) {
+  const std::string indicator_name = v1::Indicator_Name(command.indicator());
+  if (command.indicator() != v1::INDICATOR_GOAL_ATTAINMENT) {
+    if (!command.sub_indicators().empty()) {
+      return absl::InvalidArgumentError(absl::StrCat("sub_indicators: expected none for ",
+                                                     indicator_name, ", got ",
+                                                     command.sub_indicators_size()));
+    }
+    return absl::OkStatus();
+  }
+  if (command.sub_indicators_size() != kGoalAttainmentSubIndicators) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("sub_indicators: expected exactly ", kGoalAttainmentSubIndicators, " for ",
+                     indicator_name, ", got ", command.sub_indicators_size()));
+  }
+  absl::flat_hash_set<absl::string_view> names;
+  for (int i = 0; i < command.sub_indicators_size(); ++i) {
+    const v1::SubIndicator& sub = command.sub_indicators(i);
+    const std::string field = absl::StrCat("sub_indicators[", i, "]");
+    RETURN_IF_ERROR(RequireText(sub.name(), absl::StrCat(field, ".name"), "a sub-indicator name"));
+    if (!names.insert(sub.name()).second) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(field, ".name: '", sub.name(), "' appears twice"));
+    }
+    RETURN_IF_ERROR(
+        RequireRange(sub.value_permille(), 0, 1000, absl::StrCat(field, ".value_permille")));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<v1::Event>> DecideRecordClaim(const RegionState& state,
+                                                         const v1::Command& command) {
+  const v1::Actor& actor = command.actor();
+  const v1::RecordClaim& claim = command.record_claim();
+  RETURN_IF_ERROR(RequireRole(actor, v1::ROLE_PROVIDER, "record a claim"));
+  RETURN_IF_ERROR(RequireText(claim.claim_id(), "claim_id", "a claim id"));
+  if (state.claims.contains(claim.claim_id())) {
+    return absl::AlreadyExistsError(
+        absl::StrCat("claim_id: '", claim.claim_id(), "' is already recorded"));
+  }
+  RETURN_IF_ERROR(RequireText(claim.contract_id(), "contract_id", "a contract id"));
+  ASSIGN_OR_RETURN(const v1::ContractRecord* contract, FindContract(state, claim.contract_id()));
+  if (actor.id() != contract->provider_id()) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("role rule: a provider claims only on its own contracts; contract '",
+                     contract->contract_id(), "' belongs to provider '", contract->provider_id(),
+                     "', actor is provider '", actor.id(), "'"));
+  }
+  if (contract->status() != v1::CONTRACT_STATUS_ACTIVE) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("contract '", contract->contract_id(), "' is ",
+                     ContractStatusName(contract->status()), "; claims need an active contract"));
+  }
+  if (const v1::ProviderRecord* failed = FailedProvider(state, *contract)) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "provider '", failed->provider_id(), "' of contract '", contract->contract_id(),
+        "' failed on ", failed->failed_on(), "; it can no longer claim"));
+  }
+  RETURN_IF_ERROR(RequireText(claim.municipality(), "municipality", "a municipality"));
+  if (!HasCeiling(*contract, claim.municipality())) {
+    return absl::FailedPreconditionError(absl::StrCat("municipality: '", claim.municipality(),
+                                                      "' has no ceiling on contract '",
+                                                      contract->contract_id(), "'"));
+  }
+  ASSIGN_OR_RETURN(const Period period, ParsePeriod(claim.period_start(), claim.period_end()));
+  if (period.start.year() != period.end.year()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("period ", claim.period_start(), "..", claim.period_end(),
+                     ": expected one calendar year; claim each year separately"));
+  }
+  ASSIGN_OR_RETURN(const absl::CivilDay term_start,
+                   ParseDate(contract->term_start(), "contract term_start"));
+  ASSIGN_OR_RETURN(const absl::CivilDay term_end,
+                   ParseDate(contract->term_end(), "contract term_end"));
+  if (period.start < term_start || period.end > term_end) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("period ", claim.period_start(), "..", claim.period_end(),
+                     " lies outside the term ", contract->term_start(), "..", contract->term_end(),
+                     " of contract '", contract->contract_id(), "'"));
+  }
+  const auto year = static_cast<int32_t>(period.start.year());
+  if (const YearBudget* budget = FindYearBudget(state, claim.municipality(), year);
+      budget != nullptr && budget->closed) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        claim.municipality(), " ", year, ": the year is closed; it takes no more claims"));
+  }
+  RETURN_IF_ERROR(RequireText(claim.product_code(), "product_code", "a product code"));
+  const v1::Tariff* tariff = FindTariff(*contract, claim.product_code());
+  if (tariff == nullptr) {
+    return absl::FailedPreconditionError(absl::StrCat("product '", claim.product_code(),
+                                                      "' has no tariff in contract '",
+                                                      contract->contract_id(), "'"));
+  }
+  if (claim.units() <= 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("units: expected a number of units > 0, got ", claim.units()));
+  }
+  if (claim.amount_cents() <= 0) {
+    return absl::InvalidArgumentError(absl::StrCat("amount_cents: expected an amount > 0.00, got ",
+                                                   FormatCents(claim.amount_cents())));
+  }
+  if (contract->funding_model() == v1::FUNDING_MODEL_PER_UNIT) {
+    int64_t expected = 0;
+    if (__builtin_mul_overflow(claim.units(), tariff->tariff_cents(), &expected)) {
+      return absl::InvalidArgumentError(absl::StrCat("units: ", claim.units(), " units x ",
+                                                     FormatCents(tariff->tariff_cents()),
+                                                     " overflows the cent range"));
+    }
+    if (claim.amount_cents() != expected) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("amount_cents: amount ", FormatCents(claim.amount_cents()), " is not ",
+                       claim.units(), " units x ", FormatCents(tariff->tariff_cents()), " = ",
+                       FormatCents(expected), " (per-unit tariff of product '",
+                       claim.product_code(), "' in contract '", contract->contract_id(), "')"));
+    }
+  }
+  const v1::ClaimedYear* claimed = ClaimedOf(*contract, claim.municipality(), year);
+  const int64_t claimed_so_far = claimed == nullptr ? 0 : claimed->claimed_cents();
+  const int64_t ceiling = CeilingOf(*contract, claim.municipality());
+  ASSIGN_OR_RETURN(const int64_t total,
+                   AddCents(claimed_so_far, claim.amount_cents(), "claimed money"));
+  if (total > ceiling) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "claim of ", FormatCents(claim.amount_cents()), " on contract '", contract->contract_id(),
+        "' for ", claim.municipality(), " ", year, " would exceed the ceiling ",
+        FormatCents(ceiling), " (claimed so far ", FormatCents(claimed_so_far), ")"));
+  }
+
+  v1::Event event;
+  v1::ClaimRecorded& recorded = *event.mutable_claim_recorded();
+  recorded.set_claim_id(claim.claim_id());
+  recorded.set_contract_id(claim.contract_id());
+  recorded.set_provider_id(contract->provider_id());
+  recorded.set_municipality(claim.municipality());
+  recorded.set_period_start(claim.period_start());
+  recorded.set_period_end(claim.period_end());
+  recorded.set_product_code(claim.product_code());
+  recorded.set_units(claim.units());
+  recorded.set_amount_cents(claim.amount_cents());
+  return std::vector<v1::Event>{std::move(event)};
+}
+
+absl::StatusOr<std::vector<v1::Event>> DecideRecordPayment(const RegionState& state,
+                                                           const v1::Command& command) {
+  const v1::RecordPayment& payment = command.record_payment();
+  RETURN_IF_ERROR(RequireText(payment.claim_id(), "claim_id", "a claim id"));
+  auto it = state.claims.find(payment.claim_id());
+  if (it == state.claims.end()) {
+    return absl::NotFoundError(absl::StrCat("claim_id: '", payment.claim_id(),
+                                            "' is not a claim of region '", state.region, "'"));
+  }
+  const v1::ClaimRecord& claim = it->second;
+  RETURN_IF_ERROR(
+      RequireOwnMunicipality(command.actor(), claim.municipality(),
+                             absl::StrCat("record a payment on claim '", claim.claim_id(), "'")));
+  if (payment.amount_cents() <= 0) {
+    return absl::InvalidArgumentError(absl::StrCat("amount_cents: expected an amount > 0.00, got ",
+                                                   FormatCents(payment.amount_cents())));
+  }
+  ASSIGN_OR_RETURN(const int64_t total,
+                   AddCents(claim.paid_cents(), payment.amount_cents(), "paid money"));
+  if (total > claim.amount_cents()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "payment of ", FormatCents(payment.amount_cents()), " on claim '", claim.claim_id(),
+        "' would exceed its amount ", FormatCents(claim.amount_cents()), " (paid so far ",
+        FormatCents(claim.paid_cents()), ")"));
+  }
+  RETURN_IF_ERROR(ParseDate(payment.paid_on(), "paid_on").status());
+
+  v1::Event event;
+  v1::PaymentRecorded& recorded = *event.mutable_payment_recorded();
+  recorded.set_claim_id(payment.claim_id());
+  recorded.set_amount_cents(payment.amount_cents());
+  recorded.set_paid_on(payment.paid_on());
+  return std::vector<v1::Event>{std::move(event)};
+}
+
+absl::StatusOr<std::vector<v1::Event>> DecideReportIndicator(const RegionState& state,
+                                                             const v1::Command& command) {
+  const v1::Actor& actor = command.actor();
+  const v1::ReportIndicator& report = command.report_indicator();
+  const bool own_provider = actor.role() == v1::ROLE_PROVIDER && actor.id() == report.provider_id();
+  if (!own_provider && actor.role() != v1::ROLE_BUREAU) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("role rule: only provider '", report.provider_id(),
+                     "' itself or the bureau may report its indicators; actor '", actor.id(),
+                     "' is ", RoleName(actor.role())));
+  }
+  RETURN_IF_ERROR(RequireText(report.provider_id(), "provider_id", "a provider id"));
+  ASSIGN_OR_RETURN(const v1::ProviderRecord* provider, FindProvider(state, report.provider_id()));
+  RETURN_IF_ERROR(RequireText(report.contract_id(), "contract_id", "a contract id"));
+  ASSIGN_OR_RETURN(const v1::ContractRecord* contract, FindContract(state, report.contract_id()));
+  if (contract->provider_id() != provider->provider_id()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("contract '", contract->contract_id(), "' belongs to provider '",
+                     contract->provider_id(), "', not to '", provider->provider_id(), "'"));
+  }
+  RETURN_IF_ERROR(ParsePeriod(report.period_start(), report.period_end()).status());
+  if (report.indicator() == v1::INDICATOR_UNSPECIFIED ||
+      !v1::Indicator_IsValid(report.indicator())) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "indicator: expected drop-out, satisfaction or goal attainment, got ",
+        report.indicator() == v1::INDICATOR_UNSPECIFIED ? std::string("none")
+                                                        : absl::StrCat(report.indicator())));
+  }
+  RETURN_IF_ERROR(RequireRange(report.value_permille(), 0, 1000, "value_permille"));
+  RETURN_IF_ERROR(ValidateSubIndicators(report));
+
+  v1::Event event;
+  v1::IndicatorReported& reported = *event.mutable_indicator_reported();
+  reported.set_provider_id(report.provider_id());
+  reported.set_contract_id(report.contract_id());
+  reported.set_period_start(report.period_start());
+  reported.set_period_end(report.period_end());
+  reported.set_indicator(report.indicator());
+  reported.set_value_permille(report.value_permille());
+  *reported.mutable_sub_indicators() = report.sub_indicators();
+  return std::vector<v1::Event>{std::move(event)};
+}
+
+void ApplyClaimRecorded(RegionState& state, const v1::ClaimRecorded& event) {
+  // Decide validated the period; a bad date from elsewhere books on year 0
+  // rather than failing replay.
+  const auto year = static_cast<int32_t>(
+      ParseDate(event.period_start(), "period_start").value_or(absl::CivilDay(0, 1, 1)).year());
+  v1::ClaimRecord& claim = state.claims[event.claim_id()];
+  claim.set_claim_id(event.claim_id());
+  claim.set_contract_id(event.contract_id());
+  claim.set_provider_id(event.provider_id());
+  claim.set_municipality(event.municipality());
+  claim.set_year(year);
+  claim.set_amount_cents(event.amount_cents());
+  claim.set_paid_cents(0);
+  claim.set_product_code(event.product_code());
+  claim.set_units(event.units());
+  auto contract = state.contracts.find(event.contract_id());
+  if (contract == state.contracts.end()) return;
+  v1::ClaimedYear& claimed = MutableClaimed(contract->second, event.municipality(), year);
+  claimed.set_claimed_cents(claimed.claimed_cents() + event.amount_cents());
+}
+
+void ApplyPaymentRecorded(RegionState& state, const v1::PaymentRecorded& event) {
+  auto claim = state.claims.find(event.claim_id());
+  if (claim == state.claims.end()) return;
+  claim->second.set_paid_cents(claim->second.paid_cents() + event.amount_cents());
+  auto contract = state.contracts.find(claim->second.contract_id());
+  if (contract == state.contracts.end()) return;
+  v1::ClaimedYear& claimed =
+      MutableClaimed(contract->second, claim->second.municipality(), claim->second.year());
+  claimed.set_paid_cents(claimed.paid_cents() + event.amount_cents());
+}
+
+void ApplyIndicatorReported(RegionState& state, const v1::IndicatorReported& event) {
+  v1::IndicatorRecord record;
+  record.set_provider_id(event.provider_id());
+  record.set_contract_id(event.contract_id());
+  record.set_period_start(event.period_start());
+  record.set_period_end(event.period_end());
+  record.set_indicator(event.indicator());
+  record.set_value_permille(event.value_permille());
+  *record.mutable_sub_indicators() = event.sub_indicators();
+  std::string key = IndicatorKey(record);
+  state.indicators[std::move(key)] = std::move(record);
+}
 
 }  // namespace inkoop

@@ -1,33 +1,379 @@
 #include "engine/domain/continuity.h"
 
+#include <algorithm>
+#include <cstdint>
+#include <string>
+
+#include "absl/container/btree_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "engine/domain/budget.h"
+#include "engine/domain/dates.h"
+#include "engine/domain/money.h"
+#include "engine/domain/roles.h"
+#include "engine/domain/rules.h"
+#include "engine/status_macros.h"
+
 namespace inkoop {
 
-absl::StatusOr<std::vector<v1::Event>> DecideDeclareProviderFailure(const RegionState&,
-                                                                    const v1::Command&) {
-  return absl::UnimplementedError("declare_provider_failure: not built yet");
+namespace {
+
+constexpr size_t kMinClientIdLength = 6;
+constexpr size_t kMaxClientIdLength = 64;
+
+absl::string_view FailureReasonName(v1::FailureReason reason) {
+  switch (reason) {
+    case v1::FAILURE_REASON_BANKRUPTCY:
+      return "bankruptcy";
+    case v1::FAILURE_REASON_SUSPENSION_OF_PAYMENTS:
+      return "suspension of payments";
+    case v1::FAILURE_REASON_QUALITY:
+      return "quality";
+    case v1::FAILURE_REASON_OTHER:
+      return "other";
+    default:
+      return "unspecified";
+  }
 }
 
-absl::StatusOr<std::vector<v1::Event>> DecideTransferClients(const RegionState&,
-                                                             const v1::Command&) {
-  return absl::UnimplementedError("transfer_clients: not built yet");
+absl::string_view CaseStatusName(v1::CaseStatus status) {
+  switch (status) {
+    case v1::CASE_STATUS_OPEN:
+      return "open";
+    case v1::CASE_STATUS_ESCALATED:
+      return "escalated";
+    case v1::CASE_STATUS_CLOSED:
+      return "closed";
+    default:
+      return "unspecified";
+  }
 }
 
-absl::StatusOr<std::vector<v1::Event>> DecideEscalateCase(const RegionState&, const v1::Command&) {
-  return absl::UnimplementedError("escalate_case: not built yet");
+// Letters, digits and '-', 6 to 64 characters: a pseudonym, never a name.
+bool IsPseudonymousId(absl::string_view id) {
+  if (id.size() < kMinClientIdLength || id.size() > kMaxClientIdLength) return false;
+  return std::all_of(id.begin(), id.end(), [](char c) {
+    return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '-';
+  });
 }
 
-absl::StatusOr<std::vector<v1::Event>> DecideCloseCase(const RegionState&, const v1::Command&) {
-  return absl::UnimplementedError("close_case: not built yet");
+// The budget years of a contract's term; none when the stored term is not
+// a pair of dates (DecideTransferClients refuses such a contract, see
+// RequireTerm).
+std::vector<int32_t> ContractYears(const v1::ContractRecord& contract) {
+  absl::StatusOr<absl::CivilDay> start = ParseDate(contract.term_start(), "term_start");
+  absl::StatusOr<absl::CivilDay> end = ParseDate(contract.term_end(), "term_end");
+  if (!start.ok() || !end.ok()) return {};
+  return TermYears(*start, *end);
 }
 
-void ApplyClientsTransferred(RegionState&, const v1::ClientsTransferred&) {}
+absl::Status RequireTerm(const v1::ContractRecord& contract) {
+  const std::string subject = absl::StrCat("contract '", contract.contract_id(), "' term");
+  RETURN_IF_ERROR(ParseDate(contract.term_start(), absl::StrCat(subject, "_start")).status());
+  return ParseDate(contract.term_end(), absl::StrCat(subject, "_end")).status();
+}
 
-void ApplyCaseEscalated(RegionState&, const v1::CaseEscalated&) {}
+// The change in committed money per year on the case's lot and municipality
+// when `cents` of ceiling moves from `from` to `to`: every year of the from
+// contract's term loses it, every year of the to contract's term gains it.
+absl::btree_map<int32_t, int64_t> CommitDeltas(const v1::ContractRecord& from,
+                                               const v1::ContractRecord& to, int64_t cents) {
+  absl::btree_map<int32_t, int64_t> deltas;
+  for (int32_t year : ContractYears(from)) deltas[year] -= cents;
+  for (int32_t year : ContractYears(to)) deltas[year] += cents;
+  return deltas;
+}
 
-void ApplyCaseClosed(RegionState&, const v1::CaseClosed&) {}
+// Adds `delta` to the contract's ceiling for `municipality`, adding a row
+// when it has none.
+void AddToCeiling(v1::ContractRecord& contract, const std::string& municipality, int64_t delta) {
+  for (v1::MunicipalityCeiling& ceiling : *contract.mutable_ceilings()) {
+    if (ceiling.municipality() == municipality) {
+      ceiling.set_ceiling_cents(ceiling.ceiling_cents() + delta);
+      return;
+    }
+  }
+  v1::MunicipalityCeiling& added = *contract.add_ceilings();
+  added.set_municipality(municipality);
+  added.set_ceiling_cents(delta);
+}
 
-void ApplyProviderFailed(RegionState&, const v1::ProviderFailed&) {}
+absl::StatusOr<const v1::ContinuityCaseRecord*> FindLiveCase(const RegionState& state,
+                                                             absl::string_view case_id,
+                                                             absl::string_view action) {
+  RETURN_IF_ERROR(RequireText(case_id, "case_id", "a continuity case id"));
+  ASSIGN_OR_RETURN(const v1::ContinuityCaseRecord* found, FindCase(state, case_id));
+  if (found->status() == v1::CASE_STATUS_CLOSED) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("case '", case_id, "' is closed; cannot ", action));
+  }
+  return found;
+}
 
-void ApplyContinuityCaseOpened(RegionState&, const v1::ContinuityCaseOpened&) {}
+absl::Status ValidateClientIds(const v1::TransferClients& command) {
+  if (command.client_ids().empty()) return absl::OkStatus();
+  if (command.client_ids_size() != command.client_count()) {
+    return absl::InvalidArgumentError(absl::StrCat("client_ids: expected client_count (",
+                                                   command.client_count(), ") ids, got ",
+                                                   command.client_ids_size()));
+  }
+  absl::flat_hash_set<absl::string_view> seen;
+  for (int i = 0; i < command.client_ids_size(); ++i) {
+    const std::string& id = command.client_ids(i);
+    if (!IsPseudonymousId(id)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "client_ids[", i, "]: expected a pseudonymous id (letters, digits, '-', ",
+          kMinClientIdLength, "-", kMaxClientIdLength, " characters), got '", id, "'"));
+    }
+    if (!seen.insert(id).second) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("client_ids[", i, "]: '", id, "' appears twice"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<v1::Event>> DecideDeclareProviderFailure(const RegionState& state,
+                                                                    const v1::Command& command) {
+  const v1::DeclareProviderFailure& failure = command.declare_provider_failure();
+  RETURN_IF_ERROR(RequireRole(command.actor(), v1::ROLE_BUREAU, "declare a provider failure"));
+  RETURN_IF_ERROR(RequireText(failure.provider_id(), "provider_id", "a provider id"));
+  ASSIGN_OR_RETURN(const v1::ProviderRecord* provider, FindProvider(state, failure.provider_id()));
+  if (provider->failed()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "provider '", provider->provider_id(), "' already failed on ", provider->failed_on()));
+  }
+  RETURN_IF_ERROR(ParseDate(failure.failed_on(), "failed_on").status());
+  if (failure.reason() == v1::FAILURE_REASON_UNSPECIFIED ||
+      !v1::FailureReason_IsValid(failure.reason())) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "reason: expected bankruptcy, suspension of payments, quality or other, got ",
+        failure.reason() == v1::FAILURE_REASON_UNSPECIFIED ? std::string("none")
+                                                           : absl::StrCat(failure.reason())));
+  }
+
+  std::vector<v1::Event> events;
+  v1::Event failed;
+  v1::ProviderFailed& provider_failed = *failed.mutable_provider_failed();
+  provider_failed.set_provider_id(failure.provider_id());
+  provider_failed.set_failed_on(failure.failed_on());
+  provider_failed.set_reason(failure.reason());
+  provider_failed.set_explanation(failure.explanation());
+  events.push_back(std::move(failed));
+
+  // state.contracts iterates in contract-id order.
+  for (const auto& [id, contract] : state.contracts) {
+    if (contract.provider_id() != failure.provider_id() ||
+        contract.status() != v1::CONTRACT_STATUS_ACTIVE) {
+      continue;
+    }
+    v1::Event suspended;
+    v1::ContractSuspended& contract_suspended = *suspended.mutable_contract_suspended();
+    contract_suspended.set_contract_id(id);
+    contract_suspended.set_reason(
+        absl::StrCat("provider failed: ", FailureReasonName(failure.reason())));
+    events.push_back(std::move(suspended));
+  }
+  for (const auto& [id, contract] : state.contracts) {
+    if (contract.provider_id() != failure.provider_id() ||
+        (contract.status() != v1::CONTRACT_STATUS_ACTIVE &&
+         contract.status() != v1::CONTRACT_STATUS_SUSPENDED)) {
+      continue;
+    }
+    for (const v1::MunicipalityCeiling& ceiling : contract.ceilings()) {
+      // The ceiling holds for every year of the term, so what may move to
+      // another provider is what no year has claimed yet: the ceiling less
+      // the most claimed in any one year.
+      int64_t most_claimed = 0;
+      for (const v1::ClaimedYear& claimed : contract.claimed()) {
+        if (claimed.municipality() == ceiling.municipality()) {
+          most_claimed = std::max(most_claimed, claimed.claimed_cents());
+        }
+      }
+      const int64_t remaining = ceiling.ceiling_cents() - most_claimed;
+      v1::Event opened;
+      v1::ContinuityCaseOpened& case_opened = *opened.mutable_continuity_case_opened();
+      case_opened.set_case_id(absl::StrCat(id, "/", ceiling.municipality()));
+      case_opened.set_provider_id(failure.provider_id());
+      case_opened.set_contract_id(id);
+      case_opened.set_lot(contract.lot());
+      case_opened.set_municipality(ceiling.municipality());
+      // A ceiling lowered below what was already claimed leaves nothing.
+      case_opened.set_remaining_ceiling_cents(std::max<int64_t>(remaining, 0));
+      events.push_back(std::move(opened));
+    }
+  }
+  return events;
+}
+
+absl::StatusOr<std::vector<v1::Event>> DecideTransferClients(const RegionState& state,
+                                                             const v1::Command& command) {
+  const v1::TransferClients& transfer = command.transfer_clients();
+  RETURN_IF_ERROR(RequireRole(command.actor(), v1::ROLE_BUREAU, "transfer clients"));
+  ASSIGN_OR_RETURN(const v1::ContinuityCaseRecord* found,
+                   FindLiveCase(state, transfer.case_id(), "transfer clients"));
+  const v1::ContinuityCaseRecord& continuity_case = *found;
+  ASSIGN_OR_RETURN(const v1::ContractRecord* from,
+                   FindContract(state, continuity_case.contract_id()));
+  RETURN_IF_ERROR(RequireText(transfer.to_contract_id(), "to_contract_id", "a contract id"));
+  ASSIGN_OR_RETURN(const v1::ContractRecord* to, FindContract(state, transfer.to_contract_id()));
+  if (to->status() != v1::CONTRACT_STATUS_ACTIVE) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("to_contract_id: contract '", to->contract_id(), "' is ",
+                     ContractStatusName(to->status()), "; clients go only to an active contract"));
+  }
+  if (to->lot() != continuity_case.lot()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "to_contract_id: contract '", to->contract_id(), "' is on lot '", to->lot(),
+        "', but case '", continuity_case.case_id(), "' is on lot '", continuity_case.lot(), "'"));
+  }
+  if (to->provider_id() == continuity_case.provider_id()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "to_contract_id: contract '", to->contract_id(), "' belongs to the failed provider '",
+        continuity_case.provider_id(), "' itself; clients go to another provider"));
+  }
+  if (auto receiver = state.providers.find(to->provider_id());
+      receiver != state.providers.end() && receiver->second.failed()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "to_contract_id: provider '", to->provider_id(), "' of contract '", to->contract_id(),
+        "' failed on ", receiver->second.failed_on(), "; clients go to a provider still in care"));
+  }
+  if (transfer.client_count() < 1) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("client_count: expected at least 1 client, got ", transfer.client_count()));
+  }
+  RETURN_IF_ERROR(ValidateClientIds(transfer));
+  RETURN_IF_ERROR(RequireNonNegative(transfer.ceiling_cents(), "ceiling_cents"));
+  if (transfer.ceiling_cents() > continuity_case.remaining_ceiling_cents()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "ceiling_cents: ", FormatCents(transfer.ceiling_cents()), " exceeds the remaining ceiling ",
+        FormatCents(continuity_case.remaining_ceiling_cents()), " of case '",
+        continuity_case.case_id(), "'"));
+  }
+  const std::string& municipality = continuity_case.municipality();
+  const int64_t from_ceiling = CeilingOf(*from, municipality);
+  if (transfer.ceiling_cents() > from_ceiling) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("ceiling_cents: ", FormatCents(transfer.ceiling_cents()),
+                     " exceeds the ceiling ", FormatCents(from_ceiling), " of ", municipality,
+                     " on contract '", from->contract_id(), "'"));
+  }
+  RETURN_IF_ERROR(
+      AddCents(CeilingOf(*to, municipality), transfer.ceiling_cents(), "to_contract ceiling")
+          .status());
+  RETURN_IF_ERROR(RequireTerm(*from));
+  RETURN_IF_ERROR(RequireTerm(*to));
+  for (const auto& [year, delta] : CommitDeltas(*from, *to, transfer.ceiling_cents())) {
+    RETURN_IF_ERROR(CheckCommit(state, municipality, year, continuity_case.lot(), delta));
+  }
+
+  v1::Event event;
+  v1::ClientsTransferred& transferred = *event.mutable_clients_transferred();
+  transferred.set_case_id(continuity_case.case_id());
+  transferred.set_from_contract_id(continuity_case.contract_id());
+  transferred.set_to_contract_id(to->contract_id());
+  transferred.set_to_provider_id(to->provider_id());
+  transferred.set_client_count(transfer.client_count());
+  *transferred.mutable_client_ids() = transfer.client_ids();
+  transferred.set_ceiling_cents(transfer.ceiling_cents());
+  return std::vector<v1::Event>{std::move(event)};
+}
+
+absl::StatusOr<std::vector<v1::Event>> DecideEscalateCase(const RegionState& state,
+                                                          const v1::Command& command) {
+  const v1::EscalateCase& escalate = command.escalate_case();
+  RETURN_IF_ERROR(
+      RequireRole(command.actor(), v1::ROLE_BUREAU, "escalate a case to the continuity authority"));
+  RETURN_IF_ERROR(RequireText(escalate.case_id(), "case_id", "a continuity case id"));
+  ASSIGN_OR_RETURN(const v1::ContinuityCaseRecord* found, FindCase(state, escalate.case_id()));
+  if (found->status() != v1::CASE_STATUS_OPEN) {
+    return absl::FailedPreconditionError(absl::StrCat("case '", found->case_id(), "' is ",
+                                                      CaseStatusName(found->status()),
+                                                      "; only an open case can be escalated"));
+  }
+  RETURN_IF_ERROR(RequireText(escalate.reason(), "reason", "why the case is escalated"));
+
+  v1::Event event;
+  v1::CaseEscalated& escalated = *event.mutable_case_escalated();
+  escalated.set_case_id(escalate.case_id());
+  escalated.set_reason(escalate.reason());
+  return std::vector<v1::Event>{std::move(event)};
+}
+
+absl::StatusOr<std::vector<v1::Event>> DecideCloseCase(const RegionState& state,
+                                                       const v1::Command& command) {
+  const v1::CloseCase& close = command.close_case();
+  RETURN_IF_ERROR(RequireRole(command.actor(), v1::ROLE_BUREAU, "close a continuity case"));
+  RETURN_IF_ERROR(FindLiveCase(state, close.case_id(), "close it again").status());
+  RETURN_IF_ERROR(RequireText(close.outcome(), "outcome", "the outcome of the case"));
+
+  v1::Event event;
+  v1::CaseClosed& closed = *event.mutable_case_closed();
+  closed.set_case_id(close.case_id());
+  closed.set_outcome(close.outcome());
+  return std::vector<v1::Event>{std::move(event)};
+}
+
+void ApplyClientsTransferred(RegionState& state, const v1::ClientsTransferred& event) {
+  auto found = state.cases.find(event.case_id());
+  if (found == state.cases.end()) return;
+  v1::ContinuityCaseRecord& continuity_case = found->second;
+  auto from = state.contracts.find(event.from_contract_id());
+  auto to = state.contracts.find(event.to_contract_id());
+  if (from != state.contracts.end() && to != state.contracts.end()) {
+    // The deltas are computed before the ceilings change, as Decide did.
+    for (const auto& [year, delta] :
+         CommitDeltas(from->second, to->second, event.ceiling_cents())) {
+      if (delta != 0) {
+        ApplyCommit(state, continuity_case.municipality(), year, continuity_case.lot(), delta);
+      }
+    }
+    AddToCeiling(from->second, continuity_case.municipality(), -event.ceiling_cents());
+    if (event.ceiling_cents() != 0 || CeilingOf(to->second, continuity_case.municipality()) != 0) {
+      AddToCeiling(to->second, continuity_case.municipality(), event.ceiling_cents());
+    }
+  }
+  continuity_case.set_remaining_ceiling_cents(continuity_case.remaining_ceiling_cents() -
+                                              event.ceiling_cents());
+  continuity_case.set_clients_transferred(continuity_case.clients_transferred() +
+                                          event.client_count());
+  continuity_case.add_to_contract_ids(event.to_contract_id());
+}
+
+void ApplyCaseEscalated(RegionState& state, const v1::CaseEscalated& event) {
+  auto found = state.cases.find(event.case_id());
+  if (found == state.cases.end()) return;
+  found->second.set_status(v1::CASE_STATUS_ESCALATED);
+  found->second.set_escalation_reason(event.reason());
+}
+
+void ApplyCaseClosed(RegionState& state, const v1::CaseClosed& event) {
+  auto found = state.cases.find(event.case_id());
+  if (found == state.cases.end()) return;
+  found->second.set_status(v1::CASE_STATUS_CLOSED);
+  found->second.set_outcome(event.outcome());
+}
+
+void ApplyProviderFailed(RegionState& state, const v1::ProviderFailed& event) {
+  auto found = state.providers.find(event.provider_id());
+  if (found == state.providers.end()) return;
+  found->second.set_failed(true);
+  found->second.set_failed_on(event.failed_on());
+  found->second.set_failure_reason(event.reason());
+}
+
+void ApplyContinuityCaseOpened(RegionState& state, const v1::ContinuityCaseOpened& event) {
+  v1::ContinuityCaseRecord& record = state.cases[event.case_id()];
+  record.set_case_id(event.case_id());
+  record.set_provider_id(event.provider_id());
+  record.set_contract_id(event.contract_id());
+  record.set_lot(event.lot());
+  record.set_municipality(event.municipality());
+  record.set_status(v1::CASE_STATUS_OPEN);
+  record.set_remaining_ceiling_cents(event.remaining_ceiling_cents());
+}
 
 }  // namespace inkoop
