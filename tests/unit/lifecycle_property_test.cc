@@ -1,0 +1,426 @@
+// Property test of the whole domain: seeded random command sequences over a
+// region never break the invariants that keep budgets and contracts
+// consistent, and replaying the events they produced through Evolve rebuilds
+// the same state. Set INKOOP_PROPERTY_SEED to replay one seed.
+#include <cstdlib>
+#include <map>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "engine/command_handler.h"
+#include "engine/domain/budget.h"
+#include "engine/domain/dates.h"
+#include "engine/domain/decide.h"
+#include "engine/domain/snapshot.h"
+#include "google/protobuf/util/message_differencer.h"
+#include "gtest/gtest.h"
+
+namespace inkoop {
+namespace {
+
+const std::vector<std::string> kMunicipalities = {"Delft", "Rijswijk", "Westland", "Zoetermeer"};
+const std::vector<std::string> kLots = {"ambulatory", "specialist", "housing"};
+const std::vector<std::string> kProducts = {"45A12", "45A13", "54001"};
+
+// Draws commands that are valid often enough to drive the region through its
+// whole lifecycle; the rest are refused, which must leave no trace.
+class CommandDrawer {
+ public:
+  explicit CommandDrawer(uint64_t seed) : random_(seed) {}
+
+  v1::Command Next(const RegionState& state) {
+    v1::Command command;
+    command.set_command_id(absl::StrCat("c", ++counter_));
+    command.set_region("haaglanden");
+    // Time moves forward through 2015 and 2016, a few days per command.
+    day_ = std::min(day_ + static_cast<int>(Pick(3)), 729);
+    const absl::CivilDay today = absl::CivilDay(2015, 1, 1) + day_;
+    command.mutable_occurred_at()->set_seconds(
+        absl::ToUnixSeconds(absl::FromCivil(today, absl::UTCTimeZone())));
+    if (!state.framework.adopted) {
+      Adopt(command);
+      return command;
+    }
+    const int32_t year = static_cast<int32_t>(today.year());
+    const std::string& municipality = Any(kMunicipalities);
+    switch (Pick(22)) {
+      case 0:
+      case 1: {
+        Act(command, municipality, v1::ROLE_MUNICIPALITY);
+        v1::SetBudget& set = *command.mutable_set_budget();
+        set.set_municipality(municipality);
+        set.set_year(year + static_cast<int32_t>(Pick(2)) - (year == 2016 ? 1 : 0));
+        set.set_source(v1::BUDGET_SOURCE_MAY_CIRCULAR);
+        set.set_amount_cents(Amount(500'000'000));
+        break;
+      }
+      case 2:
+      case 3: {
+        Act(command, municipality, v1::ROLE_MUNICIPALITY);
+        v1::SubmitLocalPlan& plan = *command.mutable_submit_local_plan();
+        plan.set_municipality(municipality);
+        plan.set_year(year == 2015 ? 2015 + static_cast<int32_t>(Pick(2)) : year);
+        for (const std::string& lot : kLots) {
+          v1::LotAmount& amount = *plan.add_lots();
+          amount.set_lot(lot);
+          amount.set_amount_cents(Amount(150'000'000));
+        }
+        break;
+      }
+      case 4: {
+        Act(command, municipality, v1::ROLE_MUNICIPALITY);
+        v1::ReserveLocalParts& reserve = *command.mutable_reserve_local_parts();
+        reserve.set_municipality(municipality);
+        reserve.set_year(year);
+        v1::Reservation& r = *reserve.add_reservations();
+        r.set_kind(v1::RESERVATION_KIND_PERSONAL_BUDGETS);
+        r.set_amount_cents(Amount(20'000'000));
+        break;
+      }
+      case 5: {
+        Act(command, "bureau", v1::ROLE_BUREAU);
+        command.mutable_issue_purchase_order()->set_year(year);
+        break;
+      }
+      case 6: {
+        Act(command, "bureau", v1::ROLE_BUREAU);
+        v1::RegisterProvider& provider = *command.mutable_register_provider();
+        provider.set_provider_id(absl::StrCat("p", Pick(10)));
+        provider.set_name(absl::StrCat("Provider ", provider.provider_id()));
+        break;
+      }
+      case 7: {
+        Act(command, "bureau", v1::ROLE_BUREAU);
+        v1::PublishTender& tender = *command.mutable_publish_tender();
+        tender.set_tender_id(absl::StrCat("t", Pick(8)));
+        tender.set_lot(Any(kLots));
+        tender.set_year(year);
+        tender.set_procedure(Pick(2) == 0 ? v1::TENDER_PROCEDURE_OPEN_HOUSE
+                                          : v1::TENDER_PROCEDURE_COMPETITIVE);
+        tender.set_funding_model(v1::FUNDING_MODEL_PER_UNIT);
+        tender.set_ceiling_cents(Amount(100'000'000));
+        tender.set_deadline(FormatDate(today + static_cast<int>(Pick(20))));
+        break;
+      }
+      case 8: {
+        const std::string provider = absl::StrCat("p", Pick(10));
+        Act(command, provider, v1::ROLE_PROVIDER);
+        v1::SubmitBid& bid = *command.mutable_submit_bid();
+        bid.set_tender_id(absl::StrCat("t", Pick(8)));
+        bid.set_bid_id(absl::StrCat("b", counter_));
+        bid.set_provider_id(provider);
+        bid.set_amount_cents(Amount(50'000'000));
+        break;
+      }
+      case 9: {
+        Act(command, "bureau", v1::ROLE_BUREAU);
+        v1::AwardTender& award = *command.mutable_award_tender();
+        award.set_tender_id(absl::StrCat("t", Pick(8)));
+        // Prefer an open tender with bids, awarding its first live bid.
+        for (const auto& [id, tender] : state.tenders) {
+          if (tender.status() != v1::TENDER_STATUS_OPEN) continue;
+          for (const v1::BidRecord& bid : tender.bids()) {
+            if (bid.withdrawn() || award.bid_ids_size() > 0) continue;
+            award.set_tender_id(id);
+            award.add_bid_ids(bid.bid_id());
+          }
+        }
+        break;
+      }
+      case 10:
+      case 11:
+      case 12: {
+        Act(command, "bureau", v1::ROLE_BUREAU);
+        v1::SignContract& sign = *command.mutable_sign_contract();
+        sign.set_contract_id(absl::StrCat("k", counter_));
+        sign.set_provider_id(absl::StrCat("p", Pick(10)));
+        sign.set_lot(Any(kLots));
+        sign.set_funding_model(v1::FUNDING_MODEL_PER_UNIT);
+        const absl::CivilDay start = today;
+        sign.set_term_start(FormatDate(start));
+        sign.set_term_end(FormatDate(start + static_cast<int>(Pick(300))));
+        for (const std::string& m : kMunicipalities) {
+          if (Pick(2) == 0) continue;
+          v1::MunicipalityCeiling& ceiling = *sign.add_ceilings();
+          ceiling.set_municipality(m);
+          ceiling.set_ceiling_cents(Amount(30'000'000));
+        }
+        v1::Tariff& tariff = *sign.add_tariffs();
+        tariff.set_product_code(Any(kProducts));
+        tariff.set_unit(v1::UNIT_HOUR);
+        tariff.set_tariff_cents(8'000 + static_cast<int64_t>(Pick(1'000)));
+        break;
+      }
+      case 13:
+      case 14:
+      case 15: {
+        const v1::ContractRecord* contract = AnyContract(state);
+        Act(command, contract != nullptr ? contract->provider_id() : "p0", v1::ROLE_PROVIDER);
+        v1::RecordClaim& claim = *command.mutable_record_claim();
+        claim.set_claim_id(absl::StrCat("cl", counter_));
+        if (contract != nullptr && contract->ceilings_size() > 0 && contract->tariffs_size() > 0) {
+          claim.set_contract_id(contract->contract_id());
+          claim.set_municipality(
+              contract->ceilings(Pick(contract->ceilings_size())).municipality());
+          claim.set_period_start(FormatDate(today - 10));
+          claim.set_period_end(FormatDate(today - 1));
+          const v1::Tariff& tariff = contract->tariffs(0);
+          claim.set_product_code(tariff.product_code());
+          claim.set_units(1 + static_cast<int64_t>(Pick(300)));
+          claim.set_amount_cents(claim.units() * tariff.tariff_cents());
+        }
+        break;
+      }
+      case 16: {
+        if (state.claims.empty()) break;
+        auto it = state.claims.begin();
+        std::advance(it, Pick(state.claims.size()));
+        Act(command, it->second.municipality(), v1::ROLE_MUNICIPALITY);
+        v1::RecordPayment& payment = *command.mutable_record_payment();
+        payment.set_claim_id(it->first);
+        payment.set_amount_cents(
+            1 + static_cast<int64_t>(Pick(static_cast<uint64_t>(it->second.amount_cents()))));
+        payment.set_paid_on(FormatDate(today));
+        break;
+      }
+      case 17: {
+        Act(command, municipality, v1::ROLE_MUNICIPALITY);
+        v1::ShiftBudget& shift = *command.mutable_shift_budget();
+        shift.set_municipality(municipality);
+        shift.set_year(year);
+        shift.set_from_lot(Any(kLots));
+        shift.set_to_lot(Any(kLots));
+        shift.set_amount_cents(1 + Amount(30'000'000));
+        shift.set_reason("waiting lists in ambulatory care");
+        break;
+      }
+      case 18: {
+        if (Pick(25) != 0) break;  // failures are rare
+        Act(command, "bureau", v1::ROLE_BUREAU);
+        v1::DeclareProviderFailure& failure = *command.mutable_declare_provider_failure();
+        failure.set_provider_id(absl::StrCat("p", Pick(10)));
+        failure.set_failed_on(FormatDate(today));
+        failure.set_reason(v1::FAILURE_REASON_BANKRUPTCY);
+        break;
+      }
+      case 19: {
+        if (state.cases.empty()) break;
+        auto it = state.cases.begin();
+        std::advance(it, Pick(state.cases.size()));
+        const v1::ContractRecord* to = AnyContract(state);
+        Act(command, "bureau", v1::ROLE_BUREAU);
+        v1::TransferClients& transfer = *command.mutable_transfer_clients();
+        transfer.set_case_id(it->first);
+        transfer.set_to_contract_id(to != nullptr ? to->contract_id() : "none");
+        transfer.set_client_count(1 + static_cast<int32_t>(Pick(5)));
+        transfer.set_ceiling_cents(Amount(
+            static_cast<uint64_t>(std::max<int64_t>(it->second.remaining_ceiling_cents(), 1))));
+        break;
+      }
+      case 20: {
+        const v1::ContractRecord* contract = AnyContract(state);
+        Act(command, "bureau", v1::ROLE_BUREAU);
+        if (Pick(2) == 0) {
+          v1::TerminateContract& terminate = *command.mutable_terminate_contract();
+          terminate.set_contract_id(contract != nullptr ? contract->contract_id() : "none");
+          terminate.set_reason("quality below the framework's standard");
+          terminate.set_effective_on(FormatDate(today));
+        } else {
+          v1::AmendContract& amend = *command.mutable_amend_contract();
+          amend.set_contract_id(contract != nullptr ? contract->contract_id() : "none");
+          amend.set_reason("more demand");
+          v1::MunicipalityCeiling& ceiling = *amend.add_ceilings();
+          ceiling.set_municipality(municipality);
+          ceiling.set_ceiling_cents(Amount(40'000'000));
+        }
+        break;
+      }
+      default: {
+        Act(command, municipality, v1::ROLE_MUNICIPALITY);
+        v1::CloseYear& close = *command.mutable_close_year();
+        close.set_municipality(municipality);
+        close.set_year(year - 1);
+        break;
+      }
+    }
+    if (command.body_case() == v1::Command::BODY_NOT_SET) {
+      // Nothing fitting to draw: ask for a budget instead.
+      Act(command, municipality, v1::ROLE_MUNICIPALITY);
+      v1::SetBudget& set = *command.mutable_set_budget();
+      set.set_municipality(municipality);
+      set.set_year(year);
+      set.set_source(v1::BUDGET_SOURCE_MAY_CIRCULAR);
+      set.set_amount_cents(Amount(500'000'000));
+    }
+    return command;
+  }
+
+ private:
+  uint64_t Pick(uint64_t n) { return n == 0 ? 0 : random_() % n; }
+  int64_t Amount(uint64_t max) { return static_cast<int64_t>(Pick(max)); }
+  const std::string& Any(const std::vector<std::string>& values) {
+    return values[Pick(values.size())];
+  }
+  static void Act(v1::Command& command, const std::string& id, v1::Role role) {
+    command.mutable_actor()->set_id(id);
+    command.mutable_actor()->set_role(role);
+  }
+  const v1::ContractRecord* AnyContract(const RegionState& state) {
+    if (state.contracts.empty()) return nullptr;
+    auto it = state.contracts.begin();
+    std::advance(it, Pick(state.contracts.size()));
+    return &it->second;
+  }
+  void Adopt(v1::Command& command) {
+    Act(command, "bureau", v1::ROLE_BUREAU);
+    v1::AdoptFramework& adopt = *command.mutable_adopt_framework();
+    adopt.set_framework_id("H10-2015-2016");
+    for (const std::string& m : kMunicipalities) adopt.add_municipalities(m);
+    for (const std::string& code : kLots) {
+      v1::Lot& lot = *adopt.add_lots();
+      lot.set_code(code);
+      lot.set_name(code);
+      v1::LotRules& rules = *adopt.add_lot_rules();
+      rules.set_lot(code);
+      rules.add_funding_models(v1::FUNDING_MODEL_PER_UNIT);
+      rules.add_funding_models(v1::FUNDING_MODEL_LUMP_SUM);
+      for (const std::string& product : kProducts) {
+        v1::Tariff& tariff = *rules.add_max_tariffs();
+        tariff.set_product_code(product);
+        tariff.set_unit(v1::UNIT_HOUR);
+        tariff.set_tariff_cents(9'000);
+      }
+    }
+    adopt.set_period_start("2015-01-01");
+    adopt.set_period_end("2016-12-31");
+  }
+
+  std::mt19937_64 random_;
+  uint64_t counter_ = 0;
+  int day_ = 0;
+};
+
+// What must hold after every command, recomputed from the records alone.
+void ExpectInvariants(const RegionState& state, const std::string& where) {
+  // Committed money per (municipality, year, lot) follows from the contracts:
+  // a live contract commits its ceiling in every year of its term, an ended
+  // one what was claimed.
+  std::map<std::tuple<std::string, int32_t, std::string>, int64_t> committed;
+  for (const auto& [id, contract] : state.contracts) {
+    const absl::CivilDay start = ParseDate(contract.term_start(), "term_start").value();
+    const absl::CivilDay end = ParseDate(contract.term_end(), "term_end").value();
+    const bool ended = contract.status() == v1::CONTRACT_STATUS_TERMINATED ||
+                       contract.status() == v1::CONTRACT_STATUS_EXPIRED;
+    for (const v1::MunicipalityCeiling& ceiling : contract.ceilings()) {
+      for (int64_t y = start.year(); y <= end.year(); ++y) {
+        int64_t claimed = 0;
+        for (const v1::ClaimedYear& row : contract.claimed()) {
+          if (row.municipality() == ceiling.municipality() && row.year() == y) {
+            claimed = row.claimed_cents();
+            EXPECT_LE(row.paid_cents(), row.claimed_cents()) << where << " contract " << id;
+          }
+        }
+        EXPECT_LE(claimed, ceiling.ceiling_cents())
+            << where << ": contract " << id << " claims past its ceiling for "
+            << ceiling.municipality() << " " << y;
+        committed[{ceiling.municipality(), static_cast<int32_t>(y), contract.lot()}] +=
+            ended ? claimed : ceiling.ceiling_cents();
+      }
+    }
+  }
+  for (const auto& [name, municipality] : state.municipalities) {
+    for (const auto& [year, budget] : municipality.years) {
+      EXPECT_GE(budget.budget_cents, 0) << where;
+      EXPECT_LE(PlannedTotal(budget) + ReservedTotal(budget), budget.budget_cents)
+          << where << ": " << name << " " << year << " plans and reserves more than its budget";
+      for (const auto& [lot, money] : budget.lots) {
+        EXPECT_GE(money.planned_cents, 0) << where;
+        EXPECT_LE(money.committed_cents, money.planned_cents)
+            << where << ": lot " << lot << " of " << name << " " << year
+            << " has more committed than planned";
+        EXPECT_EQ(money.committed_cents, (committed[{name, year, lot}]))
+            << where << ": committed money of lot " << lot << " of " << name << " " << year
+            << " does not follow from the contracts";
+      }
+    }
+  }
+  for (const auto& [id, claim] : state.claims) {
+    EXPECT_GT(claim.amount_cents(), 0) << where;
+    EXPECT_LE(claim.paid_cents(), claim.amount_cents()) << where << " claim " << id;
+  }
+  for (const auto& [id, continuity] : state.cases) {
+    EXPECT_GE(continuity.remaining_ceiling_cents(), 0) << where << " case " << id;
+  }
+}
+
+uint64_t SeedFromEnvironment(uint64_t fallback) {
+  const char* text = std::getenv("INKOOP_PROPERTY_SEED");
+  return text != nullptr ? std::strtoull(text, nullptr, 10) : fallback;
+}
+
+TEST(LifecycleProperty, RandomCommandsKeepInvariantsAndReplayRebuildsTheState) {
+  const uint64_t first_seed = SeedFromEnvironment(20261125);
+  const int seeds = std::getenv("INKOOP_PROPERTY_SEED") != nullptr ? 1 : 20;
+  std::map<v1::Command::BodyCase, int> accepted_overall;
+  for (uint64_t seed = first_seed; seed < first_seed + seeds; ++seed) {
+    SCOPED_TRACE(absl::StrCat("seed ", seed, " (INKOOP_PROPERTY_SEED=", seed, " replays it)"));
+    CommandDrawer drawer(seed);
+    CommandHandler handler;
+    std::vector<v1::Event> log;
+    std::map<v1::Command::BodyCase, int> accepted;
+    for (int step = 0; step < 600; ++step) {
+      const RegionState& before = handler.State("haaglanden");
+      const v1::Command command = drawer.Next(before);
+      const std::string snapshot_before = ToSnapshot(before).SerializeAsString();
+      Outcome outcome = handler.Handle(command, absl::FromUnixSeconds(1'500'000'000));
+      const RegionState& after = handler.State("haaglanden");
+      const std::string where = absl::StrCat("step ", step, " ", command.ShortDebugString());
+      if (!outcome.result.accepted()) {
+        ASSERT_TRUE(outcome.events.empty()) << where;
+        ASSERT_NE(outcome.result.code(), static_cast<int>(absl::StatusCode::kInternal))
+            << where << ": " << outcome.result.message();
+        ASSERT_NE(outcome.result.code(), static_cast<int>(absl::StatusCode::kUnimplemented))
+            << where << ": " << outcome.result.message();
+        // A refused command leaves no trace.
+        ASSERT_EQ(ToSnapshot(after).SerializeAsString(), snapshot_before) << where;
+        continue;
+      }
+      accepted[command.body_case()]++;
+      log.insert(log.end(), outcome.events.begin(), outcome.events.end());
+      ExpectInvariants(after, where);
+      if (::testing::Test::HasFailure()) return;
+    }
+    // Replay: a fresh state fed the log equals the live one, byte for byte.
+    RegionState replayed;
+    replayed.region = "haaglanden";
+    for (const v1::Event& event : log)
+      ASSERT_TRUE(Evolve(replayed, event).ok()) << event.event_id();
+    EXPECT_EQ(ToSnapshot(replayed).SerializeAsString(),
+              ToSnapshot(handler.State("haaglanden")).SerializeAsString());
+    // And the snapshot round trip keeps it.
+    absl::StatusOr<RegionState> restored = FromSnapshot(ToSnapshot(replayed));
+    ASSERT_TRUE(restored.ok());
+    EXPECT_EQ(ToSnapshot(*restored).SerializeAsString(), ToSnapshot(replayed).SerializeAsString());
+    for (const auto& [body, count] : accepted) accepted_overall[body] += count;
+  }
+  if (seeds == 1) return;
+  // Together the sequences reach deep into the lifecycle: every kind of
+  // command the drawer makes was accepted somewhere.
+  for (v1::Command::BodyCase body :
+       {v1::Command::kAdoptFramework, v1::Command::kSetBudget, v1::Command::kSubmitLocalPlan,
+        v1::Command::kReserveLocalParts, v1::Command::kIssuePurchaseOrder,
+        v1::Command::kRegisterProvider, v1::Command::kPublishTender, v1::Command::kSubmitBid,
+        v1::Command::kAwardTender, v1::Command::kSignContract, v1::Command::kAmendContract,
+        v1::Command::kTerminateContract, v1::Command::kRecordClaim, v1::Command::kRecordPayment,
+        v1::Command::kShiftBudget, v1::Command::kDeclareProviderFailure,
+        v1::Command::kTransferClients, v1::Command::kCloseYear}) {
+    EXPECT_GT(accepted_overall[body], 0)
+        << v1::Command::descriptor()->FindFieldByNumber(body)->name() << " never accepted";
+  }
+}
+
+}  // namespace
+}  // namespace inkoop
