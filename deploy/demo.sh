@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # The demo scenario end to end on a fresh machine: installs what is missing,
 # builds, starts a Kafka broker (127.0.0.1:9092) and the engine and projector,
-# lets the Haaglanden region adopt its framework and its municipalities set
-# budgets and submit local procurement plans (two commands are refused, with
-# their reasons), prints the budgets per lot from the projection, and stops
-# what it started.
+# and plays one procurement year of the Haaglanden region: framework,
+# budgets and local plans, purchase order, tender, bids and award, contracts,
+# a budget shift, claims and a payment, indicators, a provider's bankruptcy
+# with clients transferred and a case escalated (refused commands show their
+# reasons). Prints budgets per lot, contracts and continuity cases from the
+# projection, and stops what it started.
 #
 #   deploy/demo.sh [--keep]   --keep leaves broker, engine and projector running
 set -euo pipefail
@@ -66,7 +68,7 @@ refused() {  # runs a command that must be refused and shows why
 
 echo
 echo "== The bureau adopts the Haaglanden framework 2015-2016 (ten municipalities, six lots)"
-ctl submit adopt-framework --actor inkoopbureau --role bureau --framework-id H10-2015-2016 \
+ctl submit adopt-framework --actor inkoopbureau --role bureau --framework-id H10-2015-2016 --occurred-at 2014-11-03 \
   --municipalities "Den Haag,Delft,Leidschendam-Voorburg,Midden-Delfland,Pijnacker-Nootdorp,Rijswijk,Voorschoten,Wassenaar,Westland,Zoetermeer" \
   --lots '[{"code":"local","name":"Local policy, personal budgets, execution"},
            {"code":"regional","name":"Regional public tasks"},
@@ -74,19 +76,26 @@ ctl submit adopt-framework --actor inkoopbureau --role bureau --framework-id H10
            {"code":"specialist","name":"Specialist care"},
            {"code":"housing","name":"Housing and guidance"},
            {"code":"top","name":"Top-specialist (national)"}]' \
+  --lot-rules '[{"lot":"ambulatory","fundingModels":["FUNDING_MODEL_PER_UNIT"],
+                 "maxTariffs":[{"productCode":"45A12","unit":"UNIT_HOUR","tariffCents":"9500"},
+                               {"productCode":"45A13","unit":"UNIT_HOUR","tariffCents":"11000"}]},
+                {"lot":"specialist","fundingModels":["FUNDING_MODEL_PER_UNIT","FUNDING_MODEL_LUMP_SUM"],
+                 "maxTariffs":[{"productCode":"43A11","unit":"UNIT_DAY","tariffCents":"28000"}]},
+                {"lot":"housing","fundingModels":["FUNDING_MODEL_POPULATION"]}]' \
+  --quality-indicators "drop-out,satisfaction,goal attainment" \
   --period-start 2015-01-01 --period-end 2016-12-31
 
 echo
 echo "== Municipalities set their 2016 budgets (May circular)"
-ctl submit set-budget --actor "Den Haag" --role municipality --municipality "Den Haag" --year 2016 --source may_circular --amount 120000000.00
-ctl submit set-budget --actor Delft --role municipality --municipality Delft --year 2016 --source may_circular --amount 18450000.00
-ctl submit set-budget --actor Zoetermeer --role municipality --municipality Zoetermeer --year 2016 --source may_circular --amount 21730000.00
-ctl submit set-budget --actor Rijswijk --role municipality --municipality Rijswijk --year 2016 --source may_circular --amount 8125000.00
+ctl submit set-budget --occurred-at 2015-06-02 --actor "Den Haag" --role municipality --municipality "Den Haag" --year 2016 --source may_circular --amount 120000000.00
+ctl submit set-budget --occurred-at 2015-06-02 --actor Delft --role municipality --municipality Delft --year 2016 --source may_circular --amount 18450000.00
+ctl submit set-budget --occurred-at 2015-06-03 --actor Zoetermeer --role municipality --municipality Zoetermeer --year 2016 --source may_circular --amount 21730000.00
+ctl submit set-budget --occurred-at 2015-06-04 --actor Rijswijk --role municipality --municipality Rijswijk --year 2016 --source may_circular --amount 8125000.00
 
 echo
 echo "== ... and submit their local procurement plans"
 plan() {  # municipality local regional ambulatory specialist housing top (euros)
-  ctl submit submit-local-plan --actor "$1" --role municipality --municipality "$1" --year 2016 \
+  ctl submit submit-local-plan --occurred-at 2015-07-01 --actor "$1" --role municipality --municipality "$1" --year 2016 \
     --priorities "early help close to home,fewer residential placements" --lots "[
       {\"lot\":\"local\",\"amountCents\":\"$2\"},{\"lot\":\"regional\",\"amountCents\":\"$3\"},
       {\"lot\":\"ambulatory\",\"amountCents\":\"$4\"},{\"lot\":\"specialist\",\"amountCents\":\"$5\"},
@@ -106,9 +115,92 @@ refused submit set-budget --actor Gouda --role municipality --municipality Gouda
 echo "== Refused: Delft may not set Den Haag's budget"
 refused submit set-budget --actor Delft --role municipality --municipality "Den Haag" --year 2016 --source may_circular --amount 1.00
 
-# The projector applies events asynchronously: wait for the last plan.
+echo
+echo "== Rijswijk keeps its unplanned money for personal budgets (PGB)"
+ctl submit reserve-local-parts --occurred-at 2015-07-02 --actor Rijswijk --role municipality --municipality Rijswijk --year 2016 \
+  --reservations '[{"kind":"RESERVATION_KIND_PERSONAL_BUDGETS","amountCents":"1500000"}]'
+
+echo
+echo "== The region sends its purchase order for 2016 to the bureau"
+ctl submit issue-purchase-order --occurred-at 2015-07-15 --actor inkoopbureau --role bureau --year 2016
+
+echo
+echo "== Providers register, the bureau tenders ambulatory care (open house, P*Q), providers bid"
+ctl submit register-provider --occurred-at 2015-08-01 --actor inkoopbureau --role bureau --provider-id jeugdzorg-west --name "Jeugdzorg West B.V." --chamber-of-commerce-number 27012345
+ctl submit register-provider --occurred-at 2015-08-01 --actor inkoopbureau --role bureau --provider-id horizon --name "Stichting Horizon" --chamber-of-commerce-number 41150123
+ctl submit register-provider --occurred-at 2015-08-01 --actor inkoopbureau --role bureau --provider-id kompas --name "Kompas Ambulant" --chamber-of-commerce-number 62874512
+ctl submit publish-tender --occurred-at 2015-08-10 --actor inkoopbureau --role bureau --tender-id AMB-2016 --lot ambulatory --year 2016 \
+  --procedure open_house --funding-model per_unit --ceiling 45000000.00 --deadline 2015-10-01
+tariffs='[{"productCode":"45A12","unit":"UNIT_HOUR","tariffCents":"8500"},{"productCode":"45A13","unit":"UNIT_HOUR","tariffCents":"10400"}]'
+ctl submit submit-bid --occurred-at 2015-09-14 --actor jeugdzorg-west --role provider --tender-id AMB-2016 --bid-id bid-jzw --provider-id jeugdzorg-west --amount 15000000.00 --tariffs "$tariffs"
+ctl submit submit-bid --occurred-at 2015-09-20 --actor horizon --role provider --tender-id AMB-2016 --bid-id bid-hor --provider-id horizon --amount 12000000.00 --tariffs "$tariffs"
+ctl submit submit-bid --occurred-at 2015-09-28 --actor kompas --role provider --tender-id AMB-2016 --bid-id bid-kom --provider-id kompas --amount 10000000.00 --tariffs "$tariffs"
+echo "== Refused: a bid after the deadline"
+refused submit submit-bid --occurred-at 2015-10-05 --actor kompas --role provider --tender-id AMB-2016 --bid-id bid-late --provider-id kompas --amount 1.00
+ctl submit award-tender --occurred-at 2015-10-15 --actor inkoopbureau --role bureau --tender-id AMB-2016 --bid-ids bid-jzw,bid-hor,bid-kom
+
+echo
+echo "== The bureau signs the contracts (ceilings per municipality per year)"
+contract() {  # id provider "Den Haag" Delft Zoetermeer Rijswijk (euros per year)
+  ctl submit sign-contract --occurred-at 2015-11-02 --actor inkoopbureau --role bureau --contract-id "$1" --provider-id "$2" \
+    --lot ambulatory --tender-id AMB-2016 --funding-model per_unit --term-start 2016-01-01 --term-end 2016-12-31 \
+    --ceilings "[{\"municipality\":\"Den Haag\",\"ceilingCents\":\"$3\"},{\"municipality\":\"Delft\",\"ceilingCents\":\"$4\"},
+                 {\"municipality\":\"Zoetermeer\",\"ceilingCents\":\"$5\"},{\"municipality\":\"Rijswijk\",\"ceilingCents\":\"$6\"}]" \
+    --tariffs "$tariffs"
+}
+contract AMB-JZW jeugdzorg-west 1200000000 200000000 200000000 80000000
+contract AMB-HOR horizon        1000000000 150000000 150000000 60000000
+contract AMB-KOM kompas          800000000 100000000 100000000 40000000
+echo "== Refused: a fourth contract would commit more than Rijswijk planned for ambulatory care"
+refused submit sign-contract --occurred-at 2015-11-03 --actor inkoopbureau --role bureau --contract-id AMB-EXTRA --provider-id kompas \
+  --lot ambulatory --funding-model per_unit --term-start 2016-01-01 --term-end 2016-12-31 \
+  --ceilings '[{"municipality":"Rijswijk","ceilingCents":"100000000"}]' --tariffs "$tariffs"
+
+echo
+echo "== During 2016: Delft shifts uncommitted money to ambulatory care; providers claim; Den Haag pays"
+ctl submit shift-budget --occurred-at 2016-02-10 --actor Delft --role municipality --municipality Delft --year 2016 \
+  --from-lot specialist --to-lot ambulatory --amount 250000.00 --reason "waiting lists for ambulatory care"
+echo "== Refused: a shift of committed money"
+refused submit shift-budget --occurred-at 2016-02-11 --actor Rijswijk --role municipality --municipality Rijswijk --year 2016 \
+  --from-lot ambulatory --to-lot housing --amount 700000.00 --reason "more housing"
+ctl submit record-claim --occurred-at 2016-04-05 --actor jeugdzorg-west --role provider --claim-id JZW-2016-03-DH --contract-id AMB-JZW \
+  --municipality "Den Haag" --period-start 2016-03-01 --period-end 2016-03-31 --product-code 45A12 --units 1200 --amount 102000.00
+ctl submit record-claim --occurred-at 2016-04-06 --actor horizon --role provider --claim-id HOR-2016-03-DE --contract-id AMB-HOR \
+  --municipality Delft --period-start 2016-03-01 --period-end 2016-03-31 --product-code 45A13 --units 300 --amount 31200.00
+echo "== Refused: a claim that is not units x tariff"
+refused submit record-claim --occurred-at 2016-04-07 --actor kompas --role provider --claim-id KOM-1 --contract-id AMB-KOM \
+  --municipality Delft --period-start 2016-03-01 --period-end 2016-03-31 --product-code 45A12 --units 10 --amount 900.00
+ctl submit record-payment --occurred-at 2016-04-20 --actor "Den Haag" --role municipality --claim-id JZW-2016-03-DH --amount 102000.00 --paid-on 2016-04-20
+ctl submit report-indicator --occurred-at 2016-05-02 --actor horizon --role provider --provider-id horizon --contract-id AMB-HOR \
+  --period-start 2016-01-01 --period-end 2016-03-31 --indicator satisfaction --value-permille 840
+ctl submit report-indicator --occurred-at 2016-05-02 --actor horizon --role provider --provider-id horizon --contract-id AMB-HOR \
+  --period-start 2016-01-01 --period-end 2016-03-31 --indicator goal_attainment --value-permille 710 \
+  --sub-indicators '[{"name":"goals reached","valuePermille":700},{"name":"problems reduced","valuePermille":750},
+                     {"name":"self-reliance","valuePermille":680},{"name":"participation","valuePermille":710}]'
+
+echo
+echo "== Jeugdzorg West goes bankrupt: its contracts are suspended, continuity cases open"
+ctl submit declare-provider-failure --occurred-at 2016-06-15 --actor inkoopbureau --role bureau --provider-id jeugdzorg-west \
+  --failed-on 2016-06-15 --reason bankruptcy --explanation "declared bankrupt by the district court of The Hague"
+echo "== Refused: the failed provider claims again"
+refused submit record-claim --occurred-at 2016-06-20 --actor jeugdzorg-west --role provider --claim-id JZW-2016-06-DH --contract-id AMB-JZW \
+  --municipality "Den Haag" --period-start 2016-06-01 --period-end 2016-06-14 --product-code 45A12 --units 10 --amount 850.00
+echo "== Den Haag's clients move to Horizon, with the ceiling no year has claimed; Rijswijk's case goes to the continuity authority"
+ctl submit transfer-clients --occurred-at 2016-06-20 --actor inkoopbureau --role bureau --case-id "AMB-JZW/Den Haag" --to-contract-id AMB-HOR \
+  --client-count 4 --client-ids "cl-7f3a91,cl-02be44,cl-91c0d2,cl-5e6b18" --ceiling 3000000.00
+echo "== Refused: a client named instead of a pseudonymous id"
+refused submit transfer-clients --occurred-at 2016-06-20 --actor inkoopbureau --role bureau --case-id "AMB-JZW/Delft" --to-contract-id AMB-KOM \
+  --client-count 1 --client-ids "Jan Jansen" --ceiling 1000.00
+ctl submit transfer-clients --occurred-at 2016-06-21 --actor inkoopbureau --role bureau --case-id "AMB-JZW/Delft" --to-contract-id AMB-KOM \
+  --client-count 2 --client-ids "cl-a1b2c3,cl-d4e5f6" --ceiling 500000.00
+ctl submit escalate-case --occurred-at 2016-06-22 --actor inkoopbureau --role bureau --case-id "AMB-JZW/Rijswijk" \
+  --reason "no provider on the lot has capacity for intensive home treatment"
+ctl submit close-case --occurred-at 2016-07-01 --actor inkoopbureau --role bureau --case-id "AMB-JZW/Den Haag" \
+  --outcome "all clients continue their care at Stichting Horizon"
+
+# The projector applies events asynchronously: wait until it shows the last case.
 for _ in $(seq 1 100); do
-  ctl show budget --municipality Rijswijk --year 2016 --json 2>/dev/null | grep -q '"planSubmitted":true' && break
+  ctl show cases --json 2>/dev/null | grep -q 'CASE_STATUS_CLOSED' && break
   sleep 0.2
 done
 
@@ -118,7 +210,12 @@ for m in "Den Haag" Delft Zoetermeer Rijswijk; do
   ctl show budget --municipality "$m" --year 2016
   echo
 done
-
+echo "== Contracts"
+ctl show contracts
+echo
+echo "== Continuity cases"
+ctl show cases
+echo
 echo "== The events on the broker (inkoopctl tail; raw: kcat -b $INKOOP_BROKERS -t ${INKOOP_TOPIC_PREFIX}inkoop.events -C -e)"
 ctl tail | cut -c1-160
 echo

@@ -36,6 +36,7 @@ options everywhere:
 submit options:
   --command-id ID        client-chosen id; a repeat returns the first result
   --expected-sequence N  refuse unless the region is at sequence N
+  --occurred-at WHEN     when it happened (YYYY-MM-DD or RFC 3339); default: now
   --FIELD VALUE          a field of the command's body; money as --amount 1200000.50
                          or --amount-cents 120000050; lists comma-separated;
                          messages as JSON

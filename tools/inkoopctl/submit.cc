@@ -6,6 +6,8 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
 #include "engine/status_macros.h"
 #include "google/protobuf/util/json_util.h"
 #include "tools/client/submitter.h"
@@ -35,6 +37,19 @@ absl::Status FillEnvelope(Args& args, v1::Command& command) {
     command.mutable_actor()->set_role(static_cast<v1::Role>(value));
   }
   if (auto correlation = args.Take("correlation_id")) command.set_correlation_id(*correlation);
+  if (auto when = args.Take("occurred_at")) {
+    // A civil date means that day at noon UTC; otherwise an RFC 3339 instant.
+    absl::Time time;
+    std::string error;
+    absl::CivilDay day;
+    if (absl::ParseCivilTime(*when, &day) && when->size() == 10) {
+      time = absl::FromCivil(absl::CivilSecond(day) + 12 * 3600, absl::UTCTimeZone());
+    } else if (!absl::ParseTime(absl::RFC3339_full, *when, &time, &error)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--occurred-at: expected a date YYYY-MM-DD or an RFC 3339 time, got '", *when, "'"));
+    }
+    command.mutable_occurred_at()->set_seconds(absl::ToUnixSeconds(time));
+  }
   if (auto expected = args.Take("expected_sequence")) {
     uint64_t value = 0;
     if (!absl::SimpleAtoi(*expected, &value)) {

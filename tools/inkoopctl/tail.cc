@@ -20,10 +20,9 @@ std::string FormatEvent(const v1::Event& event) {
     body.clear();
     (void)google::protobuf::util::MessageToJsonString(message, &body);
   }
-  const absl::Time recorded = absl::FromUnixSeconds(event.recorded_at().seconds()) +
-                              absl::Nanoseconds(event.recorded_at().nanos());
+  const absl::Time occurred = absl::FromUnixSeconds(event.occurred_at().seconds());
   return absl::StrCat(event.region(), " #", event.sequence(), " ",
-                      absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", recorded, absl::UTCTimeZone()), " ",
+                      absl::FormatTime("%Y-%m-%d", occurred, absl::UTCTimeZone()), " ",
                       payload != nullptr ? payload->name() : "unknown_payload", " by ",
                       event.actor().id(), " (", RoleName(event.actor().role()), "): ", body);
 }

@@ -10,7 +10,7 @@
 
 namespace inkoop {
 
-// "<region> #<seq> <recorded_at> <payload name> by <actor> (<role>): <payload JSON>"
+// "<region> #<seq> <occurred day> <payload name> by <actor> (<role>): <payload JSON>"
 std::string FormatEvent(const v1::Event& event);
 
 // Exit code: 0 printed, 2 bad input, 3 Kafka unreachable or unreadable.
