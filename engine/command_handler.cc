@@ -113,6 +113,10 @@ absl::Status CommandHandler::Replay(const v1::Event& event) {
   return Evolve(MutableState(event.region()), event);
 }
 
+absl::Status CommandHandler::SkipPayload(const v1::Event& event) {
+  return AdvanceChain(MutableState(event.region()), event);
+}
+
 void CommandHandler::RememberResult(const v1::CommandResult& result) {
   if (result.command_id().empty() || result.duplicate()) return;
   results_.try_emplace(ResultKey(result.region(), result.command_id()), result);

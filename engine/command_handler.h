@@ -34,6 +34,9 @@ class CommandHandler {
 
   // Rebuilding from the log: applies an event the engine produced earlier.
   absl::Status Replay(const v1::Event& event);
+  // Rebuilding from the log: keeps the chain going past an event whose
+  // payload this build does not know (Replay returned kDataLoss).
+  absl::Status SkipPayload(const v1::Event& event);
   // Rebuilding from the log: remembers a result produced earlier, so its
   // command id is known as seen.
   void RememberResult(const v1::CommandResult& result);

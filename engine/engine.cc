@@ -56,14 +56,14 @@ absl::Status Engine::Init() {
   }
 
   delivery_reports_ = std::make_unique<DeliveryReports>();
-  ASSIGN_OR_RETURN(std::unique_ptr<RdKafka::Conf> producer_conf,
-                   MakeConf(options_.kafka, {{"transactional.id", options_.transactional_id},
-                                             {"enable.idempotence", "true"},
-                                             {"acks", "all"},
-                                             {"linger.ms", "2"},
-                                             {"transaction.timeout.ms",
-                                              absl::StrCat(absl::ToInt64Milliseconds(
-                                                  kTransactionTimeout))}}));
+  ASSIGN_OR_RETURN(
+      std::unique_ptr<RdKafka::Conf> producer_conf,
+      MakeConf(options_.kafka, {{"transactional.id", options_.transactional_id},
+                                {"enable.idempotence", "true"},
+                                {"acks", "all"},
+                                {"linger.ms", "2"},
+                                {"transaction.timeout.ms",
+                                 absl::StrCat(absl::ToInt64Milliseconds(kTransactionTimeout))}}));
   std::string error;
   if (producer_conf->set("dr_cb", delivery_reports_.get(), error) != RdKafka::Conf::CONF_OK) {
     return absl::InternalError(absl::StrCat("delivery report callback: ", error));
@@ -98,8 +98,9 @@ absl::Status Engine::Resume() {
   // The group coordinator may still be loading (e.g. a broker just started):
   // retry what is retriable for a minute.
   for (const absl::Time deadline = absl::Now() + absl::Minutes(1);;) {
-    absl::Status fetched = KafkaStatus(consumer_->committed(positions, TimeoutMs(absl::Seconds(30))),
-                                       "read committed command offsets");
+    absl::Status fetched =
+        KafkaStatus(consumer_->committed(positions, TimeoutMs(absl::Seconds(30))),
+                    "read committed command offsets");
     if (fetched.ok()) break;
     if (!absl::IsUnavailable(fetched) || absl::Now() > deadline) return fetched;
     absl::SleepFor(absl::Milliseconds(200));
@@ -117,23 +118,36 @@ absl::Status Engine::Resume() {
 }
 
 absl::Status Engine::RebuildPartition(int32_t partition, CommandHandler& handler) {
+  // What cannot be applied is logged and left out, never fatal: garbage
+  // that someone wrote to the topic, or an event of a newer schema (its
+  // payload skipped, the chain kept).
+  const std::string& topic = options_.kafka.events_topic();
+  uint64_t skipped = 0;
   RETURN_IF_ERROR(ReadPartitionToEnd(
-      options_.kafka, options_.kafka.events_topic(), partition, Offset(0),
+      options_.kafka, topic, partition, Offset(0),
       [&](const RdKafka::Message& message) -> absl::Status {
+        const std::string where = absl::StrCat(topic, "/", partition, "@", message.offset());
         v1::Event event;
         if (!event.ParseFromArray(message.payload(), static_cast<int>(message.len()))) {
-          return absl::DataLossError(absl::StrCat(options_.kafka.events_topic(), "/", partition,
-                                                  "@", message.offset(),
-                                                  ": not a decodable event"));
+          LogWarning(absl::StrCat(where, ": not a decodable event; left out"));
+          ++skipped;
+          return absl::OkStatus();
         }
         absl::Status applied = handler.Replay(event);
+        if (absl::IsDataLoss(applied)) {
+          LogWarning(absl::StrCat(where, ": ", applied.message(), "; payload left out"));
+          applied = handler.SkipPayload(event);
+        }
         if (!applied.ok()) {
-          return absl::Status(applied.code(),
-                              absl::StrCat(options_.kafka.events_topic(), "/", partition, "@",
-                                           message.offset(), ": ", applied.message()));
+          LogWarning(absl::StrCat(where, ": ", applied.message(), "; left out"));
+          ++skipped;
         }
         return absl::OkStatus();
       }));
+  if (skipped > 0) {
+    LogWarning(absl::StrCat(topic, "/", partition, ": ", skipped,
+                            " message(s) left out of the rebuild (see above)"));
+  }
   return ReadPartitionToEnd(
       options_.kafka, options_.kafka.results_topic(), partition, Offset(0),
       [&](const RdKafka::Message& message) -> absl::Status {
@@ -148,10 +162,11 @@ absl::Status Engine::RebuildPartition(int32_t partition, CommandHandler& handler
 absl::Status Engine::Produce(const std::string& topic, int32_t partition, const std::string& key,
                              const std::string& value) {
   while (true) {
-    RdKafka::ErrorCode code = producer_->produce(
-        topic, partition, RdKafka::Producer::RK_MSG_COPY, const_cast<char*>(value.data()),
-        value.size(), key.data(), key.size(), 0, nullptr);
-    if (code != RdKafka::ERR__QUEUE_FULL) return KafkaStatus(code, absl::StrCat("produce to ", topic));
+    RdKafka::ErrorCode code = producer_->produce(topic, partition, RdKafka::Producer::RK_MSG_COPY,
+                                                 const_cast<char*>(value.data()), value.size(),
+                                                 key.data(), key.size(), 0, nullptr);
+    if (code != RdKafka::ERR__QUEUE_FULL)
+      return KafkaStatus(code, absl::StrCat("produce to ", topic));
     producer_->poll(10);
   }
 }
@@ -189,8 +204,8 @@ absl::Status Engine::ProcessBatch(std::vector<std::unique_ptr<RdKafka::Message>>
     outcome.result.set_command_offset(message->offset());
     const std::string key = command.region();
     for (const v1::Event& event : outcome.events) {
-      RETURN_IF_ERROR(Produce(options_.kafka.events_topic(), partition, key,
-                              event.SerializeAsString()));
+      RETURN_IF_ERROR(
+          Produce(options_.kafka.events_topic(), partition, key, event.SerializeAsString()));
     }
     RETURN_IF_ERROR(Produce(options_.kafka.results_topic(), partition, key,
                             outcome.result.SerializeAsString()));
@@ -212,11 +227,11 @@ absl::Status Engine::ProcessBatch(std::vector<std::unique_ptr<RdKafka::Message>>
     offsets.push_back(owned.back().get());
   }
   std::unique_ptr<RdKafka::ConsumerGroupMetadata> group(consumer_->groupMetadata());
-  RETURN_IF_ERROR(KafkaStatus(producer_->send_offsets_to_transaction(
-                                  offsets, group.get(), TimeoutMs(kTransactionTimeout)),
-                              "send command offsets to transaction"));
-  RETURN_IF_ERROR(
-      KafkaStatus(producer_->commit_transaction(TimeoutMs(kTransactionTimeout)), "commit transaction"));
+  RETURN_IF_ERROR(KafkaStatus(
+      producer_->send_offsets_to_transaction(offsets, group.get(), TimeoutMs(kTransactionTimeout)),
+      "send command offsets to transaction"));
+  RETURN_IF_ERROR(KafkaStatus(producer_->commit_transaction(TimeoutMs(kTransactionTimeout)),
+                              "commit transaction"));
   counters_.transactions++;
   counters_.commands += batch.size();
   counters_.accepted += accepted;
@@ -239,7 +254,8 @@ absl::Status Engine::Run() {
         batch.push_back(std::move(message));
         continue;
       }
-      if (message->err() != RdKafka::ERR__TIMED_OUT && message->err() != RdKafka::ERR__PARTITION_EOF) {
+      if (message->err() != RdKafka::ERR__TIMED_OUT &&
+          message->err() != RdKafka::ERR__PARTITION_EOF) {
         LogWarning(absl::StrCat("consume commands: ", message->errstr()));
       }
       if (!batch.empty() || stop_.load()) break;
@@ -247,8 +263,8 @@ absl::Status Engine::Run() {
     if (!batch.empty()) {
       absl::Status status = ProcessBatch(batch);
       if (!status.ok()) {
-        std::unique_ptr<RdKafka::Error> abort_error(producer_->abort_transaction(
-            TimeoutMs(kTransactionTimeout)));
+        std::unique_ptr<RdKafka::Error> abort_error(
+            producer_->abort_transaction(TimeoutMs(kTransactionTimeout)));
         if (abort_error != nullptr && abort_error->is_fatal()) {
           return absl::FailedPreconditionError(
               absl::StrCat(status.message(), "; abort failed fatally: ", abort_error->str()));
@@ -264,12 +280,11 @@ absl::Status Engine::Run() {
     }
     if (absl::Now() - last_report > absl::Seconds(10)) {
       last_report = absl::Now();
-      LogInfo(absl::StrCat("commands ", counters_.commands.load(), " (accepted ",
-                           counters_.accepted.load(), ", refused ", counters_.refused.load(),
-                           ", duplicates ", counters_.duplicates.load(), "), events ",
-                           counters_.events.load(), ", transactions ",
-                           counters_.transactions.load(), " (aborted ",
-                           counters_.aborted_transactions.load(), ")"));
+      LogInfo(absl::StrCat(
+          "commands ", counters_.commands.load(), " (accepted ", counters_.accepted.load(),
+          ", refused ", counters_.refused.load(), ", duplicates ", counters_.duplicates.load(),
+          "), events ", counters_.events.load(), ", transactions ", counters_.transactions.load(),
+          " (aborted ", counters_.aborted_transactions.load(), ")"));
     }
   }
   producer_->flush(TimeoutMs(absl::Seconds(10)));

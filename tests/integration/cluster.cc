@@ -33,10 +33,15 @@ KafkaOptions FreshTopics(const std::string& test_name, int partitions) {
 
 std::unique_ptr<ChildProcess> StartEngine(const KafkaOptions& options, const TempDir& dir,
                                           const std::vector<std::string>& extra) {
-  std::vector<std::string> argv = {INKOOPD_PATH, "--brokers", options.brokers, "--topic_prefix",
+  std::vector<std::string> argv = {INKOOPD_PATH,
+                                   "--brokers",
+                                   options.brokers,
+                                   "--topic_prefix",
                                    options.topic_prefix,
-                                   "--transactional_id", options.topic_prefix + "inkoopd",
-                                   "--group_id", options.topic_prefix + "inkoopd"};
+                                   "--transactional_id",
+                                   options.topic_prefix + "inkoopd",
+                                   "--group_id",
+                                   options.topic_prefix + "inkoopd"};
   argv.insert(argv.end(), extra.begin(), extra.end());
   return std::make_unique<ChildProcess>(argv, dir.Sub("inkoopd.log"));
 }
@@ -56,7 +61,8 @@ std::vector<v1::Event> ReadAllEvents(const KafkaOptions& options, int partitions
         options, options.events_topic(), p, Offset(0), [&](const RdKafka::Message& message) {
           v1::Event event;
           if (!event.ParseFromArray(message.payload(), static_cast<int>(message.len()))) {
-            return absl::DataLossError(absl::StrCat("undecodable event at offset ", message.offset()));
+            return absl::DataLossError(
+                absl::StrCat("undecodable event at offset ", message.offset()));
           }
           events.push_back(std::move(event));
           return absl::OkStatus();
@@ -77,7 +83,8 @@ v1::Command Base(const std::string& region, const std::string& actor, v1::Role r
 }
 }  // namespace
 
-v1::Command AdoptFramework(const std::string& region, const std::vector<std::string>& municipalities,
+v1::Command AdoptFramework(const std::string& region,
+                           const std::vector<std::string>& municipalities,
                            const std::vector<std::string>& lots) {
   v1::Command command = Base(region, "bureau", v1::ROLE_BUREAU);
   v1::AdoptFramework& adopt = *command.mutable_adopt_framework();

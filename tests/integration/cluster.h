@@ -35,7 +35,8 @@ std::unique_ptr<ChildProcess> StartProjector(const KafkaOptions& options, const 
 std::vector<v1::Event> ReadAllEvents(const KafkaOptions& options, int partitions = 3);
 
 // Commands for a region with a framework of `municipalities` and lots.
-v1::Command AdoptFramework(const std::string& region, const std::vector<std::string>& municipalities,
+v1::Command AdoptFramework(const std::string& region,
+                           const std::vector<std::string>& municipalities,
                            const std::vector<std::string>& lots);
 v1::Command SetBudget(const std::string& region, const std::string& municipality, int32_t year,
                       int64_t cents);

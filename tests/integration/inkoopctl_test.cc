@@ -22,12 +22,17 @@ class InkoopctlTest : public ::testing::Test {
   void SetUp() override {
     options_ = FreshTopics("ctl");
     engine_ = StartEngine(options_, dir_);
-    RunResult adopted = Ctl({"submit", "adopt-framework", "--region", "haaglanden", "--actor",
-                             "bureau", "--role", "bureau", "--framework-id", "H10",
-                             "--municipalities", "Delft,Den Haag,Westland", "--lots",
-                             R"([{"code":"ambulatory","name":"Ambulatory youth care"}])",
-                             "--period-start", "2015-01-01", "--period-end", "2016-12-31",
-                             "--timeout", "60"});
+    RunResult adopted =
+        Ctl({"submit",           "adopt-framework",
+             "--region",         "haaglanden",
+             "--actor",          "bureau",
+             "--role",           "bureau",
+             "--framework-id",   "H10",
+             "--municipalities", "Delft,Den Haag,Westland",
+             "--lots",           R"([{"code":"ambulatory","name":"Ambulatory youth care"}])",
+             "--period-start",   "2015-01-01",
+             "--period-end",     "2016-12-31",
+             "--timeout",        "60"});
     ASSERT_EQ(adopted.exit_code, 0) << adopted.err << Tail(engine_->log_path());
   }
 
@@ -35,7 +40,8 @@ class InkoopctlTest : public ::testing::Test {
     std::vector<std::string> argv = {INKOOPCTL_PATH};
     argv.insert(argv.end(), words.begin(), words.end());
     if (with_kafka) {
-      argv.insert(argv.end(), {"--brokers", options_.brokers, "--topic-prefix", options_.topic_prefix});
+      argv.insert(argv.end(),
+                  {"--brokers", options_.brokers, "--topic-prefix", options_.topic_prefix});
     }
     return RunProgram(argv);
   }
@@ -98,20 +104,20 @@ TEST_F(InkoopctlTest, JsonFileCommandIsAccepted) {
 }
 
 TEST_F(InkoopctlTest, UnreachableBrokerIsOneClearLine) {
-  RunResult result = RunProgram({INKOOPCTL_PATH, "submit", "set-budget", "--brokers", "127.0.0.1:1",
-                          "--region", "haaglanden", "--actor", "Delft", "--role", "municipality",
-                          "--municipality", "Delft", "--year", "2016", "--source",
-                          "may_circular", "--amount", "1.00"});
+  RunResult result =
+      RunProgram({INKOOPCTL_PATH, "submit", "set-budget", "--brokers", "127.0.0.1:1", "--region",
+                  "haaglanden", "--actor", "Delft", "--role", "municipality", "--municipality",
+                  "Delft", "--year", "2016", "--source", "may_circular", "--amount", "1.00"});
   EXPECT_EQ(result.exit_code, 3);
   EXPECT_THAT(result.err, StartsWith("inkoopctl: no Kafka broker reachable at 127.0.0.1:1"));
   ExpectOneLine(result);
 }
 
 TEST_F(InkoopctlTest, RepeatedCommandIdReturnsTheFirstResult) {
-  std::vector<std::string> words = {"submit", "set-budget", "--command-id", "delft-2016-budget",
-                                    "--region", "haaglanden", "--actor", "Delft", "--role",
-                                    "municipality", "--municipality", "Delft", "--year", "2016",
-                                    "--source", "may_circular", "--amount", "10.00"};
+  std::vector<std::string> words = {
+      "submit",  "set-budget", "--command-id", "delft-2016-budget", "--region",       "haaglanden",
+      "--actor", "Delft",      "--role",       "municipality",      "--municipality", "Delft",
+      "--year",  "2016",       "--source",     "may_circular",      "--amount",       "10.00"};
   RunResult first = Ctl(words);
   ASSERT_EQ(first.exit_code, 0) << first.err;
   const size_t events = ReadAllEvents(options_).size();

@@ -11,73 +11,12 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "projections/reader.h"
+#include "tests/integration/budget_model.h"
 #include "tests/integration/cluster.h"
 #include "tools/client/submitter.h"
 
 namespace inkoop::testing {
 namespace {
-
-// A tiny independent model of the budget rules, to say what the commands
-// imply without the engine's code.
-struct Model {
-  struct Year {
-    bool budget_set = false;
-    int64_t budget = 0;
-    std::map<std::string, int64_t> plan;
-    int64_t Planned() const {
-      int64_t sum = 0;
-      for (const auto& [lot, cents] : plan) sum += cents;
-      return sum;
-    }
-  };
-  std::map<std::pair<std::string, int32_t>, Year> years;
-
-  bool Accepts(const v1::Command& command) {
-    if (command.has_set_budget()) {
-      const v1::SetBudget& set = command.set_budget();
-      Year& year = years[{set.municipality(), set.year()}];
-      if (set.amount_cents() < 0 || set.amount_cents() < year.Planned()) return false;
-      year.budget_set = true;
-      year.budget = set.amount_cents();
-      return true;
-    }
-    const v1::SubmitLocalPlan& plan = command.submit_local_plan();
-    Year& year = years[{plan.municipality(), plan.year()}];
-    int64_t sum = 0;
-    for (const v1::LotAmount& lot : plan.lots()) sum += lot.amount_cents();
-    if (!year.budget_set || sum > year.budget) return false;
-    year.plan.clear();
-    for (const v1::LotAmount& lot : plan.lots()) year.plan[lot.lot()] = lot.amount_cents();
-    return true;
-  }
-};
-
-const std::vector<std::string> kLots = {"ambulatory", "specialist", "housing"};
-
-std::string MunicipalityOf(const std::string& region, int i) { return absl::StrCat(region, "-m", i); }
-
-std::vector<v1::Command> RandomCommands(std::mt19937_64& random, const std::vector<std::string>& regions,
-                                        int count) {
-  std::vector<v1::Command> commands;
-  for (int i = 0; i < count; ++i) {
-    const std::string& region = regions[random() % regions.size()];
-    const std::string municipality = MunicipalityOf(region, static_cast<int>(random() % 3));
-    const int32_t year = 2015 + static_cast<int32_t>(random() % 2);
-    if (random() % 2 == 0) {
-      // Now and then a negative amount, which must be refused.
-      const int64_t cents = random() % 20 == 0 ? -100 : static_cast<int64_t>(random() % 1'000'000'000);
-      commands.push_back(SetBudget(region, municipality, year, cents));
-    } else {
-      std::map<std::string, int64_t> lots;
-      for (const std::string& lot : kLots) {
-        if (random() % 3 != 0) lots[lot] = static_cast<int64_t>(random() % 400'000'000);
-      }
-      if (lots.empty()) lots["ambulatory"] = 1;
-      commands.push_back(SubmitPlan(region, municipality, year, lots));
-    }
-  }
-  return commands;
-}
 
 TEST(WalkingSkeleton, ProjectionEqualsWhatTheCommandsImplyAcrossAProjectorKill) {
   const uint64_t seed = std::random_device{}();
@@ -88,19 +27,15 @@ TEST(WalkingSkeleton, ProjectionEqualsWhatTheCommandsImplyAcrossAProjectorKill) 
   auto engine = StartEngine(options, dir);
   auto projector = StartProjector(options, dir, dir.Sub("projection"));
 
-  absl::StatusOr<std::unique_ptr<Submitter>> submitter = Submitter::Connect(options, absl::Seconds(10));
+  absl::StatusOr<std::unique_ptr<Submitter>> submitter =
+      Submitter::Connect(options, absl::Seconds(10));
   ASSERT_TRUE(submitter.ok()) << submitter.status();
 
   const std::vector<std::string> regions = {"north", "south", "east", "west"};
-  std::vector<v1::Command> frameworks;
-  for (const std::string& region : regions) {
-    frameworks.push_back(AdoptFramework(
-        region, {MunicipalityOf(region, 0), MunicipalityOf(region, 1), MunicipalityOf(region, 2)},
-        kLots));
-  }
-  auto adopted = (*submitter)->SubmitAll(frameworks, absl::Seconds(60));
+  auto adopted = (*submitter)->SubmitAll(Frameworks(regions), absl::Seconds(60));
   ASSERT_TRUE(adopted.ok()) << adopted.status() << "\n" << Tail(engine->log_path());
-  for (const v1::CommandResult& result : *adopted) ASSERT_TRUE(result.accepted()) << result.message();
+  for (const v1::CommandResult& result : *adopted)
+    ASSERT_TRUE(result.accepted()) << result.message();
 
   const int kCommands = 400;
   std::vector<v1::Command> commands = RandomCommands(random, regions, kCommands);
@@ -141,7 +76,8 @@ TEST(WalkingSkeleton, ProjectionEqualsWhatTheCommandsImplyAcrossAProjectorKill) 
   for (bool caught_up = false; !caught_up;) {
     ASSERT_LT(absl::Now(), deadline) << Tail(projector->log_path());
     absl::SleepFor(absl::Milliseconds(200));
-    absl::StatusOr<std::unique_ptr<ProjectionReader>> opened = ProjectionReader::Open(dir.Sub("projection"));
+    absl::StatusOr<std::unique_ptr<ProjectionReader>> opened =
+        ProjectionReader::Open(dir.Sub("projection"));
     if (!opened.ok()) continue;
     reader = std::move(*opened);
     caught_up = true;

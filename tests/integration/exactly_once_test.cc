@@ -1,0 +1,404 @@
+// Exactly once under crashes, on the real broker with the real binaries:
+// the engine and the projector are killed with SIGKILL at random moments,
+// and afterwards nothing is lost and nothing is applied twice. Every test
+// prints its seed; INKOOP_TEST_SEED=<seed> replays the same commands and
+// kill times.
+#include <signal.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <map>
+#include <random>
+#include <set>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "engine/domain/decide.h"
+#include "engine/domain/snapshot.h"
+#include "engine/envelope.h"
+#include "engine/kafka/partition_reader.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "projections/reader.h"
+#include "tests/integration/budget_model.h"
+#include "tests/integration/cluster.h"
+#include "tools/client/submitter.h"
+
+namespace inkoop::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+uint64_t Seed() {
+  const char* text = std::getenv("INKOOP_TEST_SEED");
+  return text != nullptr ? std::strtoull(text, nullptr, 10) : std::random_device{}();
+}
+
+std::vector<v1::CommandResult> ReadAllResults(const KafkaOptions& options, int partitions = 3) {
+  std::vector<v1::CommandResult> results;
+  for (int p = 0; p < partitions; ++p) {
+    absl::Status read = ReadPartitionToEnd(
+        options, options.results_topic(), p, Offset(0), [&](const RdKafka::Message& message) {
+          v1::CommandResult result;
+          if (!result.ParseFromArray(message.payload(), static_cast<int>(message.len()))) {
+            return absl::DataLossError("undecodable result");
+          }
+          results.push_back(std::move(result));
+          return absl::OkStatus();
+        });
+    EXPECT_TRUE(read.ok()) << read;
+  }
+  return results;
+}
+
+// Sends `commands` in chunks from a thread of its own, so processes can be
+// killed meanwhile.
+class BackgroundSender {
+ public:
+  BackgroundSender(const KafkaOptions& options, std::vector<v1::Command> commands)
+      : thread_([this, options, commands = std::move(commands)] {
+          absl::StatusOr<std::unique_ptr<Submitter>> submitter =
+              Submitter::Connect(options, absl::Seconds(30));
+          if (!submitter.ok()) {
+            status_ = submitter.status();
+          } else {
+            // About ten seconds of traffic, so the kills land while
+            // commands are arriving and being decided.
+            for (size_t i = 0; i < commands.size() && status_.ok(); i += 100) {
+              std::vector<v1::Command> chunk(commands.begin() + i,
+                                             commands.begin() + std::min(i + 100, commands.size()));
+              status_ = (*submitter)->Send(chunk);
+              absl::SleepFor(absl::Milliseconds(90));
+            }
+          }
+          done_.store(true);
+        }) {}
+  ~BackgroundSender() { thread_.join(); }
+  bool done() const { return done_.load(); }
+  absl::Status Join() {
+    thread_.join();
+    thread_ = std::thread([] {});
+    return status_;
+  }
+
+ private:
+  std::atomic<bool> done_{false};
+  absl::Status status_;
+  std::thread thread_;
+};
+
+// Kills `process` with SIGKILL `kills` times at random moments, restarting
+// it with `start` each time. Returns how many kills hit while `busy` said
+// there was work in flight.
+int KillAndRestart(std::unique_ptr<ChildProcess>& process, int kills, std::mt19937_64& random,
+                   const std::function<std::unique_ptr<ChildProcess>()>& start,
+                   const std::function<bool()>& busy) {
+  int busy_kills = 0;
+  for (int kill = 0; kill < kills; ++kill) {
+    absl::SleepFor(absl::Milliseconds(200 + static_cast<int64_t>(random() % 1300)));
+    busy_kills += busy() ? 1 : 0;
+    process->Signal(SIGKILL);
+    EXPECT_TRUE(process->Wait(absl::Seconds(10)).has_value());
+    process = start();
+  }
+  return busy_kills;
+}
+
+class ExactlyOnceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    seed_ = Seed();
+    random_.seed(seed_);
+    RecordProperty("seed", std::to_string(seed_));
+    std::cerr << "seed " << seed_ << " (INKOOP_TEST_SEED=" << seed_ << " replays it)\n";
+  }
+
+  // Adopts frameworks for `regions` and returns the commands, with the
+  // model's verdict on each.
+  void AdoptFrameworks(const KafkaOptions& options, const std::vector<std::string>& regions) {
+    absl::StatusOr<std::unique_ptr<Submitter>> submitter =
+        Submitter::Connect(options, absl::Seconds(30));
+    ASSERT_TRUE(submitter.ok()) << submitter.status();
+    auto adopted = (*submitter)->SubmitAll(Frameworks(regions), absl::Seconds(90));
+    ASSERT_TRUE(adopted.ok()) << adopted.status();
+    for (const v1::CommandResult& result : *adopted)
+      ASSERT_TRUE(result.accepted()) << result.message();
+  }
+
+  uint64_t seed_ = 0;
+  std::mt19937_64 random_;
+  TempDir dir_;
+};
+
+TEST_F(ExactlyOnceTest, EngineKilledTenTimesLosesNothingAndAppliesNothingTwice) {
+  SCOPED_TRACE(absl::StrCat("seed ", seed_));
+  const KafkaOptions options = FreshTopics("engine-kill");
+  auto engine = StartEngine(options, dir_);
+  const std::vector<std::string> regions = {"north", "south", "east", "west", "centre", "coast"};
+  AdoptFrameworks(options, regions);
+
+  const std::vector<v1::Command> commands = RandomCommands(random_, regions, 10'000);
+  {
+    BackgroundSender sender(options, commands);
+    const int busy_kills = KillAndRestart(
+        engine, 10, random_, [&] { return StartEngine(options, dir_); },
+        [&] { return ReadAllResults(options).size() < commands.size() + regions.size(); });
+    ASSERT_TRUE(sender.Join().ok());
+    // The kills must have hit an engine with commands still to decide.
+    EXPECT_GE(busy_kills, 5);
+  }
+
+  // Every command gets its result once the last engine has caught up.
+  absl::StatusOr<std::unique_ptr<Submitter>> waiter =
+      Submitter::Connect(options, absl::Seconds(30));
+  ASSERT_TRUE(waiter.ok());
+  std::vector<v1::CommandResult> on_topic;
+  const absl::Time deadline = absl::Now() + absl::Minutes(5);
+  while (true) {
+    on_topic = ReadAllResults(options);
+    if (on_topic.size() >= commands.size() + regions.size() || absl::Now() > deadline) break;
+    absl::SleepFor(absl::Seconds(1));
+  }
+  // Exactly one result per command on the results topic: results of
+  // transactions cut short by a kill were aborted and are never seen.
+  std::map<std::string, v1::CommandResult> results;
+  for (const v1::CommandResult& result : on_topic) {
+    ASSERT_TRUE(results.emplace(result.command_id(), result).second)
+        << "two results for command " << result.command_id();
+  }
+  ASSERT_EQ(results.size(), commands.size() + regions.size()) << Tail(engine->log_path());
+
+  // The model says which commands are accepted: a region's commands are
+  // decided in the order they were sent.
+  Model model;
+  std::map<std::string, uint64_t> expected_events;
+  for (const std::string& region : regions) expected_events[region] = 1;
+  for (const v1::Command& command : commands) {
+    const v1::CommandResult& result = results.at(command.command_id());
+    const bool accepted = model.Accepts(command);
+    ASSERT_EQ(result.accepted(), accepted)
+        << command.ShortDebugString() << " -> " << result.message();
+    if (accepted) ++expected_events[command.region()];
+  }
+
+  // The events: per region 1..n without gap or repeat, one per accepted
+  // command, none for a refused one.
+  std::map<std::string, uint64_t> last;
+  std::set<std::string> command_ids;
+  for (const v1::Event& event : ReadAllEvents(options)) {
+    ASSERT_EQ(event.sequence(), ++last[event.region()]) << event.event_id();
+    ASSERT_TRUE(command_ids.insert(event.command_id()).second)
+        << "command " << event.command_id() << " caused two events";
+    ASSERT_TRUE(results.at(event.command_id()).accepted()) << event.event_id();
+    EXPECT_THAT(results.at(event.command_id()).sequences(),
+                ::testing::ElementsAre(event.sequence()));
+  }
+  EXPECT_EQ(last, expected_events);
+}
+
+TEST_F(ExactlyOnceTest, ProjectorKilledTenTimesEqualsTheReplayOfTheLog) {
+  SCOPED_TRACE(absl::StrCat("seed ", seed_));
+  const KafkaOptions options = FreshTopics("projector-kill");
+  auto engine = StartEngine(options, dir_);
+  const std::string db = dir_.Sub("projection");
+  auto projector = StartProjector(options, dir_, db);
+  const std::vector<std::string> regions = {"north", "south", "east", "west"};
+  AdoptFrameworks(options, regions);
+
+  {
+    BackgroundSender sender(options, RandomCommands(random_, regions, 10'000));
+    const int busy_kills = KillAndRestart(
+        projector, 10, random_, [&] { return StartProjector(options, dir_, db); },
+        [&] { return !sender.done(); });
+    ASSERT_TRUE(sender.Join().ok());
+    // The kills must have hit a projector with events still arriving.
+    EXPECT_GE(busy_kills, 5);
+  }
+
+  // Replay the committed log: the state every region must end in.
+  absl::flat_hash_map<std::string, RegionState> replayed;
+  const absl::Time deadline = absl::Now() + absl::Minutes(3);
+  uint64_t total = 0;
+  for (uint64_t previous = 1;; previous = total) {
+    // Wait until the engine has drained the commands (the log stops growing).
+    absl::SleepFor(absl::Seconds(2));
+    total = ReadAllEvents(options).size();
+    if (total == previous || absl::Now() > deadline) break;
+  }
+  for (const v1::Event& event : ReadAllEvents(options)) {
+    RegionState& state = replayed[event.region()];
+    state.region = event.region();
+    ASSERT_TRUE(Evolve(state, event).ok()) << event.event_id();
+  }
+  ASSERT_EQ(replayed.size(), regions.size());
+
+  std::unique_ptr<ProjectionReader> reader;
+  for (bool caught_up = false; !caught_up;) {
+    ASSERT_LT(absl::Now(), deadline) << Tail(projector->log_path());
+    absl::SleepFor(absl::Milliseconds(500));
+    absl::StatusOr<std::unique_ptr<ProjectionReader>> opened = ProjectionReader::Open(db);
+    if (!opened.ok()) continue;
+    reader = std::move(*opened);
+    caught_up = true;
+    for (const auto& [region, state] : replayed) {
+      absl::StatusOr<std::optional<RegionState>> projected = reader->Region(region);
+      ASSERT_TRUE(projected.ok()) << projected.status();
+      caught_up = caught_up && projected->has_value() && (*projected)->sequence == state.sequence;
+    }
+  }
+  for (const auto& [region, state] : replayed) {
+    absl::StatusOr<std::optional<RegionState>> projected = reader->Region(region);
+    EXPECT_EQ(ToSnapshot(**projected).SerializeAsString(), ToSnapshot(state).SerializeAsString())
+        << "region " << region;
+  }
+  // Each event applied exactly once across ten crashes: none re-delivered
+  // past the stored offsets, none lost.
+  EXPECT_EQ(reader->Metric("applied").value(), total);
+  EXPECT_EQ(reader->Metric("skipped_duplicates").value(), 0u);
+  EXPECT_EQ(reader->Metric("parked").value(), 0u);
+}
+
+TEST_F(ExactlyOnceTest, RepeatedCommandIdAfterEngineRestartReturnsTheFirstResult) {
+  const KafkaOptions options = FreshTopics("dedupe");
+  auto engine = StartEngine(options, dir_);
+  AdoptFrameworks(options, {"north"});
+  absl::StatusOr<std::unique_ptr<Submitter>> submitter =
+      Submitter::Connect(options, absl::Seconds(30));
+  ASSERT_TRUE(submitter.ok());
+  v1::Command accepted = SetBudget("north", "north-m0", 2016, 120'000'000);
+  v1::Command refused = SetBudget("north", "north-m0", 2016, -1);
+  auto first = (*submitter)->SubmitAll({accepted, refused}, absl::Seconds(60));
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_TRUE((*first)[0].accepted());
+  ASSERT_FALSE((*first)[1].accepted());
+  const size_t events = ReadAllEvents(options).size();
+
+  engine->Signal(SIGKILL);
+  ASSERT_TRUE(engine->Wait(absl::Seconds(10)).has_value());
+  engine = StartEngine(options, dir_);
+
+  // Same ids, even with a different body: the first result comes back.
+  v1::Command changed = accepted;
+  changed.mutable_set_budget()->set_amount_cents(1);
+  auto again = (*submitter)->SubmitAll({changed, refused}, absl::Seconds(60));
+  ASSERT_TRUE(again.ok()) << again.status() << Tail(engine->log_path());
+  EXPECT_TRUE((*again)[0].duplicate());
+  EXPECT_TRUE((*again)[0].accepted());
+  EXPECT_THAT((*again)[0].sequences(), ::testing::ElementsAreArray((*first)[0].sequences()));
+  EXPECT_TRUE((*again)[1].duplicate());
+  EXPECT_FALSE((*again)[1].accepted());
+  EXPECT_EQ((*again)[1].message(), (*first)[1].message());
+  EXPECT_EQ(ReadAllEvents(options).size(), events);
+}
+
+TEST_F(ExactlyOnceTest, PoisonEventsAreParkedAndLaterEventsStillApply) {
+  const KafkaOptions options = FreshTopics("poison");
+  auto engine = StartEngine(options, dir_);
+  const std::string db = dir_.Sub("projection");
+  auto projector = StartProjector(options, dir_, db);
+  AdoptFrameworks(options, {"north"});
+
+  // Two poison messages, written around the engine: bytes that are no
+  // event at all, and a sealed event whose payload a newer schema wrote
+  // (an unknown field where the payload would be).
+  absl::StatusOr<std::unique_ptr<RdKafka::Conf>> conf = MakeConf(options, {});
+  ASSERT_TRUE(conf.ok());
+  std::string error;
+  std::unique_ptr<RdKafka::Producer> raw(RdKafka::Producer::create(conf->get(), error));
+  ASSERT_NE(raw, nullptr) << error;
+  const std::string garbage = "\xff\xfe not an event \x01";
+  v1::Event future;
+  future.set_region("future");
+  future.set_event_id("future/1");
+  future.set_sequence(1);
+  future.set_schema_version(2);
+  std::string bytes = future.SerializeAsString();
+  bytes += std::string("\xba\x3e\x03\x0a\x01\x78", 6);  // field 999, 3 bytes
+  ASSERT_TRUE(future.ParseFromString(bytes));
+  Seal(future);
+  const std::string future_bytes = future.SerializeAsString();
+  for (const auto& [key, value] : std::vector<std::pair<std::string, std::string>>{
+           {"north", garbage}, {"future", future_bytes}}) {
+    const int32_t partition = PartitionFor(key, 3);
+    ASSERT_EQ(raw->produce(options.events_topic(), partition, RdKafka::Producer::RK_MSG_COPY,
+                           const_cast<char*>(value.data()), value.size(), key.data(), key.size(), 0,
+                           nullptr),
+              RdKafka::ERR_NO_ERROR);
+  }
+  ASSERT_EQ(raw->flush(10'000), RdKafka::ERR_NO_ERROR);
+
+  // The engine, restarted, takes the poison in its stride too.
+  engine->Signal(SIGKILL);
+  engine->Wait(absl::Seconds(10));
+  engine = StartEngine(options, dir_);
+  absl::StatusOr<std::unique_ptr<Submitter>> submitter =
+      Submitter::Connect(options, absl::Seconds(30));
+  ASSERT_TRUE(submitter.ok());
+  auto later =
+      (*submitter)->Submit(SetBudget("north", "north-m1", 2016, 777'000'00), absl::Seconds(60));
+  ASSERT_TRUE(later.ok()) << later.status() << Tail(engine->log_path());
+  ASSERT_TRUE(later->accepted()) << later->message();
+
+  const absl::Time deadline = absl::Now() + absl::Seconds(60);
+  while (true) {
+    ASSERT_LT(absl::Now(), deadline) << Tail(projector->log_path());
+    absl::SleepFor(absl::Milliseconds(300));
+    absl::StatusOr<std::unique_ptr<ProjectionReader>> reader = ProjectionReader::Open(db);
+    if (!reader.ok()) continue;
+    absl::StatusOr<std::optional<v1::BudgetView>> view = (*reader)->Budget("north-m1", 2016);
+    if (!view.ok() || !view->has_value()) continue;
+    EXPECT_EQ((*view)->budget_cents(), 777'000'00);
+    absl::StatusOr<std::vector<v1::ParkedEvent>> parked = (*reader)->Parked();
+    ASSERT_TRUE(parked.ok());
+    ASSERT_EQ(parked->size(), 2u);
+    std::map<std::string, v1::ParkedEvent> by_reason;
+    for (const v1::ParkedEvent& event : *parked) {
+      EXPECT_EQ(event.topic(), options.events_topic());
+      by_reason[event.region()] = event;
+    }
+    EXPECT_THAT(by_reason[""].reason(), HasSubstr("not a decodable inkoop.v1.Event"));
+    EXPECT_EQ(by_reason[""].value(), garbage);
+    EXPECT_THAT(by_reason["future"].reason(), HasSubstr("payload unknown to this build"));
+    EXPECT_EQ((*reader)->Metric("parked").value(), 2u);
+    // The newer event kept its region's chain going.
+    absl::StatusOr<std::optional<RegionState>> future_state = (*reader)->Region("future");
+    ASSERT_TRUE(future_state.ok() && future_state->has_value());
+    EXPECT_EQ((*future_state)->sequence.value(), 1u);
+    break;
+  }
+  // And inkoopctl shows them.
+  RunResult shown = RunProgram({INKOOPCTL_PATH, "parked", "--db", db});
+  EXPECT_EQ(shown.exit_code, 0) << shown.err;
+  EXPECT_THAT(shown.out, HasSubstr("2 parked event(s)"));
+}
+
+TEST_F(ExactlyOnceTest, AnOlderEngineWithTheSameTransactionalIdCannotWrite) {
+  const KafkaOptions options = FreshTopics("fencing");
+  TempDir older_dir;
+  auto older = StartEngine(options, older_dir);
+  AdoptFrameworks(options, {"north"});
+  // A second engine with the same transactional id fences the first.
+  auto newer = StartEngine(options, dir_);
+  absl::StatusOr<std::unique_ptr<Submitter>> submitter =
+      Submitter::Connect(options, absl::Seconds(30));
+  ASSERT_TRUE(submitter.ok());
+  std::vector<v1::Command> commands;
+  for (int i = 0; i < 50; ++i) commands.push_back(SetBudget("north", "north-m0", 2016, 1000 + i));
+  auto results = (*submitter)->SubmitAll(commands, absl::Seconds(90));
+  ASSERT_TRUE(results.ok()) << results.status() << Tail(newer->log_path());
+
+  // The older one tried to write those commands too and was refused.
+  std::optional<int> exited = older->Wait(absl::Seconds(60));
+  ASSERT_TRUE(exited.has_value()) << "the fenced engine kept running";
+  EXPECT_NE(*exited, 0);
+  EXPECT_THAT(Tail(older->log_path()), HasSubstr("fenced"));
+  std::map<std::string, int> per_command;
+  for (const v1::CommandResult& result : ReadAllResults(options))
+    per_command[result.command_id()]++;
+  for (const v1::Command& command : commands) EXPECT_EQ(per_command[command.command_id()], 1);
+  EXPECT_EQ(ReadAllEvents(options).size(), 1u + commands.size());
+}
+
+}  // namespace
+}  // namespace inkoop::testing
