@@ -263,6 +263,14 @@ absl::Status Engine::Run() {
     if (!batch.empty()) {
       absl::Status status = ProcessBatch(batch);
       if (!status.ok()) {
+        // A fatal producer error (fenced by a newer instance with our
+        // transactional id) cannot be aborted: stop at once.
+        std::string fatal;
+        if (producer_->fatal_error(fatal) != RdKafka::ERR_NO_ERROR) {
+          return absl::FailedPreconditionError(
+              absl::StrCat(status.message(), " (producer unusable: ", fatal, ")"));
+        }
+        LogWarning(absl::StrCat("transaction failed, aborting: ", status.message()));
         std::unique_ptr<RdKafka::Error> abort_error(
             producer_->abort_transaction(TimeoutMs(kTransactionTimeout)));
         if (abort_error != nullptr && abort_error->is_fatal()) {

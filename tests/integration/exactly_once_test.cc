@@ -378,8 +378,14 @@ TEST_F(ExactlyOnceTest, AnOlderEngineWithTheSameTransactionalIdCannotWrite) {
   TempDir older_dir;
   auto older = StartEngine(options, older_dir);
   AdoptFrameworks(options, {"north"});
-  // A second engine with the same transactional id fences the first.
+  // A second engine with the same transactional id fences the first once it
+  // has initialised its transactions (it logs that it takes commands).
   auto newer = StartEngine(options, dir_);
+  for (const absl::Time deadline = absl::Now() + absl::Seconds(60);
+       Tail(newer->log_path()).find("taking commands") == std::string::npos;) {
+    ASSERT_LT(absl::Now(), deadline) << Tail(newer->log_path());
+    absl::SleepFor(absl::Milliseconds(100));
+  }
   absl::StatusOr<std::unique_ptr<Submitter>> submitter =
       Submitter::Connect(options, absl::Seconds(30));
   ASSERT_TRUE(submitter.ok());
@@ -390,7 +396,7 @@ TEST_F(ExactlyOnceTest, AnOlderEngineWithTheSameTransactionalIdCannotWrite) {
 
   // The older one tried to write those commands too and was refused.
   std::optional<int> exited = older->Wait(absl::Seconds(60));
-  ASSERT_TRUE(exited.has_value()) << "the fenced engine kept running";
+  ASSERT_TRUE(exited.has_value()) << "the fenced engine kept running:\n" << Tail(older->log_path());
   EXPECT_NE(*exited, 0);
   EXPECT_THAT(Tail(older->log_path()), HasSubstr("fenced"));
   std::map<std::string, int> per_command;
