@@ -1,5 +1,7 @@
 #include "engine/engine.h"
 
+#include <csignal>
+
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "engine/kafka/partition_reader.h"
@@ -210,6 +212,12 @@ absl::Status Engine::ProcessBatch(std::vector<std::unique_ptr<RdKafka::Message>>
     RETURN_IF_ERROR(Produce(options_.kafka.results_topic(), partition, key,
                             outcome.result.SerializeAsString()));
     events += outcome.events.size();
+    if (++commands_decided_ == options_.crash_after_commands) {
+      producer_->flush(TimeoutMs(absl::Seconds(10)));
+      LogWarning(absl::StrCat("crash test: killed after deciding ", commands_decided_,
+                              " commands, mid-transaction"));
+      raise(SIGKILL);
+    }
     if (outcome.result.duplicate()) {
       ++duplicates;
     } else if (outcome.result.accepted()) {

@@ -38,6 +38,10 @@ struct EngineOptions {
   // Most commands decided in one transaction, and how long to wait to fill it.
   int max_batch = 1000;
   absl::Duration batch_wait = absl::Milliseconds(5);
+  // For crash tests only: after deciding this many commands, deliver what
+  // the open transaction wrote so far and kill the process with SIGKILL,
+  // mid-transaction. 0 = never.
+  int64_t crash_after_commands = 0;
 };
 
 struct EngineCounters {
@@ -81,6 +85,7 @@ class Engine {
   std::atomic<bool> stop_{false};
   EngineCounters counters_;
   int32_t partition_count_ = 0;
+  int64_t commands_decided_ = 0;  // by this process, for crash_after_commands
   std::vector<int32_t> owned_;
   std::map<int32_t, CommandHandler> handlers_;
   std::unique_ptr<RdKafka::DeliveryReportCb> delivery_reports_;

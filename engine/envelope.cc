@@ -29,10 +29,9 @@ void Seal(v1::Event& event) { event.set_hash(EventHash(event)); }
 absl::Status VerifySeal(const v1::Event& event) {
   const std::string expected = EventHash(event);
   if (expected != event.hash()) {
-    return absl::DataLossError(absl::StrCat("event ", event.event_id(), ": hash ",
-                                            absl::BytesToHexString(event.hash()),
-                                            " does not match its content (expected ",
-                                            absl::BytesToHexString(expected), ")"));
+    return absl::DataLossError(absl::StrCat(
+        "event ", event.event_id(), ": hash ", absl::BytesToHexString(event.hash()),
+        " does not match its content (expected ", absl::BytesToHexString(expected), ")"));
   }
   return absl::OkStatus();
 }

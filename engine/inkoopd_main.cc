@@ -17,10 +17,13 @@
 
 ABSL_FLAG(std::string, transactional_id, "inkoopd",
           "transactional id; a newer process with the same id fences this one");
-ABSL_FLAG(std::string, group_id, "inkoopd", "consumer group whose offsets record the commands done");
+ABSL_FLAG(std::string, group_id, "inkoopd",
+          "consumer group whose offsets record the commands done");
 ABSL_FLAG(std::string, own_partitions, "",
           "comma-separated command partitions this engine owns (default: all)");
 ABSL_FLAG(int, max_batch, 1000, "most commands decided in one transaction");
+ABSL_FLAG(int64_t, test_crash_after_commands, 0,
+          "crash tests only: SIGKILL itself mid-transaction after deciding this many commands");
 
 namespace {
 inkoop::Engine* running = nullptr;
@@ -39,11 +42,13 @@ int main(int argc, char** argv) {
   options.transactional_id = absl::GetFlag(FLAGS_transactional_id);
   options.group_id = absl::GetFlag(FLAGS_group_id);
   options.max_batch = absl::GetFlag(FLAGS_max_batch);
+  options.crash_after_commands = absl::GetFlag(FLAGS_test_crash_after_commands);
   for (absl::string_view part :
        absl::StrSplit(absl::GetFlag(FLAGS_own_partitions), ',', absl::SkipEmpty())) {
     int32_t partition = 0;
     if (!absl::SimpleAtoi(part, &partition)) {
-      inkoop::LogError(absl::StrCat("--own_partitions: expected numbers like 0,2, got '", part, "'"));
+      inkoop::LogError(
+          absl::StrCat("--own_partitions: expected numbers like 0,2, got '", part, "'"));
       return 2;
     }
     options.partitions.push_back(partition);

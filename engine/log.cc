@@ -18,9 +18,9 @@ std::string& Program() {
 }
 
 void Write(char severity, absl::string_view message) {
-  std::string line = absl::StrCat(
-      absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(), absl::UTCTimeZone()), " ",
-      absl::string_view(&severity, 1), " ", Program(), ": ", message, "\n");
+  std::string line =
+      absl::StrCat(absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(), absl::UTCTimeZone()), " ",
+                   absl::string_view(&severity, 1), " ", Program(), ": ", message, "\n");
   // One write per record keeps records whole when threads log at once.
   ssize_t ignored = ::write(STDERR_FILENO, line.data(), line.size());
   (void)ignored;

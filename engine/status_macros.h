@@ -9,9 +9,9 @@
 #define INKOOP_CONCAT_INNER_(a, b) a##b
 #define INKOOP_CONCAT_(a, b) INKOOP_CONCAT_INNER_(a, b)
 
-#define RETURN_IF_ERROR(expr)                 \
-  do {                                        \
-    ::absl::Status inkoop_status_ = (expr);   \
+#define RETURN_IF_ERROR(expr)                        \
+  do {                                               \
+    ::absl::Status inkoop_status_ = (expr);          \
     if (!inkoop_status_.ok()) return inkoop_status_; \
   } while (false)
 

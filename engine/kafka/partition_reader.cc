@@ -9,13 +9,13 @@ namespace inkoop {
 absl::Status ReadPartitionToEnd(const KafkaOptions& options, const std::string& topic,
                                 int32_t partition, Offset from,
                                 const std::function<absl::Status(const RdKafka::Message&)>& visit,
-                                absl::Duration stall_timeout) {
+                                absl::Duration stall_timeout, bool committed_only) {
   ASSIGN_OR_RETURN(std::unique_ptr<RdKafka::Conf> conf,
                    MakeConf(options, {{"group.id", "inkoop-reader"},
                                       {"enable.auto.commit", "false"},
                                       {"enable.auto.offset.store", "false"},
                                       {"enable.partition.eof", "true"},
-                                      {"isolation.level", "read_committed"},
+                                      {"isolation.level", committed_only ? "read_committed" : "read_uncommitted"},
                                       {"fetch.wait.max.ms", "10"}}));
   std::string error;
   std::unique_ptr<RdKafka::KafkaConsumer> consumer(RdKafka::KafkaConsumer::create(conf.get(), error));

@@ -18,10 +18,13 @@ namespace inkoop {
 // Calls `visit` for every message of `topic`/`partition` at or after `from`
 // until the end. Stops at the first error `visit` returns and returns it.
 // kUnavailable when no message or end arrives for `stall_timeout`.
+// `committed_only` = false reads read_uncommitted: messages of open and
+// aborted transactions too (for diagnosis and tests, never for state).
 absl::Status ReadPartitionToEnd(const KafkaOptions& options, const std::string& topic,
                                 int32_t partition, Offset from,
                                 const std::function<absl::Status(const RdKafka::Message&)>& visit,
-                                absl::Duration stall_timeout = absl::Seconds(30));
+                                absl::Duration stall_timeout = absl::Seconds(30),
+                                bool committed_only = true);
 
 }  // namespace inkoop
 
