@@ -12,15 +12,17 @@
 #include "engine/command_handler.h"
 #include "engine/domain/decide.h"
 #include "gmock/gmock.h"
-#include "google/protobuf/text_format.h"
-#include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
+#include "tests/testing/domain_matchers.h"
 #include "tests/testing/status_matchers.h"
 
 namespace inkoop {
 namespace {
 
+using ::inkoop::testing::Actor;
+using ::inkoop::testing::EqualsProto;
 using ::inkoop::testing::IsOk;
+using ::inkoop::testing::ParseText;
 using ::inkoop::testing::StatusIs;
 using ::testing::AllOf;
 using ::testing::ElementsAre;
@@ -28,29 +30,6 @@ using ::testing::HasSubstr;
 using ::testing::SizeIs;
 
 constexpr char kRegion[] = "haaglanden";
-
-MATCHER_P(EqualsProto, expected, "equals " + expected.ShortDebugString()) {
-  std::string diff;
-  google::protobuf::util::MessageDifferencer differencer;
-  differencer.ReportDifferencesToString(&diff);
-  const bool equal = differencer.Compare(expected, arg);
-  *result_listener << diff;
-  return equal;
-}
-
-template <typename T>
-T ParseText(const std::string& text) {
-  T message;
-  EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(text, &message)) << text;
-  return message;
-}
-
-v1::Actor Actor(const std::string& id, v1::Role role) {
-  v1::Actor actor;
-  actor.set_id(id);
-  actor.set_role(role);
-  return actor;
-}
 
 v1::Actor Delft() { return Actor("Delft", v1::ROLE_MUNICIPALITY); }
 
@@ -130,7 +109,10 @@ TEST_F(BudgetTest, SetBudgetProducesBudgetSet) {
   ASSERT_THAT(*events, SizeIs(1));
   v1::Event expected;
   *expected.mutable_budget_set() = ParseText<v1::BudgetSet>(R"pb(
-    municipality: "Delft" year: 2016 source: BUDGET_SOURCE_MAY_CIRCULAR amount_cents: 120000050
+    municipality: "Delft"
+    year: 2016
+    source: BUDGET_SOURCE_MAY_CIRCULAR
+    amount_cents: 120000050
   )pb");
   EXPECT_THAT((*events)[0], EqualsProto(expected));
 }
@@ -203,11 +185,12 @@ TEST_P(SetBudgetRefusedTest, RefusedWithTheRuleItBreaks) {
 INSTANTIATE_TEST_SUITE_P(
     Rules, SetBudgetRefusedTest,
     ::testing::Values(
-        Refusal{"ByAnotherMunicipality",
-                [] { return SetBudget(1000, 2016, "Delft", Actor("Rijswijk", v1::ROLE_MUNICIPALITY)); },
-                absl::StatusCode::kPermissionDenied,
-                "role rule: only municipality 'Delft' itself may set its budget; actor 'Rijswijk' "
-                "is municipality"},
+        Refusal{
+            "ByAnotherMunicipality",
+            [] { return SetBudget(1000, 2016, "Delft", Actor("Rijswijk", v1::ROLE_MUNICIPALITY)); },
+            absl::StatusCode::kPermissionDenied,
+            "role rule: only municipality 'Delft' itself may set its budget; actor 'Rijswijk' "
+            "is municipality"},
         Refusal{"ByTheBureau",
                 [] { return SetBudget(1000, 2016, "Delft", Actor("bureau", v1::ROLE_BUREAU)); },
                 absl::StatusCode::kPermissionDenied,
@@ -327,8 +310,7 @@ TEST_F(BudgetTest, PlanWhoseLotsOverflowTheCentRangeIsRefused) {
   Accept(SetBudget(1000));
   const int64_t max = std::numeric_limits<int64_t>::max();
   EXPECT_THAT(DecideOn(SubmitPlan({{"ambulatory", max}, {"housing", 1}})),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("overflows the cent range")));
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("overflows the cent range")));
 }
 
 class SubmitLocalPlanRefusedTest : public BudgetTest,
@@ -370,26 +352,36 @@ INSTANTIATE_TEST_SUITE_P(
                 "municipality: 'Leiden' is not a municipality of region 'haaglanden' (expected "
                 "one of: Delft, Den Haag, Rijswijk)"},
         Refusal{"ForAYearOutsideTheFrameworkPeriod",
-                [] { return SubmitPlan({{"ambulatory", 1}}, 2020); },
+                [] {
+                  return SubmitPlan({{"ambulatory", 1}}, 2020);
+                },
                 absl::StatusCode::kFailedPrecondition,
                 "year: expected a year of framework 'H10-2016' (2016-2017), got 2020"},
         Refusal{"WithoutLots", [] { return SubmitPlan({}); }, absl::StatusCode::kInvalidArgument,
                 "lots: expected at least one lot amount, got none"},
         Refusal{"WithAnUnknownLot",
-                [] { return SubmitPlan({{"ambulatory", 1}, {"dance", 2}}); },
+                [] {
+                  return SubmitPlan({{"ambulatory", 1}, {"dance", 2}});
+                },
                 absl::StatusCode::kNotFound,
                 "lots[1].lot: 'dance' is not a lot of framework 'H10-2016' (expected one of: "
                 "ambulatory, housing, specialist)"},
         Refusal{"WithALotTwice",
-                [] { return SubmitPlan({{"ambulatory", 1}, {"housing", 2}, {"ambulatory", 3}}); },
+                [] {
+                  return SubmitPlan({{"ambulatory", 1}, {"housing", 2}, {"ambulatory", 3}});
+                },
                 absl::StatusCode::kInvalidArgument,
                 "lots[2].lot: 'ambulatory' appears twice in the plan"},
         Refusal{"WithANegativeLotAmount",
-                [] { return SubmitPlan({{"ambulatory", 500}, {"housing", -100}}); },
+                [] {
+                  return SubmitPlan({{"ambulatory", 500}, {"housing", -100}});
+                },
                 absl::StatusCode::kInvalidArgument,
                 "lots[1].amount_cents: expected an amount >= 0.00, got -1.00"},
         Refusal{"WhenTheLotsExceedTheBudget",
-                [] { return SubmitPlan({{"ambulatory", 999}, {"housing", 2}}); },
+                [] {
+                  return SubmitPlan({{"ambulatory", 999}, {"housing", 2}});
+                },
                 absl::StatusCode::kFailedPrecondition, "exceeds the budget"}),
     RefusalName);
 

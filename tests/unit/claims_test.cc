@@ -20,14 +20,22 @@
 #include "engine/envelope.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/text_format.h"
-#include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
+#include "tests/testing/domain_matchers.h"
 #include "tests/testing/status_matchers.h"
 
 namespace inkoop {
 namespace {
 
+using ::inkoop::testing::Actor;
+using ::inkoop::testing::Bureau;
+using ::inkoop::testing::EqualsProto;
+using ::inkoop::testing::EventOf;
 using ::inkoop::testing::IsOk;
+using ::inkoop::testing::Municipality;
+using ::inkoop::testing::ParseText;
+using ::inkoop::testing::Produces;
+using ::inkoop::testing::Provider;
 using ::inkoop::testing::StatusIs;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -36,49 +44,9 @@ using Code = absl::StatusCode;
 
 constexpr char kRegion[] = "haaglanden";
 
-MATCHER_P(EqualsProto, expected, "equals " + expected.ShortDebugString()) {
-  std::string diff;
-  google::protobuf::util::MessageDifferencer differencer;
-  differencer.ReportDifferencesToString(&diff);
-  const bool equal = differencer.Compare(expected, arg);
-  *result_listener << diff;
-  return equal;
-}
-
-// A Decide result that is OK and whose events match `events`.
-MATCHER_P(Produces, events,
-          "is OK and its events " + ::testing::DescribeMatcher<std::vector<v1::Event>>(events)) {
-  if (!arg.ok()) {
-    *result_listener << "which is " << arg.status().ToString();
-    return false;
-  }
-  return ::testing::ExplainMatchResult(events, *arg, result_listener);
-}
-
-template <typename T>
-T Text(const std::string& text) {
-  T message;
-  EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(text, &message)) << text;
-  return message;
-}
-
-// An event with the payload `text`, e.g. "claim_recorded { ... }".
-v1::Event EventOf(const std::string& text) { return Text<v1::Event>(text); }
-
-v1::Actor Actor(const std::string& id, v1::Role role) {
-  v1::Actor actor;
-  actor.set_id(id);
-  actor.set_role(role);
-  return actor;
-}
-
-v1::Actor Bureau() { return Actor("bureau", v1::ROLE_BUREAU); }
-v1::Actor Provider(const std::string& id) { return Actor(id, v1::ROLE_PROVIDER); }
-v1::Actor Municipality(const std::string& name) { return Actor(name, v1::ROLE_MUNICIPALITY); }
-
 // A command of `actor` in the region with the body `text`.
 v1::Command Cmd(const v1::Actor& actor, const std::string& text) {
-  v1::Command command = Text<v1::Command>(text);
+  v1::Command command = ParseText<v1::Command>(text);
   command.set_region(kRegion);
   *command.mutable_actor() = actor;
   return command;
@@ -143,7 +111,7 @@ class ClaimsTest : public ::testing::Test {
       }
     }
     for (const std::string id : {"p1", "p2"}) {
-      state_.providers[id] = Text<v1::ProviderRecord>(absl::StrCat("provider_id: '", id, "'"));
+      state_.providers[id] = ParseText<v1::ProviderRecord>(absl::StrCat("provider_id: '", id, "'"));
     }
     AddContract(
         "contract_id: 'c1' provider_id: 'p1' lot: 'ambulatory' funding_model: "
@@ -161,7 +129,7 @@ class ClaimsTest : public ::testing::Test {
 
   // Stores the contract and commits its ceilings for every year of its term.
   void AddContract(const std::string& text) {
-    const auto contract = Text<v1::ContractRecord>(text);
+    const auto contract = ParseText<v1::ContractRecord>(text);
     state_.contracts[contract.contract_id()] = contract;
     const int32_t first = std::stoi(contract.term_start().substr(0, 4));
     const int32_t last = std::stoi(contract.term_end().substr(0, 4));
@@ -211,11 +179,11 @@ TEST_F(ClaimsTest, EvolveOfClaimRecordedAddsTheClaimAndTheClaimedMoneyOfItsYear)
   Accept(Claim());
   EXPECT_THAT(
       state_.claims["k1"],
-      EqualsProto(Text<v1::ClaimRecord>(
+      EqualsProto(ParseText<v1::ClaimRecord>(
           "claim_id: 'k1' contract_id: 'c1' provider_id: 'p1' municipality: 'Delft' "
           "year: 2016 amount_cents: 102000 paid_cents: 0 product_code: '45A12' units: 12")));
   EXPECT_THAT(state_.contracts["c1"].claimed(),
-              ElementsAre(EqualsProto(Text<v1::ClaimedYear>(
+              ElementsAre(EqualsProto(ParseText<v1::ClaimedYear>(
                   "municipality: 'Delft' year: 2016 claimed_cents: 102000 paid_cents: 0"))));
 }
 
@@ -234,7 +202,7 @@ TEST_F(ClaimsTest, ClaimsOfOneYearAddUpAndOtherYearsKeepTheirOwnRow) {
 
 TEST_F(ClaimsTest, ClaimAcceptedUpToExactlyTheCeiling) {
   *state_.contracts["c1"].add_claimed() =
-      Text<v1::ClaimedYear>("municipality: 'Delft' year: 2016 claimed_cents: 9500000");
+      ParseText<v1::ClaimedYear>("municipality: 'Delft' year: 2016 claimed_cents: 9500000");
   v1::Command command = Claim();
   command.mutable_record_claim()->set_product_code("45A14");
   command.mutable_record_claim()->set_units(50);
@@ -274,7 +242,7 @@ TEST_F(ClaimsTest, EvolveOfPaymentRecordedPaysTheClaimAndTheContractYear) {
   Accept(Payment(52000));
   EXPECT_EQ(state_.claims["k1"].paid_cents(), 102000);
   EXPECT_THAT(Claimed("c1", "Delft", 2016),
-              EqualsProto(Text<v1::ClaimedYear>(
+              EqualsProto(ParseText<v1::ClaimedYear>(
                   "municipality: 'Delft' year: 2016 claimed_cents: 102000 paid_cents: 102000")));
 }
 
@@ -294,7 +262,7 @@ TEST_F(ClaimsTest, BureauReportsGoalAttainmentWithItsFourSubIndicators) {
 
 TEST_F(ClaimsTest, EvolveOfIndicatorReportedStoresTheReportUnderItsKey) {
   Accept(GoalAttainment());
-  const auto expected = Text<v1::IndicatorRecord>(kGoalAttainment);
+  const auto expected = ParseText<v1::IndicatorRecord>(kGoalAttainment);
   ASSERT_THAT(state_.indicators, SizeIs(1));
   EXPECT_EQ(state_.indicators.begin()->first, IndicatorKey(expected));
   EXPECT_THAT(state_.indicators.begin()->second, EqualsProto(expected));

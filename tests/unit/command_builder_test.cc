@@ -9,9 +9,8 @@
 #include <vector>
 
 #include "gmock/gmock.h"
-#include "google/protobuf/text_format.h"
-#include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
+#include "tests/testing/domain_matchers.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
 #include "tools/inkoopctl/args.h"
@@ -20,7 +19,9 @@
 namespace inkoop {
 namespace {
 
+using ::inkoop::testing::EqualsProto;
 using ::inkoop::testing::IsOk;
+using ::inkoop::testing::ParseText;
 using ::inkoop::testing::StatusIs;
 using ::testing::AllOf;
 using ::testing::ElementsAre;
@@ -28,22 +29,6 @@ using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::IsSupersetOf;
 using ::testing::Not;
-
-MATCHER_P(EqualsProto, expected, "equals " + expected.ShortDebugString()) {
-  std::string diff;
-  google::protobuf::util::MessageDifferencer differencer;
-  differencer.ReportDifferencesToString(&diff);
-  const bool equal = differencer.Compare(expected, arg);
-  *result_listener << diff;
-  return equal;
-}
-
-template <typename T>
-T ParseText(const std::string& text) {
-  T message;
-  EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(text, &message)) << text;
-  return message;
-}
 
 // Every test runs without INKOOP_REGION in the environment, unless it sets
 // it itself; the value it had is restored afterwards.
@@ -80,9 +65,9 @@ class CommandBuilderTest : public ::testing::Test {
 
 TEST_F(CommandBuilderTest, SetBudgetFlagsMapToFieldsAndEurosBecomeCents) {
   absl::StatusOr<v1::Command> command =
-      Build({"set-budget", "--region", "haaglanden", "--actor", "Delft", "--role",
-             "municipality", "--municipality", "Delft", "--year", "2016", "--source",
-             "may_circular", "--amount", "1200000.50"});
+      Build({"set-budget", "--region", "haaglanden", "--actor", "Delft", "--role", "municipality",
+             "--municipality", "Delft", "--year", "2016", "--source", "may_circular", "--amount",
+             "1200000.50"});
   ASSERT_THAT(command, IsOk());
   EXPECT_THAT(command->set_budget(), EqualsProto(ParseText<v1::SetBudget>(R"pb(
                 municipality: "Delft"
@@ -134,12 +119,12 @@ TEST_F(CommandBuilderTest, RepeatedStringsAreCommaSeparated) {
 }
 
 TEST_F(CommandBuilderTest, MessageListsAreGivenAsJson) {
-  absl::StatusOr<v1::Command> command = Build(
-      {"adopt-framework", "--region", "haaglanden", "--actor", "bureau", "--role", "bureau",
-       "--framework-id", "H10-2016", "--municipalities", "Den Haag,Delft", "--lots",
-       R"([{"code": "ambulatory", "name": "Ambulatory youth care"},
+  absl::StatusOr<v1::Command> command =
+      Build({"adopt-framework", "--region", "haaglanden", "--actor", "bureau", "--role", "bureau",
+             "--framework-id", "H10-2016", "--municipalities", "Den Haag,Delft", "--lots",
+             R"([{"code": "ambulatory", "name": "Ambulatory youth care"},
            {"code": "housing", "name": "Housing and guidance"}])",
-       "--period-start", "2016-01-01", "--period-end", "2017-12-31"});
+             "--period-start", "2016-01-01", "--period-end", "2017-12-31"});
   ASSERT_THAT(command, IsOk());
   EXPECT_THAT(command->adopt_framework(), EqualsProto(ParseText<v1::AdoptFramework>(R"pb(
                 framework_id: "H10-2016"
@@ -152,10 +137,10 @@ TEST_F(CommandBuilderTest, MessageListsAreGivenAsJson) {
 }
 
 TEST_F(CommandBuilderTest, PlanLotsAreGivenAsJsonWithCents) {
-  absl::StatusOr<v1::Command> command =
-      Build({"submit-local-plan", "--region", "haaglanden", "--municipality", "Delft", "--year",
-             "2016", "--lots",
-             R"([{"lot": "ambulatory", "amountCents": "700"}, {"lot": "housing", "amount_cents": 300}])"});
+  absl::StatusOr<v1::Command> command = Build(
+      {"submit-local-plan", "--region", "haaglanden", "--municipality", "Delft", "--year", "2016",
+       "--lots",
+       R"([{"lot": "ambulatory", "amountCents": "700"}, {"lot": "housing", "amount_cents": 300}])"});
   ASSERT_THAT(command, IsOk());
   EXPECT_THAT(command->submit_local_plan(), EqualsProto(ParseText<v1::SubmitLocalPlan>(R"pb(
                 municipality: "Delft"
@@ -176,9 +161,7 @@ TEST_F(CommandBuilderTest, EnvelopeOptionsSetIdsAndExpectedSequence) {
   EXPECT_EQ(command->expected_sequence(), 0u);
 }
 
-TEST_F(CommandBuilderTest, GeneratedCommandIdsDiffer) {
-  EXPECT_NE(NewCommandId(), NewCommandId());
-}
+TEST_F(CommandBuilderTest, GeneratedCommandIdsDiffer) { EXPECT_NE(NewCommandId(), NewCommandId()); }
 
 TEST_F(CommandBuilderTest, RegionComesFromTheEnvironmentWhenNotGiven) {
   setenv("INKOOP_REGION", "holland-rijnland", 1);
@@ -211,8 +194,8 @@ TEST_F(CommandBuilderTest, EnvelopeFieldIsNotACommandName) {
 TEST_F(CommandBuilderTest, MissingCommandNameIsRefusedListingTheKnownOnes) {
   EXPECT_THAT(Build({"--region", "haaglanden"}),
               StatusIs(absl::StatusCode::kInvalidArgument,
-                       AllOf(HasSubstr("submit: expected a command name"),
-                             HasSubstr("set_budget"), HasSubstr("--file FILE"))));
+                       AllOf(HasSubstr("submit: expected a command name"), HasSubstr("set_budget"),
+                             HasSubstr("--file FILE"))));
 }
 
 TEST_F(CommandBuilderTest, UnknownOptionIsRefusedNamingTheFields) {
@@ -305,23 +288,23 @@ TEST_F(CommandBuilderTest, CommandIsReadFromAJsonFile) {
   absl::StatusOr<v1::Command> command = Build({"--file", path});
   ASSERT_THAT(command, IsOk());
   EXPECT_THAT(*command, EqualsProto(ParseText<v1::Command>(R"pb(
-                command_id: "c-1"
-                region: "haaglanden"
-                actor { id: "Delft" role: ROLE_MUNICIPALITY }
-                expected_sequence: 3
-                set_budget {
-                  municipality: "Delft"
-                  year: 2016
-                  source: BUDGET_SOURCE_MAY_CIRCULAR
-                  amount_cents: 120000050
-                }
-              )pb")));
+    command_id: "c-1"
+    region: "haaglanden"
+    actor { id: "Delft" role: ROLE_MUNICIPALITY }
+    expected_sequence: 3
+    set_budget {
+      municipality: "Delft"
+      year: 2016
+      source: BUDGET_SOURCE_MAY_CIRCULAR
+      amount_cents: 120000050
+    }
+  )pb")));
 }
 
 TEST_F(CommandBuilderTest, EnvelopeOptionsOverrideTheJsonFile) {
-  const std::string path = WriteFile(
-      "budget.json",
-      R"({"commandId": "c-1", "region": "haaglanden", "setBudget": {"year": 2016}})");
+  const std::string path =
+      WriteFile("budget.json",
+                R"({"commandId": "c-1", "region": "haaglanden", "setBudget": {"year": 2016}})");
   absl::StatusOr<v1::Command> command =
       Build({"--file", path, "--region", "utrecht", "--command-id", "c-2"});
   ASSERT_THAT(command, IsOk());
@@ -340,7 +323,8 @@ TEST_F(CommandBuilderTest, MalformedJsonFileIsRefusedNamingTheFile) {
 }
 
 TEST_F(CommandBuilderTest, JsonFileWithAnUnknownFieldIsRefusedNamingTheFile) {
-  const std::string path = WriteFile("unknown.json", R"({"region": "r", "frobnicateContract": {}})");
+  const std::string path =
+      WriteFile("unknown.json", R"({"region": "r", "frobnicateContract": {}})");
   EXPECT_THAT(CommandFromJsonFile(path),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr(path + ": not a valid inkoop.v1.Command in JSON")));
@@ -363,9 +347,9 @@ TEST_F(CommandBuilderTest, FileAndCommandNameTogetherAreRefused) {
 TEST_F(CommandBuilderTest, OptionsLeftOverWithAJsonFileAreRefused) {
   const std::string path =
       WriteFile("budget.json", R"({"region": "haaglanden", "setBudget": {"year": 2016}})");
-  EXPECT_THAT(Build({"--file", path, "--year", "2017"}),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("submit: unknown option --year")));
+  EXPECT_THAT(
+      Build({"--file", path, "--year", "2017"}),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("submit: unknown option --year")));
 }
 
 TEST(Args, SplitsPositionalWordsAndOptions) {
@@ -389,9 +373,9 @@ TEST(Args, OptionWithoutValueIsRefused) {
 }
 
 TEST(Args, OptionGivenTwiceIsRefusedEvenInAnotherSpelling) {
-  EXPECT_THAT(Args::Parse({"--amount-cents", "1", "--amount_cents", "2"}, {}),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("--amount_cents: given twice")));
+  EXPECT_THAT(
+      Args::Parse({"--amount-cents", "1", "--amount_cents", "2"}, {}),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("--amount_cents: given twice")));
 }
 
 TEST(Args, FlagSetToFalseIsNotSet) {

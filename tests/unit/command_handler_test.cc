@@ -10,14 +10,14 @@
 #include "engine/envelope.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/text_format.h"
-#include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
+#include "tests/testing/domain_matchers.h"
 #include "tests/testing/status_matchers.h"
 
 namespace inkoop {
 namespace {
 
-using ::google::protobuf::util::MessageDifferencer;
+using ::inkoop::testing::EqualsProto;
 using ::inkoop::testing::IsOk;
 using ::inkoop::testing::StatusIs;
 using ::testing::ElementsAre;
@@ -26,15 +26,6 @@ using ::testing::IsEmpty;
 using ::testing::SizeIs;
 
 constexpr char kRegion[] = "haaglanden";
-
-MATCHER_P(EqualsProto, expected, "equals " + expected.ShortDebugString()) {
-  std::string diff;
-  MessageDifferencer differencer;
-  differencer.ReportDifferencesToString(&diff);
-  const bool equal = differencer.Compare(expected, arg);
-  *result_listener << diff;
-  return equal;
-}
 
 v1::Command ParseCommand(const std::string& text) {
   v1::Command command;

@@ -20,14 +20,21 @@
 #include "engine/envelope.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/text_format.h"
-#include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
+#include "tests/testing/domain_matchers.h"
 #include "tests/testing/status_matchers.h"
 
 namespace inkoop {
 namespace {
 
+using ::inkoop::testing::Actor;
+using ::inkoop::testing::Bureau;
+using ::inkoop::testing::EqualsProto;
+using ::inkoop::testing::EventOf;
 using ::inkoop::testing::IsOk;
+using ::inkoop::testing::Municipality;
+using ::inkoop::testing::ParseText;
+using ::inkoop::testing::Produces;
 using ::inkoop::testing::StatusIs;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -36,48 +43,9 @@ using Code = absl::StatusCode;
 
 constexpr char kRegion[] = "haaglanden";
 
-MATCHER_P(EqualsProto, expected, "equals " + expected.ShortDebugString()) {
-  std::string diff;
-  google::protobuf::util::MessageDifferencer differencer;
-  differencer.ReportDifferencesToString(&diff);
-  const bool equal = differencer.Compare(expected, arg);
-  *result_listener << diff;
-  return equal;
-}
-
-// A Decide result that is OK and whose events match `events`.
-MATCHER_P(Produces, events,
-          "is OK and its events " + ::testing::DescribeMatcher<std::vector<v1::Event>>(events)) {
-  if (!arg.ok()) {
-    *result_listener << "which is " << arg.status().ToString();
-    return false;
-  }
-  return ::testing::ExplainMatchResult(events, *arg, result_listener);
-}
-
-template <typename T>
-T Text(const std::string& text) {
-  T message;
-  EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(text, &message)) << text;
-  return message;
-}
-
-// An event with the payload `text`, e.g. "case_closed { ... }".
-v1::Event EventOf(const std::string& text) { return Text<v1::Event>(text); }
-
-v1::Actor Actor(const std::string& id, v1::Role role) {
-  v1::Actor actor;
-  actor.set_id(id);
-  actor.set_role(role);
-  return actor;
-}
-
-v1::Actor Bureau() { return Actor("bureau", v1::ROLE_BUREAU); }
-v1::Actor Municipality(const std::string& name) { return Actor(name, v1::ROLE_MUNICIPALITY); }
-
 // A command of `actor` in the region with the body `text`.
 v1::Command Cmd(const v1::Actor& actor, const std::string& text) {
-  v1::Command command = Text<v1::Command>(text);
+  v1::Command command = ParseText<v1::Command>(text);
   command.set_region(kRegion);
   *command.mutable_actor() = actor;
   return command;
@@ -152,7 +120,7 @@ class ContinuityTest : public ::testing::Test {
       }
     }
     for (const std::string id : {"p1", "p2", "p3", "p4"}) {
-      state_.providers[id] = Text<v1::ProviderRecord>(
+      state_.providers[id] = ParseText<v1::ProviderRecord>(
           absl::StrCat("provider_id: '", id, "' name: 'Provider ", id, "'"));
     }
     AddContract(
@@ -188,7 +156,7 @@ class ContinuityTest : public ::testing::Test {
   // Stores the contract and, when `commit`, commits its ceilings for every
   // year of its term.
   void AddContract(const std::string& text, bool commit = true) {
-    const auto contract = Text<v1::ContractRecord>(text);
+    const auto contract = ParseText<v1::ContractRecord>(text);
     state_.contracts[contract.contract_id()] = contract;
     if (!commit) return;
     const int32_t first = std::stoi(contract.term_start().substr(0, 4));
@@ -283,13 +251,13 @@ TEST_F(ContinuityTest, AProviderWithoutContractsStillFails) {
 TEST_F(ContinuityTest, EvolveOfFailureMarksTheProviderAndOpensTheCases) {
   Accept(DeclareFailure());
   EXPECT_THAT(state_.providers["p1"],
-              EqualsProto(Text<v1::ProviderRecord>(
+              EqualsProto(ParseText<v1::ProviderRecord>(
                   "provider_id: 'p1' name: 'Provider p1' failed: true failed_on: '2016-03-01' "
                   "failure_reason: FAILURE_REASON_BANKRUPTCY")));
   EXPECT_FALSE(state_.providers["p2"].failed());
   ASSERT_THAT(state_.cases, SizeIs(3));
   EXPECT_THAT(state_.cases["c1/Delft"],
-              EqualsProto(Text<v1::ContinuityCaseRecord>(
+              EqualsProto(ParseText<v1::ContinuityCaseRecord>(
                   "case_id: 'c1/Delft' provider_id: 'p1' contract_id: 'c1' lot: 'ambulatory' "
                   "municipality: 'Delft' status: CASE_STATUS_OPEN remaining_ceiling_cents: "
                   "7000000")));
@@ -314,7 +282,7 @@ TEST_F(ContinuityTest, EvolveOfTransferMovesTheCeilingAndCommitsTheNetChangePerY
   // 2017 c5 50,000.00.
   Accept(Transfer());
   EXPECT_THAT(state_.cases["c1/Delft"],
-              EqualsProto(Text<v1::ContinuityCaseRecord>(
+              EqualsProto(ParseText<v1::ContinuityCaseRecord>(
                   "case_id: 'c1/Delft' provider_id: 'p1' contract_id: 'c1' lot: 'ambulatory' "
                   "municipality: 'Delft' status: CASE_STATUS_OPEN remaining_ceiling_cents: "
                   "5000000 clients_transferred: 3 to_contract_ids: 'c5'")));
@@ -343,9 +311,9 @@ TEST_F(ContinuityTest, TransferGivesTheReceivingContractANewCeilingRowWhenItHadN
   command.mutable_transfer_clients()->set_ceiling_cents(5000000);
   Accept(command);
   EXPECT_THAT(state_.contracts["c5"].ceilings(),
-              ElementsAre(EqualsProto(Text<v1::MunicipalityCeiling>(
+              ElementsAre(EqualsProto(ParseText<v1::MunicipalityCeiling>(
                               "municipality: 'Delft' ceiling_cents: 5000000")),
-                          EqualsProto(Text<v1::MunicipalityCeiling>(
+                          EqualsProto(ParseText<v1::MunicipalityCeiling>(
                               "municipality: 'Den Haag' ceiling_cents: 5000000"))));
   EXPECT_EQ(CeilingOf(state_.contracts["c1"], "Den Haag"), 15000000);
   EXPECT_EQ(Committed("Den Haag", 2015, "ambulatory"), 15000000);
@@ -522,7 +490,7 @@ INSTANTIATE_TEST_SUITE_P(
                 R"pb(transfer_clients { to_contract_id: "c8" })pb", Code::kFailedPrecondition,
                 "to_contract_id: contract 'c8' belongs to the failed provider 'p1' itself",
                 [](RegionState& s) {
-                  s.contracts["c8"] = Text<v1::ContractRecord>(
+                  s.contracts["c8"] = ParseText<v1::ContractRecord>(
                       "contract_id: 'c8' provider_id: 'p1' lot: 'ambulatory' term_start: "
                       "'2016-01-01' term_end: '2016-12-31' status: CONTRACT_STATUS_ACTIVE");
                 }},

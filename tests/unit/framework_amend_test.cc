@@ -11,44 +11,23 @@
 #include "engine/domain/snapshot.h"
 #include "engine/envelope.h"
 #include "gmock/gmock.h"
-#include "google/protobuf/text_format.h"
-#include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
+#include "tests/testing/domain_matchers.h"
 #include "tests/testing/status_matchers.h"
 
 namespace inkoop {
 namespace {
 
+using ::inkoop::testing::Actor;
+using ::inkoop::testing::EqualsProto;
 using ::inkoop::testing::IsOk;
+using ::inkoop::testing::ParseText;
 using ::inkoop::testing::StatusIs;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::SizeIs;
 
 constexpr char kRegion[] = "haaglanden";
-
-MATCHER_P(EqualsProto, expected, "equals " + expected.ShortDebugString()) {
-  std::string diff;
-  google::protobuf::util::MessageDifferencer differencer;
-  differencer.ReportDifferencesToString(&diff);
-  const bool equal = differencer.Compare(expected, arg);
-  *result_listener << diff;
-  return equal;
-}
-
-template <typename T>
-T ParseText(const std::string& text) {
-  T message;
-  EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(text, &message)) << text;
-  return message;
-}
-
-v1::Actor Actor(const std::string& id, v1::Role role) {
-  v1::Actor actor;
-  actor.set_id(id);
-  actor.set_role(role);
-  return actor;
-}
 
 v1::Command Command(const v1::Actor& actor) {
   v1::Command command;

@@ -15,46 +15,24 @@
 #include "engine/domain/snapshot.h"
 #include "engine/envelope.h"
 #include "gmock/gmock.h"
-#include "google/protobuf/text_format.h"
-#include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
+#include "tests/testing/domain_matchers.h"
 #include "tests/testing/status_matchers.h"
 
 namespace inkoop {
 namespace {
 
+using ::inkoop::testing::Actor;
+using ::inkoop::testing::Bureau;
+using ::inkoop::testing::EqualsProto;
 using ::inkoop::testing::IsOk;
+using ::inkoop::testing::ParseText;
 using ::inkoop::testing::StatusIs;
 using ::testing::AllOf;
 using ::testing::HasSubstr;
 using ::testing::SizeIs;
 
 constexpr char kRegion[] = "haaglanden";
-
-MATCHER_P(EqualsProto, expected, "equals " + expected.ShortDebugString()) {
-  std::string diff;
-  google::protobuf::util::MessageDifferencer differencer;
-  differencer.ReportDifferencesToString(&diff);
-  const bool equal = differencer.Compare(expected, arg);
-  *result_listener << diff;
-  return equal;
-}
-
-template <typename T>
-T ParseText(const std::string& text) {
-  T message;
-  EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(text, &message)) << text;
-  return message;
-}
-
-v1::Actor Actor(const std::string& id, v1::Role role) {
-  v1::Actor actor;
-  actor.set_id(id);
-  actor.set_role(role);
-  return actor;
-}
-
-v1::Actor Bureau() { return Actor("bureau", v1::ROLE_BUREAU); }
 
 v1::Command AdoptFrameworkCommand() {
   v1::Command command;
@@ -77,9 +55,10 @@ v1::Command SetBudgetCommand() {
   command.set_command_id("budget-1");
   command.set_region(kRegion);
   *command.mutable_actor() = Actor("Delft", v1::ROLE_MUNICIPALITY);
-  *command.mutable_set_budget() = ParseText<v1::SetBudget>(R"pb(
-    municipality: "Delft" year: 2016 source: BUDGET_SOURCE_MAY_CIRCULAR amount_cents: 100000
-  )pb");
+  *command.mutable_set_budget() = ParseText<v1::SetBudget>(
+      R"pb(
+        municipality: "Delft" year: 2016 source: BUDGET_SOURCE_MAY_CIRCULAR amount_cents: 100000
+      )pb");
   return command;
 }
 
@@ -89,7 +68,9 @@ v1::Command SubmitPlanCommand() {
   command.set_region(kRegion);
   *command.mutable_actor() = Actor("Delft", v1::ROLE_MUNICIPALITY);
   *command.mutable_submit_local_plan() = ParseText<v1::SubmitLocalPlan>(R"pb(
-    municipality: "Delft" year: 2016 lots { lot: "ambulatory" amount_cents: 100 }
+    municipality: "Delft"
+    year: 2016
+    lots { lot: "ambulatory" amount_cents: 100 }
   )pb");
   return command;
 }
@@ -149,8 +130,7 @@ TEST_F(FrameworkTest, EvolveOfFrameworkAdoptedSetsTheFramework) {
   EXPECT_EQ(framework.id, "H10-2016");
   EXPECT_EQ(framework.period_start, absl::CivilDay(2016, 1, 1));
   EXPECT_EQ(framework.period_end, absl::CivilDay(2017, 12, 31));
-  EXPECT_THAT(framework.municipalities,
-              ::testing::ElementsAre("Delft", "Den Haag", "Rijswijk"));
+  EXPECT_THAT(framework.municipalities, ::testing::ElementsAre("Delft", "Den Haag", "Rijswijk"));
   ASSERT_THAT(framework.lots, SizeIs(2));
   EXPECT_EQ(framework.lots.at("ambulatory").name, "Ambulatory youth care");
   EXPECT_EQ(framework.lots.at("specialist").code, "specialist");
@@ -196,11 +176,12 @@ TEST_P(AdoptFrameworkRefusedTest, RefusedWithTheRuleItBreaks) {
 INSTANTIATE_TEST_SUITE_P(
     Rules, AdoptFrameworkRefusedTest,
     ::testing::Values(
-        AdoptRefusal{"OnlyTheBureauAdoptsAFramework",
-                     [](v1::Command& c) { *c.mutable_actor() = Actor("Delft", v1::ROLE_MUNICIPALITY); },
-                     absl::StatusCode::kPermissionDenied,
-                     "role rule: only the bureau may adopt a framework; actor 'Delft' is "
-                     "municipality"},
+        AdoptRefusal{
+            "OnlyTheBureauAdoptsAFramework",
+            [](v1::Command& c) { *c.mutable_actor() = Actor("Delft", v1::ROLE_MUNICIPALITY); },
+            absl::StatusCode::kPermissionDenied,
+            "role rule: only the bureau may adopt a framework; actor 'Delft' is "
+            "municipality"},
         AdoptRefusal{"AProviderMayNotAdoptAFramework",
                      [](v1::Command& c) { *c.mutable_actor() = Actor("p-17", v1::ROLE_PROVIDER); },
                      absl::StatusCode::kPermissionDenied, "actor 'p-17' is provider"},
@@ -214,16 +195,16 @@ INSTANTIATE_TEST_SUITE_P(
         AdoptRefusal{"EmptyMunicipalityName",
                      [](v1::Command& c) { c.mutable_adopt_framework()->add_municipalities(""); },
                      absl::StatusCode::kInvalidArgument, "municipalities: empty name"},
-        AdoptRefusal{"DuplicateMunicipality",
-                     [](v1::Command& c) { c.mutable_adopt_framework()->add_municipalities("Delft"); },
-                     absl::StatusCode::kInvalidArgument, "municipalities: 'Delft' appears twice"},
+        AdoptRefusal{
+            "DuplicateMunicipality",
+            [](v1::Command& c) { c.mutable_adopt_framework()->add_municipalities("Delft"); },
+            absl::StatusCode::kInvalidArgument, "municipalities: 'Delft' appears twice"},
         AdoptRefusal{"NoLots", [](v1::Command& c) { c.mutable_adopt_framework()->clear_lots(); },
                      absl::StatusCode::kInvalidArgument, "lots.code: expected at least one"},
-        AdoptRefusal{"EmptyLotCode",
-                     [](v1::Command& c) {
-                       c.mutable_adopt_framework()->add_lots()->set_name("nameless");
-                     },
-                     absl::StatusCode::kInvalidArgument, "lots.code: empty name"},
+        AdoptRefusal{
+            "EmptyLotCode",
+            [](v1::Command& c) { c.mutable_adopt_framework()->add_lots()->set_name("nameless"); },
+            absl::StatusCode::kInvalidArgument, "lots.code: empty name"},
         AdoptRefusal{"DuplicateLotCode",
                      [](v1::Command& c) {
                        v1::Lot& lot = *c.mutable_adopt_framework()->add_lots();
@@ -231,22 +212,25 @@ INSTANTIATE_TEST_SUITE_P(
                        lot.set_name("Ambulatory again");
                      },
                      absl::StatusCode::kInvalidArgument, "lots.code: 'ambulatory' appears twice"},
-        AdoptRefusal{"MonthOutOfRangeInPeriodStart",
-                     [](v1::Command& c) { c.mutable_adopt_framework()->set_period_start("2016-13-01"); },
-                     absl::StatusCode::kInvalidArgument,
-                     "period_start: expected a date YYYY-MM-DD, got '2016-13-01'"},
-        AdoptRefusal{"NonexistentDayInPeriodEnd",
-                     [](v1::Command& c) { c.mutable_adopt_framework()->set_period_end("2017-02-30"); },
-                     absl::StatusCode::kInvalidArgument,
-                     "period_end: expected a date YYYY-MM-DD, got '2017-02-30'"},
+        AdoptRefusal{
+            "MonthOutOfRangeInPeriodStart",
+            [](v1::Command& c) { c.mutable_adopt_framework()->set_period_start("2016-13-01"); },
+            absl::StatusCode::kInvalidArgument,
+            "period_start: expected a date YYYY-MM-DD, got '2016-13-01'"},
+        AdoptRefusal{
+            "NonexistentDayInPeriodEnd",
+            [](v1::Command& c) { c.mutable_adopt_framework()->set_period_end("2017-02-30"); },
+            absl::StatusCode::kInvalidArgument,
+            "period_end: expected a date YYYY-MM-DD, got '2017-02-30'"},
         AdoptRefusal{"MissingPeriodStart",
                      [](v1::Command& c) { c.mutable_adopt_framework()->clear_period_start(); },
                      absl::StatusCode::kInvalidArgument,
                      "period_start: expected a date YYYY-MM-DD, got ''"},
-        AdoptRefusal{"EndBeforeStart",
-                     [](v1::Command& c) { c.mutable_adopt_framework()->set_period_end("2015-12-31"); },
-                     absl::StatusCode::kInvalidArgument,
-                     "period_end: expected a date on or after 2016-01-01, got 2015-12-31"}),
+        AdoptRefusal{
+            "EndBeforeStart",
+            [](v1::Command& c) { c.mutable_adopt_framework()->set_period_end("2015-12-31"); },
+            absl::StatusCode::kInvalidArgument,
+            "period_end: expected a date on or after 2016-01-01, got 2015-12-31"}),
     AdoptRefusalName);
 
 // Checks every command passes before its body is looked at.
@@ -316,19 +300,20 @@ TEST_P(EveryCommandTest, RefusedWithoutActorRole) {
 TEST_P(EveryCommandTest, RefusedWithoutActorId) {
   v1::Command command = Make();
   command.mutable_actor()->clear_id();
-  EXPECT_THAT(Decide(StateFor(command), command),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("actor.id: expected who acts")));
+  EXPECT_THAT(
+      Decide(StateFor(command), command),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("actor.id: expected who acts")));
 }
 
 TEST_P(EveryCommandTest, RefusedWhenExpectedSequenceDiffersNamingBothNumbers) {
   v1::Command command = Make();
   const RegionState& state = StateFor(command);
   command.set_expected_sequence(state.sequence.value() + 5);
-  EXPECT_THAT(Decide(state, command),
-              StatusIs(absl::StatusCode::kAborted,
-                       AllOf(HasSubstr(absl::StrCat("is at sequence ", state.sequence.value())),
-                             HasSubstr(absl::StrCat("command expected ",
-                                                    state.sequence.value() + 5)))));
+  EXPECT_THAT(
+      Decide(state, command),
+      StatusIs(absl::StatusCode::kAborted,
+               AllOf(HasSubstr(absl::StrCat("is at sequence ", state.sequence.value())),
+                     HasSubstr(absl::StrCat("command expected ", state.sequence.value() + 5)))));
 }
 
 TEST_P(EveryCommandTest, AcceptedWhenExpectedSequenceMatches) {
@@ -421,18 +406,16 @@ TEST_F(ChainTest, EvolveRefusesAnEventAlreadyAppliedAndLeavesTheStateUnchanged) 
 TEST_F(ChainTest, EvolveRefusesAWrongPreviousHashAndLeavesTheStateUnchanged) {
   next_.set_previous_hash(std::string(32, 'x'));
   Seal(next_);
-  EXPECT_THAT(Evolve(state_, next_),
-              StatusIs(absl::StatusCode::kFailedPrecondition,
-                       HasSubstr("does not match the hash of event 2")));
+  EXPECT_THAT(Evolve(state_, next_), StatusIs(absl::StatusCode::kFailedPrecondition,
+                                              HasSubstr("does not match the hash of event 2")));
   EXPECT_EQ(SnapshotBytes(state_), before_);
 }
 
 TEST_F(ChainTest, EvolveRefusesAnEventOfAnotherRegionAndLeavesTheStateUnchanged) {
   next_.set_region("utrecht");
   Seal(next_);
-  EXPECT_THAT(Evolve(state_, next_),
-              StatusIs(absl::StatusCode::kFailedPrecondition,
-                       HasSubstr("region 'utrecht' is not 'haaglanden'")));
+  EXPECT_THAT(Evolve(state_, next_), StatusIs(absl::StatusCode::kFailedPrecondition,
+                                              HasSubstr("region 'utrecht' is not 'haaglanden'")));
   EXPECT_EQ(SnapshotBytes(state_), before_);
 }
 
