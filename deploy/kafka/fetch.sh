@@ -10,6 +10,6 @@ if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
 fi
 command -v mvn >/dev/null || { echo "fetch.sh: mvn not found (install Maven)" >&2; exit 1; }
 rm -rf "$here/lib"
-mvn -q -B -f "$here/pom.xml" dependency:copy-dependencies \
+mvn -q -B -Dstyle.color=never -f "$here/pom.xml" dependency:copy-dependencies \
   -DoutputDirectory="$here/lib" -DincludeScope=runtime >&2
 echo "$want" > "$stamp"
