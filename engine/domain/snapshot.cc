@@ -123,7 +123,8 @@ absl::StatusOr<RegionState> FromSnapshot(const v1::RegionSnapshot& snapshot) {
   for (const v1::PurchaseOrderRecord& r : snapshot.purchase_orders())
     state.purchase_orders[r.year()] = r;
   for (const v1::IndicatorRecord& r : snapshot.indicators()) state.indicators[IndicatorKey(r)] = r;
-  state.equalised_years.insert(snapshot.equalised_years().begin(), snapshot.equalised_years().end());
+  state.equalised_years.insert(snapshot.equalised_years().begin(),
+                               snapshot.equalised_years().end());
   return state;
 }
 

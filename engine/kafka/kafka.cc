@@ -95,9 +95,9 @@ absl::StatusOr<int32_t> PartitionCount(RdKafka::Handle& handle, const std::strin
   std::string error;
   only.reset(RdKafka::Topic::create(&handle, topic, nullptr, error));
   RdKafka::Metadata* raw = nullptr;
-  RETURN_IF_ERROR(KafkaStatus(
-      handle.metadata(false, only.get(), &raw, static_cast<int>(absl::ToInt64Milliseconds(timeout))),
-      absl::StrCat("metadata of topic ", topic)));
+  RETURN_IF_ERROR(KafkaStatus(handle.metadata(false, only.get(), &raw,
+                                              static_cast<int>(absl::ToInt64Milliseconds(timeout))),
+                              absl::StrCat("metadata of topic ", topic)));
   std::unique_ptr<RdKafka::Metadata> metadata(raw);
   for (const RdKafka::TopicMetadata* t : *metadata->topics()) {
     if (t->topic() != topic) continue;
@@ -106,8 +106,8 @@ absl::StatusOr<int32_t> PartitionCount(RdKafka::Handle& handle, const std::strin
     }
     for (const RdKafka::PartitionMetadata* partition : *t->partitions()) {
       if (partition->err() != RdKafka::ERR_NO_ERROR || partition->leader() < 0) {
-        return absl::UnavailableError(absl::StrCat("topic ", topic, " partition ", partition->id(),
-                                                   ": no leader yet"));
+        return absl::UnavailableError(
+            absl::StrCat("topic ", topic, " partition ", partition->id(), ": no leader yet"));
       }
     }
     return static_cast<int32_t>(t->partitions()->size());
@@ -120,9 +120,8 @@ namespace {
 absl::Status CreateTopic(rd_kafka_t* client, const std::string& topic, const KafkaOptions& options,
                          absl::Duration timeout) {
   char error[512];
-  rd_kafka_NewTopic_t* topic_spec =
-      rd_kafka_NewTopic_new(topic.c_str(), options.partitions, options.replication_factor, error,
-                            sizeof(error));
+  rd_kafka_NewTopic_t* topic_spec = rd_kafka_NewTopic_new(
+      topic.c_str(), options.partitions, options.replication_factor, error, sizeof(error));
   if (topic_spec == nullptr) {
     return absl::InvalidArgumentError(absl::StrCat("topic ", topic, ": ", error));
   }
@@ -135,7 +134,8 @@ absl::Status CreateTopic(rd_kafka_t* client, const std::string& topic, const Kaf
   rd_kafka_NewTopic_set_config(topic_spec, "min.insync.replicas", min_insync.c_str());
 
   rd_kafka_queue_t* queue = rd_kafka_queue_new(client);
-  rd_kafka_AdminOptions_t* admin = rd_kafka_AdminOptions_new(client, RD_KAFKA_ADMIN_OP_CREATETOPICS);
+  rd_kafka_AdminOptions_t* admin =
+      rd_kafka_AdminOptions_new(client, RD_KAFKA_ADMIN_OP_CREATETOPICS);
   rd_kafka_AdminOptions_set_operation_timeout(
       admin, static_cast<int>(absl::ToInt64Milliseconds(timeout)), error, sizeof(error));
   rd_kafka_CreateTopics(client, &topic_spec, 1, admin, queue);

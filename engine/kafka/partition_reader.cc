@@ -15,10 +15,12 @@ absl::Status ReadPartitionToEnd(const KafkaOptions& options, const std::string& 
                                       {"enable.auto.commit", "false"},
                                       {"enable.auto.offset.store", "false"},
                                       {"enable.partition.eof", "true"},
-                                      {"isolation.level", committed_only ? "read_committed" : "read_uncommitted"},
+                                      {"isolation.level",
+                                       committed_only ? "read_committed" : "read_uncommitted"},
                                       {"fetch.wait.max.ms", "10"}}));
   std::string error;
-  std::unique_ptr<RdKafka::KafkaConsumer> consumer(RdKafka::KafkaConsumer::create(conf.get(), error));
+  std::unique_ptr<RdKafka::KafkaConsumer> consumer(
+      RdKafka::KafkaConsumer::create(conf.get(), error));
   if (consumer == nullptr) return absl::InternalError(absl::StrCat("Kafka consumer: ", error));
   std::unique_ptr<RdKafka::TopicPartition> start(
       RdKafka::TopicPartition::create(topic, partition, from.value()));
@@ -38,7 +40,8 @@ absl::Status ReadPartitionToEnd(const KafkaOptions& options, const std::string& 
         done = true;
         break;
       default: {
-        absl::Status failed = KafkaStatus(message->err(), absl::StrCat("reading ", topic, "/", partition));
+        absl::Status failed =
+            KafkaStatus(message->err(), absl::StrCat("reading ", topic, "/", partition));
         if (!absl::IsUnavailable(failed)) {
           status = failed;
           break;

@@ -37,25 +37,25 @@ TEST(ParseDate, RoundTripsWithFormatDate) {
 class ParseDateRefusedTest : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(ParseDateRefusedTest, RefusesNamingTheFieldAndTheText) {
-  EXPECT_THAT(ParseDate(GetParam(), "term_start"),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("term_start: expected a date YYYY-MM-DD, got '" + GetParam() +
-                                 "'")));
+  EXPECT_THAT(
+      ParseDate(GetParam(), "term_start"),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               HasSubstr("term_start: expected a date YYYY-MM-DD, got '" + GetParam() + "'")));
 }
 
 INSTANTIATE_TEST_SUITE_P(BadDates, ParseDateRefusedTest,
-                         ::testing::Values("2016-13-01",   // month 13
-                                           "2016-02-30",   // normalised by absl, refused here
-                                           "2017-02-29",   // not a leap year
-                                           "2016-04-31",   // April has 30 days
-                                           "2016-00-10",   // month 0
-                                           "2016-01-00",   // day 0
-                                           "16-1-1",       // short form
-                                           "2016-1-1",     // no leading zeros
-                                           "2016/01/01",   // wrong separator
+                         ::testing::Values("2016-13-01",        // month 13
+                                           "2016-02-30",        // normalised by absl, refused here
+                                           "2017-02-29",        // not a leap year
+                                           "2016-04-31",        // April has 30 days
+                                           "2016-00-10",        // month 0
+                                           "2016-01-00",        // day 0
+                                           "16-1-1",            // short form
+                                           "2016-1-1",          // no leading zeros
+                                           "2016/01/01",        // wrong separator
                                            "2016-01-01T00:00",  // a time too
-                                           " 2016-01-01",  // leading space
-                                           "",             // empty
+                                           " 2016-01-01",       // leading space
+                                           "",                  // empty
                                            "yesterday"));
 
 TEST(ParseDate, ErrorNamesTheFieldGiven) {

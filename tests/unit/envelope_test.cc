@@ -20,26 +20,28 @@ using ::testing::HasSubstr;
 // Every envelope field set, and a payload with repeated fields.
 v1::Event FullEvent() {
   v1::Event event;
-  EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(R"pb(
-    event_id: "haaglanden/7"
-    region: "haaglanden"
-    sequence: 7
-    occurred_at { seconds: 1462060800 nanos: 123456789 }
-    recorded_at { seconds: 1462060801 nanos: 5 }
-    actor { id: "Delft" role: ROLE_MUNICIPALITY }
-    command_id: "ctl-host-42-1"
-    correlation_id: "may-circular-2016"
-    schema_version: 1
-    previous_hash: "\x01\x02\x03\x00\xff\xfe previous hash bytes...."
-    hash: "not yet sealed"
-    local_plan_submitted {
-      municipality: "Delft"
-      year: 2016
-      lots { lot: "ambulatory" amount_cents: 70000000 }
-      lots { lot: "specialist" amount_cents: 30000050 }
-      priorities: [ "early help", "fewer placements" ]
-    }
-  )pb", &event));
+  EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(
+      R"pb(
+        event_id: "haaglanden/7"
+        region: "haaglanden"
+        sequence: 7
+        occurred_at { seconds: 1462060800 nanos: 123456789 }
+        recorded_at { seconds: 1462060801 nanos: 5 }
+        actor { id: "Delft" role: ROLE_MUNICIPALITY }
+        command_id: "ctl-host-42-1"
+        correlation_id: "may-circular-2016"
+        schema_version: 1
+        previous_hash: "\x01\x02\x03\x00\xff\xfe previous hash bytes...."
+        hash: "not yet sealed"
+        local_plan_submitted {
+          municipality: "Delft"
+          year: 2016
+          lots { lot: "ambulatory" amount_cents: 70000000 }
+          lots { lot: "specialist" amount_cents: 30000050 }
+          priorities: [ "early help", "fewer placements" ]
+        }
+      )pb",
+      &event));
   return event;
 }
 
@@ -99,8 +101,7 @@ TEST(Envelope, HashOfAnEmptyEventIsSha256OfNothing) {
 
 TEST(Envelope, UnsealedEventFailsVerification) {
   EXPECT_THAT(VerifySeal(FullEvent()),
-              StatusIs(absl::StatusCode::kDataLoss,
-                       HasSubstr("event haaglanden/7: hash ")));
+              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("event haaglanden/7: hash ")));
 }
 
 struct Tamper {
@@ -115,8 +116,8 @@ TEST_P(TamperedEventTest, ChangingAnyFieldAfterSealingIsDataLoss) {
   Seal(event);
   const std::string sealed_hash = event.hash();
   GetParam().change(event);
-  EXPECT_THAT(VerifySeal(event), StatusIs(absl::StatusCode::kDataLoss,
-                                          HasSubstr("does not match its content")));
+  EXPECT_THAT(VerifySeal(event),
+              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("does not match its content")));
   EXPECT_NE(EventHash(event), sealed_hash);
 }
 
@@ -129,13 +130,18 @@ INSTANTIATE_TEST_SUITE_P(
                [](v1::Event& e) {
                  e.mutable_local_plan_submitted()->mutable_lots(1)->set_amount_cents(30000051);
                }},
-        Tamper{"PayloadMunicipality",
-               [](v1::Event& e) { e.mutable_local_plan_submitted()->set_municipality("Delfshaven"); }},
-        Tamper{"PayloadYear", [](v1::Event& e) { e.mutable_local_plan_submitted()->set_year(2017); }},
-        Tamper{"PayloadLotCode",
-               [](v1::Event& e) { e.mutable_local_plan_submitted()->mutable_lots(0)->set_lot("x"); }},
+        Tamper{
+            "PayloadMunicipality",
+            [](v1::Event& e) { e.mutable_local_plan_submitted()->set_municipality("Delfshaven"); }},
+        Tamper{"PayloadYear",
+               [](v1::Event& e) { e.mutable_local_plan_submitted()->set_year(2017); }},
+        Tamper{
+            "PayloadLotCode",
+            [](v1::Event& e) { e.mutable_local_plan_submitted()->mutable_lots(0)->set_lot("x"); }},
         Tamper{"PayloadPriorityRemoved",
-               [](v1::Event& e) { e.mutable_local_plan_submitted()->mutable_priorities()->RemoveLast(); }},
+               [](v1::Event& e) {
+                 e.mutable_local_plan_submitted()->mutable_priorities()->RemoveLast();
+               }},
         Tamper{"PayloadReplaced",
                [](v1::Event& e) { e.mutable_budget_set()->set_amount_cents(1); }},
         Tamper{"PayloadRemoved", [](v1::Event& e) { e.clear_payload(); }},

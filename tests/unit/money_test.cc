@@ -113,21 +113,20 @@ TEST_P(ParseEurosRefusedTest, RefusesNamingTheTextAndTheReason) {
   EXPECT_THAT(cents, StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr(GetParam().reason)));
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    BadForms, ParseEurosRefusedTest,
-    ::testing::Values(RefusalCase{"1.005", "more than two decimals"},
-                      RefusalCase{"1,200,000.50", "not a plain number"},
-                      RefusalCase{"1.200.000", "more than two decimals"},
-                      RefusalCase{"1 200", "not a plain number"},
-                      RefusalCase{"12e3", "not a plain number"},
-                      RefusalCase{"1.5x", "not a plain number"},
-                      RefusalCase{"", "no digits before the decimal point"},
-                      RefusalCase{"-", "no digits before the decimal point"},
-                      RefusalCase{".50", "no digits before the decimal point"},
-                      RefusalCase{"12.", "no digits after the decimal point"},
-                      RefusalCase{"92233720368547758.08", "too large"},
-                      RefusalCase{"99999999999999999999", "too large"},
-                      RefusalCase{"--5", "not a plain number"}));
+INSTANTIATE_TEST_SUITE_P(BadForms, ParseEurosRefusedTest,
+                         ::testing::Values(RefusalCase{"1.005", "more than two decimals"},
+                                           RefusalCase{"1,200,000.50", "not a plain number"},
+                                           RefusalCase{"1.200.000", "more than two decimals"},
+                                           RefusalCase{"1 200", "not a plain number"},
+                                           RefusalCase{"12e3", "not a plain number"},
+                                           RefusalCase{"1.5x", "not a plain number"},
+                                           RefusalCase{"", "no digits before the decimal point"},
+                                           RefusalCase{"-", "no digits before the decimal point"},
+                                           RefusalCase{".50", "no digits before the decimal point"},
+                                           RefusalCase{"12.", "no digits after the decimal point"},
+                                           RefusalCase{"92233720368547758.08", "too large"},
+                                           RefusalCase{"99999999999999999999", "too large"},
+                                           RefusalCase{"--5", "not a plain number"}));
 
 }  // namespace
 }  // namespace inkoop

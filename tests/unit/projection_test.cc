@@ -263,8 +263,8 @@ TEST_F(ProjectionTest, ApplyingTheSameOffsetsAgainAfterReopenIsSkipped) {
   Reopen();
   const std::optional<v1::BudgetView> after = ReadBudget("Delft", 2016);
   ASSERT_TRUE(after.has_value());
-  EXPECT_TRUE(MessageDifferencer::Equals(*before, *after))
-      << before->ShortDebugString() << "\nvs\n" << after->ShortDebugString();
+  EXPECT_TRUE(MessageDifferencer::Equals(*before, *after)) << before->ShortDebugString() << "\nvs\n"
+                                                           << after->ShortDebugString();
   absl::StatusOr<const RegionState*> region = projection_->Region(kRegion);
   ASSERT_THAT(region, IsOk());
   EXPECT_EQ((*region)->sequence, Sequence(3));
@@ -431,8 +431,8 @@ TEST_F(ProjectionTest, ACrashLosesOnlyWhatCameAfterTheLastCommit) {
   EXPECT_EQ(projection_->counters().skipped_duplicates, 0u);
   ASSERT_THAT(projection_->Commit(), IsOk());
   EXPECT_EQ(Resume(), Offset(3));
-  EXPECT_THAT(ReadBudget("Delft", 2016), Optional(::testing::Property(
-                                             &v1::BudgetView::plan_submitted, true)));
+  EXPECT_THAT(ReadBudget("Delft", 2016),
+              Optional(::testing::Property(&v1::BudgetView::plan_submitted, true)));
 }
 
 TEST_F(ProjectionTest, CommitWithNothingAppliedWritesNothing) {

@@ -112,7 +112,8 @@ TEST(Snapshot, CapturesEveryPartOfTheState) {
   EXPECT_EQ(snapshot.framework().id(), "H10-2016");
   EXPECT_EQ(snapshot.framework().period_start(), "2016-01-01");
   EXPECT_EQ(snapshot.framework().period_end(), "2017-12-31");
-  EXPECT_THAT(snapshot.framework().municipalities(), ElementsAre("Delft", "Den Haag", "Zoetermeer"));
+  EXPECT_THAT(snapshot.framework().municipalities(),
+              ElementsAre("Delft", "Den Haag", "Zoetermeer"));
   ASSERT_EQ(snapshot.framework().lots_size(), 3);
   EXPECT_EQ(snapshot.framework().lots(1).name(), "Housing and guidance");
   ASSERT_EQ(snapshot.municipalities_size(), 2);

@@ -44,18 +44,19 @@ absl::StatusOr<std::unique_ptr<Submitter>> Submitter::Connect(const KafkaOptions
     return absl::InternalError(error);
   }
   submitter->producer_.reset(RdKafka::Producer::create(conf.get(), error));
-  if (submitter->producer_ == nullptr) return absl::InternalError(absl::StrCat("Kafka producer: ", error));
+  if (submitter->producer_ == nullptr)
+    return absl::InternalError(absl::StrCat("Kafka producer: ", error));
 
   absl::StatusOr<int32_t> partitions =
       PartitionCount(*submitter->producer_, options.commands_topic(), connect_timeout);
   if (absl::IsUnavailable(partitions.status())) {
     return absl::UnavailableError(absl::StrCat("no Kafka broker reachable at ", options.brokers,
-                                               " within ",
-                                               absl::FormatDuration(connect_timeout)));
+                                               " within ", absl::FormatDuration(connect_timeout)));
   }
   if (absl::IsNotFound(partitions.status())) {
-    return absl::NotFoundError(absl::StrCat("topic ", options.commands_topic(), " does not exist at ",
-                                            options.brokers, " (inkoopd creates it: is it running?)"));
+    return absl::NotFoundError(absl::StrCat("topic ", options.commands_topic(),
+                                            " does not exist at ", options.brokers,
+                                            " (inkoopd creates it: is it running?)"));
   }
   RETURN_IF_ERROR(partitions.status());
   submitter->partitions_ = *partitions;
@@ -68,7 +69,8 @@ absl::StatusOr<std::unique_ptr<Submitter>> Submitter::Connect(const KafkaOptions
                                       {"isolation.level", "read_committed"},
                                       {"fetch.wait.max.ms", "10"}}));
   submitter->results_.reset(RdKafka::KafkaConsumer::create(consumer_conf.get(), error));
-  if (submitter->results_ == nullptr) return absl::InternalError(absl::StrCat("Kafka consumer: ", error));
+  if (submitter->results_ == nullptr)
+    return absl::InternalError(absl::StrCat("Kafka consumer: ", error));
   // Read results from the current end of every partition: anything this
   // submitter causes comes after it.
   std::vector<std::unique_ptr<RdKafka::TopicPartition>> owned;
@@ -76,11 +78,11 @@ absl::StatusOr<std::unique_ptr<Submitter>> Submitter::Connect(const KafkaOptions
   for (int32_t p = 0; p < submitter->partitions_; ++p) {
     int64_t low = 0, high = 0;
     for (const absl::Time deadline = absl::Now() + connect_timeout;;) {
-      absl::Status queried = KafkaStatus(
-          submitter->results_->query_watermark_offsets(
-              options.results_topic(), p, &low, &high,
-              static_cast<int>(absl::ToInt64Milliseconds(connect_timeout))),
-          absl::StrCat("end of ", options.results_topic()));
+      absl::Status queried =
+          KafkaStatus(submitter->results_->query_watermark_offsets(
+                          options.results_topic(), p, &low, &high,
+                          static_cast<int>(absl::ToInt64Milliseconds(connect_timeout))),
+                      absl::StrCat("end of ", options.results_topic()));
       if (queried.ok()) break;
       // Leadership may still be settling right after the topics were made.
       if (!absl::IsUnavailable(queried) || absl::Now() > deadline) return queried;
@@ -105,10 +107,10 @@ absl::Status Submitter::Send(const std::vector<v1::Command>& commands) {
     const int32_t partition = PartitionFor(command.region(), partitions_);
     while (true) {
       delivery.pending_.fetch_add(1);
-      RdKafka::ErrorCode code = producer_->produce(
-          options_.commands_topic(), partition, RdKafka::Producer::RK_MSG_COPY,
-          const_cast<char*>(value.data()), value.size(), command.region().data(),
-          command.region().size(), 0, nullptr);
+      RdKafka::ErrorCode code =
+          producer_->produce(options_.commands_topic(), partition, RdKafka::Producer::RK_MSG_COPY,
+                             const_cast<char*>(value.data()), value.size(), command.region().data(),
+                             command.region().size(), 0, nullptr);
       if (code == RdKafka::ERR_NO_ERROR) break;
       delivery.pending_.fetch_sub(1);
       if (code != RdKafka::ERR__QUEUE_FULL) {
@@ -132,18 +134,20 @@ absl::Status Submitter::Send(const std::vector<v1::Command>& commands) {
 }
 
 absl::StatusOr<std::vector<v1::CommandResult>> Submitter::AwaitResults(
-    const std::vector<std::pair<std::string, std::string>>& region_and_ids, absl::Duration timeout) {
+    const std::vector<std::pair<std::string, std::string>>& region_and_ids,
+    absl::Duration timeout) {
   const absl::Time deadline = absl::Now() + timeout;
   size_t missing = 0;
-  for (const auto& [region, id] : region_and_ids) missing += seen_.contains(ResultKey(region, id)) ? 0 : 1;
+  for (const auto& [region, id] : region_and_ids)
+    missing += seen_.contains(ResultKey(region, id)) ? 0 : 1;
   absl::flat_hash_map<std::string, bool> wanted;
   for (const auto& [region, id] : region_and_ids) wanted[ResultKey(region, id)] = true;
   while (missing > 0) {
     if (absl::Now() > deadline) {
-      return absl::DeadlineExceededError(absl::StrCat(
-          missing, " of ", region_and_ids.size(), " results did not arrive on ",
-          options_.results_topic(), " within ", absl::FormatDuration(timeout),
-          " (is inkoopd running?)"));
+      return absl::DeadlineExceededError(
+          absl::StrCat(missing, " of ", region_and_ids.size(), " results did not arrive on ",
+                       options_.results_topic(), " within ", absl::FormatDuration(timeout),
+                       " (is inkoopd running?)"));
     }
     std::unique_ptr<RdKafka::Message> message(results_->consume(100));
     if (message->err() != RdKafka::ERR_NO_ERROR) continue;
@@ -164,7 +168,8 @@ absl::StatusOr<std::vector<v1::CommandResult>> Submitter::SubmitAll(
     const std::vector<v1::Command>& commands, absl::Duration timeout) {
   std::vector<std::pair<std::string, std::string>> ids;
   ids.reserve(commands.size());
-  for (const v1::Command& command : commands) ids.emplace_back(command.region(), command.command_id());
+  for (const v1::Command& command : commands)
+    ids.emplace_back(command.region(), command.command_id());
   for (const auto& [region, id] : ids) seen_.erase(ResultKey(region, id));
   RETURN_IF_ERROR(Send(commands));
   return AwaitResults(ids, timeout);

@@ -26,8 +26,8 @@ absl::StatusOr<v1::Command> CommandFromJsonFile(const std::string& path);
 absl::Status FillBody(const std::string& name, Args& args, v1::Command& command);
 
 // Parses an enum value as described above; `field` names it in errors.
-absl::StatusOr<int> ParseEnum(const google::protobuf::EnumDescriptor& type,
-                              const std::string& text, const std::string& field);
+absl::StatusOr<int> ParseEnum(const google::protobuf::EnumDescriptor& type, const std::string& text,
+                              const std::string& field);
 
 // The names of all command bodies, for help and errors.
 std::vector<std::string> CommandNames();

@@ -14,7 +14,8 @@
 
 namespace {
 
-constexpr char kUsage[] = R"(inkoopctl: submit commands to the inkoop engine and inspect its projections
+constexpr char kUsage[] =
+    R"(inkoopctl: submit commands to the inkoop engine and inspect its projections
 
 usage:
   inkoopctl submit COMMAND --region R --actor ID --role ROLE [--FIELD VALUE ...]

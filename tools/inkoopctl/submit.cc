@@ -29,7 +29,8 @@ absl::Status FillEnvelope(Args& args, v1::Command& command) {
   if (auto region = args.Take("region")) command.set_region(*region);
   if (command.region().empty()) command.set_region(EnvOr("INKOOP_REGION", ""));
   if (command.region().empty()) {
-    return absl::InvalidArgumentError("--region: expected the region id (or INKOOP_REGION), got none");
+    return absl::InvalidArgumentError(
+        "--region: expected the region id (or INKOOP_REGION), got none");
   }
   if (auto actor = args.Take("actor")) command.mutable_actor()->set_id(*actor);
   if (auto role = args.Take("role")) {
@@ -67,8 +68,9 @@ absl::StatusOr<v1::Command> BuildSubmittedCommand(Args& args) {
   v1::Command command;
   if (auto file = args.Take("file")) {
     if (!args.positional().empty()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "submit: give either a command name or --file, not both (got '", args.positional()[0], "')"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("submit: give either a command name or --file, not both (got '",
+                       args.positional()[0], "')"));
     }
     ASSIGN_OR_RETURN(command, CommandFromJsonFile(*file));
   }
@@ -91,7 +93,8 @@ int RunSubmit(const KafkaOptions& kafka, Args& args, absl::Duration timeout, boo
     std::cerr << "inkoopctl: " << command.status().message() << "\n";
     return 2;
   }
-  absl::StatusOr<std::unique_ptr<Submitter>> submitter = Submitter::Connect(kafka, absl::Seconds(5));
+  absl::StatusOr<std::unique_ptr<Submitter>> submitter =
+      Submitter::Connect(kafka, absl::Seconds(5));
   if (!submitter.ok()) {
     std::cerr << "inkoopctl: " << submitter.status().message() << "\n";
     return 3;
@@ -112,9 +115,9 @@ int RunSubmit(const KafkaOptions& kafka, Args& args, absl::Duration timeout, boo
     std::cout << out << "\n";
   } else if (result->accepted()) {
     std::cout << "accepted " << what << " (command " << result->command_id() << ")"
-              << (result->duplicate() ? ", a repeat: this is its first result" : "")
-              << ": events " << absl::StrJoin(result->sequences(), ", ") << " of region "
-              << result->region() << "\n";
+              << (result->duplicate() ? ", a repeat: this is its first result" : "") << ": events "
+              << absl::StrJoin(result->sequences(), ", ") << " of region " << result->region()
+              << "\n";
   } else {
     std::cerr << "rejected " << what << " (command " << result->command_id() << ")"
               << (result->duplicate() ? ", a repeat" : "") << ": " << result->message() << "\n";
