@@ -4,17 +4,11 @@
 #include <string>
 
 #include "absl/flags/flag.h"
+#include "engine/environment.h"
 
-namespace {
-std::string EnvOr(const char* name, const char* fallback) {
-  const char* value = std::getenv(name);
-  return value != nullptr && *value != '\0' ? value : fallback;
-}
-}  // namespace
-
-ABSL_FLAG(std::string, brokers, EnvOr("INKOOP_BROKERS", "127.0.0.1:9092"),
+ABSL_FLAG(std::string, brokers, inkoop::EnvironmentOr("INKOOP_BROKERS", "127.0.0.1:9092"),
           "Kafka bootstrap servers (env INKOOP_BROKERS)");
-ABSL_FLAG(std::string, topic_prefix, EnvOr("INKOOP_TOPIC_PREFIX", ""),
+ABSL_FLAG(std::string, topic_prefix, inkoop::EnvironmentOr("INKOOP_TOPIC_PREFIX", ""),
           "prefix of the topic names (env INKOOP_TOPIC_PREFIX)");
 ABSL_FLAG(int, partitions, 3, "partitions of each topic, when the engine creates the topics");
 ABSL_FLAG(int, replication_factor, 1, "replication factor, when the engine creates the topics");

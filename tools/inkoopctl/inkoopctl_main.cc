@@ -5,6 +5,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_join.h"
+#include "engine/environment.h"
 #include "engine/kafka/kafka.h"
 #include "tools/inkoopctl/args.h"
 #include "tools/inkoopctl/command_builder.h"
@@ -45,11 +46,6 @@ submit options:
 exit codes: 0 ok, 1 rejected / nothing to show, 2 bad input, 3 Kafka or database unreachable
 )";
 
-std::string EnvOr(const char* name, const std::string& fallback) {
-  const char* value = std::getenv(name);
-  return value != nullptr && *value != '\0' ? value : fallback;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -67,9 +63,10 @@ int main(int argc, char** argv) {
   }
   inkoop::Args& args = *parsed;
   inkoop::KafkaOptions kafka;
-  kafka.brokers = args.TakeOr("brokers", EnvOr("INKOOP_BROKERS", kafka.brokers));
-  kafka.topic_prefix = args.TakeOr("topic_prefix", EnvOr("INKOOP_TOPIC_PREFIX", ""));
-  const std::string db = args.TakeOr("db", EnvOr("INKOOP_DB", ".run/projection"));
+  kafka.brokers = args.TakeOr("brokers", inkoop::EnvironmentOr("INKOOP_BROKERS", kafka.brokers));
+  kafka.topic_prefix =
+      args.TakeOr("topic_prefix", inkoop::EnvironmentOr("INKOOP_TOPIC_PREFIX", ""));
+  const std::string db = args.TakeOr("db", inkoop::EnvironmentOr("INKOOP_DB", ".run/projection"));
   const bool json = args.TakeFlag("json");
   int timeout_seconds = 30;
   if (auto text = args.Take("timeout"); text && !absl::SimpleAtoi(*text, &timeout_seconds)) {

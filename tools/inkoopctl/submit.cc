@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "engine/environment.h"
 #include "engine/status_macros.h"
 #include "google/protobuf/util/json_util.h"
 #include "tools/client/submitter.h"
@@ -17,17 +18,12 @@ namespace inkoop {
 
 namespace {
 
-std::string EnvOr(const char* name, const std::string& fallback) {
-  const char* value = std::getenv(name);
-  return value != nullptr && *value != '\0' ? value : fallback;
-}
-
 // Envelope options override what a JSON file says.
 absl::Status FillEnvelope(Args& args, v1::Command& command) {
   if (auto id = args.Take("command_id")) command.set_command_id(*id);
   if (command.command_id().empty()) command.set_command_id(NewCommandId());
   if (auto region = args.Take("region")) command.set_region(*region);
-  if (command.region().empty()) command.set_region(EnvOr("INKOOP_REGION", ""));
+  if (command.region().empty()) command.set_region(EnvironmentOr("INKOOP_REGION", ""));
   if (command.region().empty()) {
     return absl::InvalidArgumentError(
         "--region: expected the region id (or INKOOP_REGION), got none");
