@@ -109,7 +109,7 @@ absl::StatusOr<std::vector<v1::Event>> DecideSetBudget(const RegionState& state,
   set.set_year(command.year());
   set.set_source(command.source());
   set.set_amount_cents(command.amount_cents());
-  return std::vector<v1::Event>{std::move(event)};
+  return OneEvent(std::move(event));
 }
 
 absl::StatusOr<std::vector<v1::Event>> DecideSubmitLocalPlan(const RegionState& state,
@@ -172,7 +172,7 @@ absl::StatusOr<std::vector<v1::Event>> DecideSubmitLocalPlan(const RegionState& 
   plan.set_year(command.year());
   *plan.mutable_lots() = command.lots();
   *plan.mutable_priorities() = command.priorities();
-  return std::vector<v1::Event>{std::move(event)};
+  return OneEvent(std::move(event));
 }
 
 void ApplyBudgetSet(RegionState& state, const v1::BudgetSet& event) {
@@ -261,7 +261,7 @@ absl::StatusOr<std::vector<v1::Event>> DecideReserveLocalParts(
   reserved_event.set_municipality(command.municipality());
   reserved_event.set_year(command.year());
   *reserved_event.mutable_reservations() = command.reservations();
-  return std::vector<v1::Event>{std::move(event)};
+  return OneEvent(std::move(event));
 }
 
 absl::StatusOr<std::vector<v1::Event>> DecideIssuePurchaseOrder(
@@ -297,7 +297,7 @@ absl::StatusOr<std::vector<v1::Event>> DecideIssuePurchaseOrder(
     amount.set_lot(lot->code);
     amount.set_amount_cents(total);
   }
-  return std::vector<v1::Event>{std::move(event)};
+  return OneEvent(std::move(event));
 }
 
 absl::StatusOr<std::vector<v1::Event>> DecideShiftBudget(const RegionState& state,
@@ -345,7 +345,7 @@ absl::StatusOr<std::vector<v1::Event>> DecideShiftBudget(const RegionState& stat
   shifted.set_to_lot(command.to_lot());
   shifted.set_amount_cents(command.amount_cents());
   shifted.set_reason(command.reason());
-  return std::vector<v1::Event>{std::move(event)};
+  return OneEvent(std::move(event));
 }
 
 absl::StatusOr<std::vector<v1::Event>> DecideCloseYear(const RegionState& state,
@@ -380,7 +380,7 @@ absl::StatusOr<std::vector<v1::Event>> DecideCloseYear(const RegionState& state,
   closed.set_committed_cents(CommittedTotal(*budget));
   closed.set_claimed_cents(claimed);
   closed.set_paid_cents(paid);
-  return std::vector<v1::Event>{std::move(event)};
+  return OneEvent(std::move(event));
 }
 
 absl::StatusOr<std::vector<v1::Event>> DecideEqualiseRisk(const RegionState& state,
@@ -425,7 +425,7 @@ absl::StatusOr<std::vector<v1::Event>> DecideEqualiseRisk(const RegionState& sta
   v1::RiskEqualised& equalised = *event.mutable_risk_equalised();
   equalised.set_year(command.year());
   *equalised.mutable_shares() = command.shares();
-  return std::vector<v1::Event>{std::move(event)};
+  return OneEvent(std::move(event));
 }
 
 void ApplyLocalPartsReserved(RegionState& state, const v1::LocalPartsReserved& event) {

@@ -212,7 +212,7 @@ absl::StatusOr<std::vector<v1::Event>> DecideRecordClaim(const RegionState& stat
   recorded.set_product_code(claim.product_code());
   recorded.set_units(claim.units());
   recorded.set_amount_cents(claim.amount_cents());
-  return std::vector<v1::Event>{std::move(event)};
+  return OneEvent(std::move(event));
 }
 
 absl::StatusOr<std::vector<v1::Event>> DecideRecordPayment(const RegionState& state,
@@ -247,7 +247,7 @@ absl::StatusOr<std::vector<v1::Event>> DecideRecordPayment(const RegionState& st
   recorded.set_claim_id(payment.claim_id());
   recorded.set_amount_cents(payment.amount_cents());
   recorded.set_paid_on(payment.paid_on());
-  return std::vector<v1::Event>{std::move(event)};
+  return OneEvent(std::move(event));
 }
 
 absl::StatusOr<std::vector<v1::Event>> DecideReportIndicator(const RegionState& state,
@@ -290,7 +290,7 @@ absl::StatusOr<std::vector<v1::Event>> DecideReportIndicator(const RegionState& 
   reported.set_indicator(report.indicator());
   reported.set_value_permille(report.value_permille());
   *reported.mutable_sub_indicators() = report.sub_indicators();
-  return std::vector<v1::Event>{std::move(event)};
+  return OneEvent(std::move(event));
 }
 
 void ApplyClaimRecorded(RegionState& state, const v1::ClaimRecorded& event) {

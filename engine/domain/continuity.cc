@@ -58,16 +58,6 @@ bool IsPseudonymousId(absl::string_view id) {
   });
 }
 
-// The budget years of a contract's term; none when the stored term is not
-// a pair of dates (DecideTransferClients refuses such a contract, see
-// RequireTerm).
-std::vector<int32_t> ContractYears(const v1::ContractRecord& contract) {
-  absl::StatusOr<absl::CivilDay> start = ParseDate(contract.term_start(), "term_start");
-  absl::StatusOr<absl::CivilDay> end = ParseDate(contract.term_end(), "term_end");
-  if (!start.ok() || !end.ok()) return {};
-  return TermYears(*start, *end);
-}
-
 absl::Status RequireTerm(const v1::ContractRecord& contract) {
   const std::string subject = absl::StrCat("contract '", contract.contract_id(), "' term");
   RETURN_IF_ERROR(ParseDate(contract.term_start(), absl::StrCat(subject, "_start")).status());
@@ -279,7 +269,7 @@ absl::StatusOr<std::vector<v1::Event>> DecideTransferClients(const RegionState& 
   transferred.set_client_count(transfer.client_count());
   *transferred.mutable_client_ids() = transfer.client_ids();
   transferred.set_ceiling_cents(transfer.ceiling_cents());
-  return std::vector<v1::Event>{std::move(event)};
+  return OneEvent(std::move(event));
 }
 
 absl::StatusOr<std::vector<v1::Event>> DecideEscalateCase(const RegionState& state,
@@ -300,7 +290,7 @@ absl::StatusOr<std::vector<v1::Event>> DecideEscalateCase(const RegionState& sta
   v1::CaseEscalated& escalated = *event.mutable_case_escalated();
   escalated.set_case_id(escalate.case_id());
   escalated.set_reason(escalate.reason());
-  return std::vector<v1::Event>{std::move(event)};
+  return OneEvent(std::move(event));
 }
 
 absl::StatusOr<std::vector<v1::Event>> DecideCloseCase(const RegionState& state,
@@ -314,7 +304,7 @@ absl::StatusOr<std::vector<v1::Event>> DecideCloseCase(const RegionState& state,
   v1::CaseClosed& closed = *event.mutable_case_closed();
   closed.set_case_id(close.case_id());
   closed.set_outcome(close.outcome());
-  return std::vector<v1::Event>{std::move(event)};
+  return OneEvent(std::move(event));
 }
 
 void ApplyClientsTransferred(RegionState& state, const v1::ClientsTransferred& event) {

@@ -25,12 +25,6 @@ using Tariffs = google::protobuf::RepeatedPtrField<v1::Tariff>;
 // Committed money of one contract per (municipality, year).
 using Commitments = absl::btree_map<std::pair<std::string, int32_t>, int64_t>;
 
-std::vector<v1::Event> One(v1::Event event) {
-  std::vector<v1::Event> events;
-  events.push_back(std::move(event));
-  return events;
-}
-
 // A stored date; Decide validated it before it was recorded.
 absl::CivilDay StoredDay(const std::string& text) {
   return ParseDate(text, "date").value_or(absl::CivilDay());
@@ -232,7 +226,7 @@ absl::StatusOr<std::vector<v1::Event>> DecideSignContract(const RegionState& sta
   signed_event.set_term_end(body.term_end());
   *signed_event.mutable_ceilings() = body.ceilings();
   *signed_event.mutable_tariffs() = body.tariffs();
-  return One(std::move(event));
+  return OneEvent(std::move(event));
 }
 
 absl::StatusOr<std::vector<v1::Event>> DecideAmendContract(const RegionState& state,
@@ -301,7 +295,7 @@ absl::StatusOr<std::vector<v1::Event>> DecideAmendContract(const RegionState& st
   amended.set_replace_tariffs(body.replace_tariffs());
   amended.set_term_end(body.term_end());
   amended.set_reason(body.reason());
-  return One(std::move(event));
+  return OneEvent(std::move(event));
 }
 
 absl::StatusOr<std::vector<v1::Event>> DecideExtendContract(const RegionState& state,
@@ -327,7 +321,7 @@ absl::StatusOr<std::vector<v1::Event>> DecideExtendContract(const RegionState& s
   v1::ContractExtended& extended = *event.mutable_contract_extended();
   extended.set_contract_id(body.contract_id());
   extended.set_term_end(body.term_end());
-  return One(std::move(event));
+  return OneEvent(std::move(event));
 }
 
 absl::StatusOr<std::vector<v1::Event>> DecideSuspendContract(const RegionState& state,
@@ -341,7 +335,7 @@ absl::StatusOr<std::vector<v1::Event>> DecideSuspendContract(const RegionState& 
   v1::ContractSuspended& suspended = *event.mutable_contract_suspended();
   suspended.set_contract_id(body.contract_id());
   suspended.set_reason(body.reason());
-  return One(std::move(event));
+  return OneEvent(std::move(event));
 }
 
 absl::StatusOr<std::vector<v1::Event>> DecideResumeContract(const RegionState& state,
@@ -358,7 +352,7 @@ absl::StatusOr<std::vector<v1::Event>> DecideResumeContract(const RegionState& s
   }
   v1::Event event;
   event.mutable_contract_resumed()->set_contract_id(body.contract_id());
-  return One(std::move(event));
+  return OneEvent(std::move(event));
 }
 
 absl::StatusOr<std::vector<v1::Event>> DecideTerminateContract(const RegionState& state,
@@ -381,7 +375,7 @@ absl::StatusOr<std::vector<v1::Event>> DecideTerminateContract(const RegionState
   terminated.set_contract_id(body.contract_id());
   terminated.set_reason(body.reason());
   terminated.set_effective_on(body.effective_on());
-  return One(std::move(event));
+  return OneEvent(std::move(event));
 }
 
 absl::StatusOr<std::vector<v1::Event>> DecideExpireContract(const RegionState& state,
@@ -403,7 +397,7 @@ absl::StatusOr<std::vector<v1::Event>> DecideExpireContract(const RegionState& s
   }
   v1::Event event;
   event.mutable_contract_expired()->set_contract_id(body.contract_id());
-  return One(std::move(event));
+  return OneEvent(std::move(event));
 }
 
 void ApplyContractSigned(RegionState& state, const v1::ContractSigned& event) {

@@ -154,7 +154,7 @@ absl::StatusOr<std::vector<v1::Event>> DecideAdoptFramework(const RegionState& s
   adopted.set_period_end(command.period_end());
   *adopted.mutable_lot_rules() = command.lot_rules();
   *adopted.mutable_quality_indicators() = command.quality_indicators();
-  return std::vector<v1::Event>{std::move(event)};
+  return OneEvent(std::move(event));
 }
 
 std::vector<const LotInfo*> LotsInOrder(const Framework& framework) {
@@ -270,7 +270,7 @@ absl::StatusOr<std::vector<v1::Event>> DecideAmendFramework(const RegionState& s
   amended.set_period_end(command.period_end());
   *amended.mutable_added_quality_indicators() = command.added_quality_indicators();
   amended.set_reason(command.reason());
-  return std::vector<v1::Event>{std::move(event)};
+  return OneEvent(std::move(event));
 }
 
 void ApplyFrameworkAmended(RegionState& state, const v1::FrameworkAmended& event) {

@@ -2,8 +2,22 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "engine/domain/dates.h"
 
 namespace inkoop {
+
+std::vector<v1::Event> OneEvent(v1::Event event) {
+  std::vector<v1::Event> events;
+  events.push_back(std::move(event));
+  return events;
+}
+
+std::vector<int32_t> ContractYears(const v1::ContractRecord& contract) {
+  absl::StatusOr<absl::CivilDay> start = ParseDate(contract.term_start(), "term_start");
+  absl::StatusOr<absl::CivilDay> end = ParseDate(contract.term_end(), "term_end");
+  if (!start.ok() || !end.ok()) return {};
+  return TermYears(*start, *end);
+}
 
 absl::Status RequireText(absl::string_view value, absl::string_view field, absl::string_view what) {
   if (value.empty()) {

@@ -13,8 +13,17 @@
 #include "absl/time/civil_time.h"
 #include "engine/domain/state.h"
 #include "inkoop/v1/commands.pb.h"
+#include "inkoop/v1/events.pb.h"
 
 namespace inkoop {
+
+// The result of a command that causes exactly `event`. (Moves it; a braced
+// vector{event} would copy it out of the initializer list.)
+std::vector<v1::Event> OneEvent(v1::Event event);
+
+// The budget years of a contract's stored term; none when the stored term
+// is not a pair of dates.
+std::vector<int32_t> ContractYears(const v1::ContractRecord& contract);
 
 // kInvalidArgument "<field>: expected <what>, got ''" when `value` is empty.
 absl::Status RequireText(absl::string_view value, absl::string_view field, absl::string_view what);

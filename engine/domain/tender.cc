@@ -60,12 +60,6 @@ v1::TenderRecord* MutableTender(RegionState& state, const std::string& tender_id
   return it == state.tenders.end() ? nullptr : &it->second;
 }
 
-std::vector<v1::Event> One(v1::Event event) {
-  std::vector<v1::Event> events;
-  events.push_back(std::move(event));
-  return events;
-}
-
 }  // namespace
 
 std::string FundingModelName(v1::FundingModel model) {
@@ -169,7 +163,7 @@ absl::StatusOr<std::vector<v1::Event>> DecideRegisterProvider(const RegionState&
   registered.set_provider_id(body.provider_id());
   registered.set_name(body.name());
   registered.set_chamber_of_commerce_number(body.chamber_of_commerce_number());
-  return One(std::move(event));
+  return OneEvent(std::move(event));
 }
 
 absl::StatusOr<std::vector<v1::Event>> DecidePublishTender(const RegionState& state,
@@ -221,7 +215,7 @@ absl::StatusOr<std::vector<v1::Event>> DecidePublishTender(const RegionState& st
   published.set_funding_model(body.funding_model());
   published.set_ceiling_cents(body.ceiling_cents());
   published.set_deadline(body.deadline());
-  return One(std::move(event));
+  return OneEvent(std::move(event));
 }
 
 absl::StatusOr<std::vector<v1::Event>> DecideSubmitBid(const RegionState& state,
@@ -275,7 +269,7 @@ absl::StatusOr<std::vector<v1::Event>> DecideSubmitBid(const RegionState& state,
   received.set_provider_id(body.provider_id());
   received.set_amount_cents(body.amount_cents());
   *received.mutable_tariffs() = body.tariffs();
-  return One(std::move(event));
+  return OneEvent(std::move(event));
 }
 
 absl::StatusOr<std::vector<v1::Event>> DecideWithdrawBid(const RegionState& state,
@@ -300,7 +294,7 @@ absl::StatusOr<std::vector<v1::Event>> DecideWithdrawBid(const RegionState& stat
   withdrawn.set_tender_id(body.tender_id());
   withdrawn.set_bid_id(body.bid_id());
   withdrawn.set_reason(body.reason());
-  return One(std::move(event));
+  return OneEvent(std::move(event));
 }
 
 absl::StatusOr<std::vector<v1::Event>> DecideAwardTender(const RegionState& state,
@@ -344,7 +338,7 @@ absl::StatusOr<std::vector<v1::Event>> DecideAwardTender(const RegionState& stat
         "awarded bids of tender '", tender->tender_id(), "' sum to ", FormatCents(total),
         ", which exceeds its ceiling ", FormatCents(tender->ceiling_cents())));
   }
-  return One(std::move(event));
+  return OneEvent(std::move(event));
 }
 
 absl::StatusOr<std::vector<v1::Event>> DecideCancelTender(const RegionState& state,
@@ -358,7 +352,7 @@ absl::StatusOr<std::vector<v1::Event>> DecideCancelTender(const RegionState& sta
   v1::TenderCancelled& cancelled = *event.mutable_tender_cancelled();
   cancelled.set_tender_id(body.tender_id());
   cancelled.set_reason(body.reason());
-  return One(std::move(event));
+  return OneEvent(std::move(event));
 }
 
 void ApplyProviderRegistered(RegionState& state, const v1::ProviderRegistered& event) {
