@@ -54,22 +54,60 @@ std::unique_ptr<ChildProcess> StartProjector(const KafkaOptions& options, const 
       dir.Sub("projector.log"));
 }
 
-std::vector<v1::Event> ReadAllEvents(const KafkaOptions& options, int partitions) {
-  std::vector<v1::Event> events;
+namespace {
+
+// Every committed message of `topic`, decoded as `Message`, per partition in
+// offset order.
+template <typename Message>
+std::vector<Message> ReadAll(const KafkaOptions& options, const std::string& topic,
+                             int partitions) {
+  std::vector<Message> messages;
   for (int p = 0; p < partitions; ++p) {
-    absl::Status read = ReadPartitionToEnd(
-        options, options.events_topic(), p, Offset(0), [&](const RdKafka::Message& message) {
-          v1::Event event;
-          if (!event.ParseFromArray(message.payload(), static_cast<int>(message.len()))) {
-            return absl::DataLossError(
-                absl::StrCat("undecodable event at offset ", message.offset()));
+    absl::Status read =
+        ReadPartitionToEnd(options, topic, p, Offset(0), [&](const RdKafka::Message& message) {
+          Message decoded;
+          if (!decoded.ParseFromArray(message.payload(), static_cast<int>(message.len()))) {
+            return absl::DataLossError(absl::StrCat("undecodable ", decoded.GetTypeName(), " at ",
+                                                    topic, "/", p, "@", message.offset()));
           }
-          events.push_back(std::move(event));
+          messages.push_back(std::move(decoded));
           return absl::OkStatus();
         });
     EXPECT_TRUE(read.ok()) << read;
   }
-  return events;
+  return messages;
+}
+
+}  // namespace
+
+std::vector<v1::Event> ReadAllEvents(const KafkaOptions& options, int partitions) {
+  return ReadAll<v1::Event>(options, options.events_topic(), partitions);
+}
+
+std::vector<v1::CommandResult> ReadAllResults(const KafkaOptions& options, int partitions) {
+  return ReadAll<v1::CommandResult>(options, options.results_topic(), partitions);
+}
+
+std::unique_ptr<ProjectionReader> AwaitProjection(const std::string& db,
+                                                  const std::map<std::string, uint64_t>& sequences,
+                                                  absl::Time deadline,
+                                                  const std::string& projector_log) {
+  while (absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(200));
+    absl::StatusOr<std::unique_ptr<ProjectionReader>> reader = ProjectionReader::Open(db);
+    if (!reader.ok()) continue;
+    bool caught_up = true;
+    for (const auto& [region, sequence] : sequences) {
+      absl::StatusOr<std::optional<RegionState>> state = (*reader)->Region(region);
+      caught_up =
+          caught_up && state.ok() && state->has_value() && (*state)->sequence.value() == sequence;
+    }
+    if (caught_up) return std::move(*reader);
+  }
+  ADD_FAILURE() << "the projection in " << db << " did not catch up with " << sequences.size()
+                << " region(s) in time\n"
+                << Tail(projector_log);
+  return nullptr;
 }
 
 namespace {

@@ -13,6 +13,8 @@
 #include "engine/kafka/kafka.h"
 #include "inkoop/v1/commands.pb.h"
 #include "inkoop/v1/events.pb.h"
+#include "inkoop/v1/results.pb.h"
+#include "projections/reader.h"
 #include "tests/testing/process.h"
 #include "tests/testing/temp_dir.h"
 
@@ -31,8 +33,17 @@ std::unique_ptr<ChildProcess> StartEngine(const KafkaOptions& options, const Tem
 std::unique_ptr<ChildProcess> StartProjector(const KafkaOptions& options, const TempDir& dir,
                                              const std::string& db);
 
-// Every committed event of the events topic, per partition in offset order.
+// Every committed event / result, per partition in offset order.
 std::vector<v1::Event> ReadAllEvents(const KafkaOptions& options, int partitions = 3);
+std::vector<v1::CommandResult> ReadAllResults(const KafkaOptions& options, int partitions = 3);
+
+// Waits until the projection in `db` has every region of `sequences` at its
+// sequence and returns a reader of it; null (and a test failure naming the
+// projector's log) when `deadline` passes first.
+std::unique_ptr<ProjectionReader> AwaitProjection(const std::string& db,
+                                                  const std::map<std::string, uint64_t>& sequences,
+                                                  absl::Time deadline,
+                                                  const std::string& projector_log);
 
 // Commands for a region with a framework of `municipalities` and lots.
 v1::Command AdoptFramework(const std::string& region,

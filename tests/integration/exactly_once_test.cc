@@ -35,23 +35,6 @@ uint64_t Seed() {
   return text != nullptr ? std::strtoull(text, nullptr, 10) : std::random_device{}();
 }
 
-std::vector<v1::CommandResult> ReadAllResults(const KafkaOptions& options, int partitions = 3) {
-  std::vector<v1::CommandResult> results;
-  for (int p = 0; p < partitions; ++p) {
-    absl::Status read = ReadPartitionToEnd(
-        options, options.results_topic(), p, Offset(0), [&](const RdKafka::Message& message) {
-          v1::CommandResult result;
-          if (!result.ParseFromArray(message.payload(), static_cast<int>(message.len()))) {
-            return absl::DataLossError("undecodable result");
-          }
-          results.push_back(std::move(result));
-          return absl::OkStatus();
-        });
-    EXPECT_TRUE(read.ok()) << read;
-  }
-  return results;
-}
-
 // Sends `commands` in chunks from a thread of its own, so processes can be
 // killed meanwhile.
 class BackgroundSender {
@@ -112,32 +95,24 @@ void ExpectProjectionEqualsReplay(const KafkaOptions& options, const std::string
                                   const ChildProcess& projector_log_owner, absl::Duration wait) {
   const absl::Time deadline = absl::Now() + wait;
   // The log stops growing once the engine has drained the commands.
-  uint64_t total = 0;
-  for (uint64_t previous = 1;; previous = total) {
+  std::vector<v1::Event> events;
+  for (size_t previous = 1;; previous = events.size()) {
     absl::SleepFor(absl::Seconds(2));
-    total = ReadAllEvents(options).size();
-    if (total == previous || absl::Now() > deadline) break;
+    events = ReadAllEvents(options);
+    if (events.size() == previous || absl::Now() > deadline) break;
   }
+  const uint64_t total = events.size();
   absl::flat_hash_map<std::string, RegionState> replayed;
-  for (const v1::Event& event : ReadAllEvents(options)) {
+  for (const v1::Event& event : events) {
     RegionState& state = replayed[event.region()];
     state.region = event.region();
     ASSERT_TRUE(Evolve(state, event).ok()) << event.event_id();
   }
-  std::unique_ptr<ProjectionReader> reader;
-  for (bool caught_up = false; !caught_up;) {
-    ASSERT_LT(absl::Now(), deadline) << Tail(projector_log_owner.log_path());
-    absl::SleepFor(absl::Milliseconds(500));
-    absl::StatusOr<std::unique_ptr<ProjectionReader>> opened = ProjectionReader::Open(db);
-    if (!opened.ok()) continue;
-    reader = std::move(*opened);
-    caught_up = true;
-    for (const auto& [region, state] : replayed) {
-      absl::StatusOr<std::optional<RegionState>> projected = reader->Region(region);
-      ASSERT_TRUE(projected.ok()) << projected.status();
-      caught_up = caught_up && projected->has_value() && (*projected)->sequence == state.sequence;
-    }
-  }
+  std::map<std::string, uint64_t> sequences;
+  for (const auto& [region, state] : replayed) sequences[region] = state.sequence.value();
+  std::unique_ptr<ProjectionReader> reader =
+      AwaitProjection(db, sequences, deadline, projector_log_owner.log_path());
+  ASSERT_NE(reader, nullptr);
   for (const auto& [region, state] : replayed) {
     absl::StatusOr<std::optional<RegionState>> projected = reader->Region(region);
     EXPECT_EQ(ToSnapshot(**projected).SerializeAsString(), ToSnapshot(state).SerializeAsString())

@@ -71,22 +71,9 @@ TEST(WalkingSkeleton, ProjectionEqualsWhatTheCommandsImplyAcrossAProjectorKill) 
   }
 
   // Wait until the restarted projector has caught up with every region.
-  const absl::Time deadline = absl::Now() + absl::Seconds(60);
-  std::unique_ptr<ProjectionReader> reader;
-  for (bool caught_up = false; !caught_up;) {
-    ASSERT_LT(absl::Now(), deadline) << Tail(projector->log_path());
-    absl::SleepFor(absl::Milliseconds(200));
-    absl::StatusOr<std::unique_ptr<ProjectionReader>> opened =
-        ProjectionReader::Open(dir.Sub("projection"));
-    if (!opened.ok()) continue;
-    reader = std::move(*opened);
-    caught_up = true;
-    for (const auto& [region, sequence] : last_sequence) {
-      absl::StatusOr<std::optional<RegionState>> state = reader->Region(region);
-      ASSERT_TRUE(state.ok()) << state.status();
-      caught_up = caught_up && state->has_value() && (*state)->sequence.value() == sequence;
-    }
-  }
+  std::unique_ptr<ProjectionReader> reader = AwaitProjection(
+      dir.Sub("projection"), last_sequence, absl::Now() + absl::Seconds(60), projector->log_path());
+  ASSERT_NE(reader, nullptr);
 
   // Every event on the topic exactly once per sequence, and applied once.
   std::vector<v1::Event> events = ReadAllEvents(options);
