@@ -3,14 +3,11 @@
 #include "absl/strings/str_cat.h"
 #include "engine/domain/decide.h"
 #include "engine/envelope.h"
+#include "engine/status_macros.h"
 
 namespace inkoop {
 
 namespace {
-
-std::string ResultKey(absl::string_view region, absl::string_view command_id) {
-  return absl::StrCat(region, absl::string_view("\0", 1), command_id);
-}
 
 google::protobuf::Timestamp ToProto(absl::Time time) {
   google::protobuf::Timestamp out;
@@ -34,13 +31,17 @@ v1::CommandResult RefusedResult(const v1::Command& command, const absl::Status& 
   return result;
 }
 
-RegionState& CommandHandler::MutableState(const std::string& region) {
-  auto [it, inserted] = regions_.try_emplace(region);
-  if (inserted) it->second.region = region;
-  return it->second;
-}
+CommandHandler::CommandHandler()
+    : owned_cache_(std::make_unique<RegionCache>(nullptr, 0)), cache_(owned_cache_.get()) {}
 
-const RegionState& CommandHandler::State(const std::string& region) { return MutableState(region); }
+CommandHandler::CommandHandler(RegionCache* cache) : cache_(cache) {}
+
+const RegionState& CommandHandler::State(const std::string& region) {
+  absl::StatusOr<RegionState*> state = cache_->Region(region);
+  if (state.ok()) return **state;
+  static const RegionState* const kNone = new RegionState();
+  return *kNone;
+}
 
 Outcome CommandHandler::Handle(const v1::Command& command, absl::Time now) {
   Outcome outcome;
@@ -54,14 +55,38 @@ Outcome CommandHandler::Handle(const v1::Command& command, absl::Time now) {
         RefusedResult(command, absl::InvalidArgumentError("region: expected a region id, got ''"));
     return outcome;
   }
-  const std::string key = ResultKey(command.region(), command.command_id());
-  if (auto seen = results_.find(key); seen != results_.end()) {
-    outcome.result = seen->second;
+  if (command.region().size() > kMaxRegionIdBytes) {
+    v1::Command named;
+    named.set_command_id(command.command_id());
+    outcome.result = RefusedResult(
+        named, absl::InvalidArgumentError(absl::StrCat("region: expected at most ",
+                                                       kMaxRegionIdBytes, " bytes, got ",
+                                                       command.region().size())));
+    return outcome;
+  }
+  absl::StatusOr<std::optional<v1::CommandResult>> seen =
+      cache_->Result(command.region(), command.command_id());
+  if (!seen.ok()) {
+    outcome.failure = seen.status();
+    return outcome;
+  }
+  if (seen->has_value()) {
+    outcome.result = **seen;
     outcome.result.set_duplicate(true);
     return outcome;
   }
 
-  RegionState& state = MutableState(command.region());
+  absl::StatusOr<RegionState*> loaded = cache_->Region(command.region());
+  if (loaded.ok()) {
+    if (absl::Status prefetched = cache_->Prefetch(**loaded, command); !prefetched.ok()) {
+      loaded = prefetched;
+    }
+  }
+  if (!loaded.ok()) {
+    outcome.failure = loaded.status();
+    return outcome;
+  }
+  RegionState& state = **loaded;
   const google::protobuf::Timestamp recorded_at = ToProto(now);
   // The domain reads no clock: a command without occurred_at happened now.
   const v1::Command* decided_command = &command;
@@ -74,7 +99,7 @@ Outcome CommandHandler::Handle(const v1::Command& command, absl::Time now) {
   absl::StatusOr<std::vector<v1::Event>> decided = Decide(state, *decided_command);
   if (!decided.ok()) {
     outcome.result = RefusedResult(command, decided.status());
-    results_[key] = outcome.result;
+    cache_->RememberResult(outcome.result);
     return outcome;
   }
 
@@ -105,21 +130,24 @@ Outcome CommandHandler::Handle(const v1::Command& command, absl::Time now) {
     outcome.result.add_sequences(event.sequence());
     outcome.events.push_back(std::move(event));
   }
-  results_[key] = outcome.result;
+  cache_->RememberResult(outcome.result);
   return outcome;
 }
 
 absl::Status CommandHandler::Replay(const v1::Event& event) {
-  return Evolve(MutableState(event.region()), event);
+  ASSIGN_OR_RETURN(RegionState * state, cache_->Region(event.region()));
+  RETURN_IF_ERROR(cache_->Prefetch(*state, event));
+  return Evolve(*state, event);
 }
 
 absl::Status CommandHandler::SkipPayload(const v1::Event& event) {
-  return AdvanceChain(MutableState(event.region()), event);
+  ASSIGN_OR_RETURN(RegionState * state, cache_->Region(event.region()));
+  return AdvanceChain(*state, event);
 }
 
 void CommandHandler::RememberResult(const v1::CommandResult& result) {
   if (result.command_id().empty() || result.duplicate()) return;
-  results_.try_emplace(ResultKey(result.region(), result.command_id()), result);
+  cache_->RememberResult(result);
 }
 
 }  // namespace inkoop

@@ -1,13 +1,15 @@
-// CommandHandler turns commands into sealed events and results for the
-// regions of one partition. It holds their states and the first result of
-// every command id it has seen, so a repeated command id is answered with
-// that result and causes no events. No I/O: the engine feeds it commands and
-// the history it rebuilds from, and ships what it returns.
+// CommandHandler turns commands into sealed events and results. It works on
+// the region states and command results of a RegionCache: a repeated command
+// id is answered with its first result and causes no events. It does no I/O
+// of its own; with a store behind the cache, the cache reads what a command
+// needs before it is decided. The engine feeds it commands and the history
+// it rebuilds from, and ships what it returns.
 //
-// Not thread-safe; one handler per partition, used by one thread.
+// Not thread-safe; used by one thread.
 #ifndef INKOOP_ENGINE_COMMAND_HANDLER_H_
 #define INKOOP_ENGINE_COMMAND_HANDLER_H_
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -15,6 +17,7 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "engine/domain/state.h"
+#include "engine/store/region_cache.h"
 #include "inkoop/v1/commands.pb.h"
 #include "inkoop/v1/events.pb.h"
 #include "inkoop/v1/results.pb.h"
@@ -24,10 +27,22 @@ namespace inkoop {
 struct Outcome {
   std::vector<v1::Event> events;  // sealed, in sequence order; empty when refused
   v1::CommandResult result;
+  // Not OK when the command could not be decided for a reason outside it
+  // (the state store could not be read): nothing was decided or remembered,
+  // and the caller drops the batch.
+  absl::Status failure;
 };
+
+// The longest region id the engine accepts; longer ones are refused.
+inline constexpr size_t kMaxRegionIdBytes = 256;
 
 class CommandHandler {
  public:
+  // All in memory: every state and result stays.
+  CommandHandler();
+  // On `cache` (not owned; must outlive the handler).
+  explicit CommandHandler(RegionCache* cache);
+
   // Decides `command` at time `now` (the command's occurred_at when it has
   // one), applies the events to the region's state and remembers the result.
   Outcome Handle(const v1::Command& command, absl::Time now);
@@ -42,16 +57,15 @@ class CommandHandler {
   void RememberResult(const v1::CommandResult& result);
 
   // The state of `region` (empty state for a region with no events yet).
+  // In-memory handlers only: a store that cannot be read aborts.
   const RegionState& State(const std::string& region);
-  const absl::flat_hash_map<std::string, RegionState>& regions() const { return regions_; }
-  size_t results_remembered() const { return results_.size(); }
+  const absl::flat_hash_map<std::string, RegionState>& regions() const { return cache_->regions(); }
+  RegionCache& cache() { return *cache_; }
+  size_t results_remembered() const { return cache_->results_held(); }
 
  private:
-  RegionState& MutableState(const std::string& region);
-
-  absl::flat_hash_map<std::string, RegionState> regions_;
-  // Key: region + '\0' + command id.
-  absl::flat_hash_map<std::string, v1::CommandResult> results_;
+  std::unique_ptr<RegionCache> owned_cache_;
+  RegionCache* cache_;
 };
 
 // The result for a command that could not be decoded or routed: it carries

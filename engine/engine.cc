@@ -1,12 +1,17 @@
 #include "engine/engine.h"
 
+#include <algorithm>
 #include <csignal>
+#include <filesystem>
+#include <optional>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "engine/kafka/partition_reader.h"
 #include "engine/log.h"
 #include "engine/status_macros.h"
+#include "engine/store/keys.h"
 
 namespace inkoop {
 
@@ -16,24 +21,48 @@ constexpr absl::Duration kTransactionTimeout = absl::Seconds(30);
 
 int TimeoutMs(absl::Duration d) { return static_cast<int>(absl::ToInt64Milliseconds(d)); }
 
-// Counts delivery failures; in a transaction any failure also fails the
-// commit, so the count only feeds the log.
+}  // namespace
+
+// Logs delivery failures (in a transaction any failure also fails the
+// commit) and remembers the highest offset delivered per topic and
+// partition, which becomes the checkpoint once the transaction commits.
 class DeliveryReports : public RdKafka::DeliveryReportCb {
  public:
   void dr_cb(RdKafka::Message& message) override {
     if (message.err() != RdKafka::ERR_NO_ERROR) {
       LogWarning(absl::StrCat("delivery to ", message.topic_name(), "/", message.partition(),
                               " failed: ", message.errstr()));
+      return;
     }
+    int64_t& last = delivered_[{message.topic_name(), message.partition()}];
+    last = std::max(last, message.offset());
   }
-};
+  // Offsets delivered since the last Take(), then forgets them.
+  std::map<std::pair<std::string, int32_t>, int64_t> Take() { return std::move(delivered_); }
 
-}  // namespace
+ private:
+  std::map<std::pair<std::string, int32_t>, int64_t> delivered_;
+};
 
 Engine::Engine(const EngineOptions& options) : options_(options) {}
 
 Engine::~Engine() {
   if (consumer_ != nullptr) consumer_->close();
+}
+
+absl::Status Engine::OpenStore() {
+  StoreOptions store_options;
+  store_options.path = options_.state_dir;
+  store_options.recreate_if_unusable = true;
+  ASSIGN_OR_RETURN(store_, StateStore::Open(store_options));
+  if (!store_->recreated_because().empty()) {
+    LogWarning(absl::StrCat("state store recreated, rebuilding from the log: ",
+                            store_->recreated_because()));
+    counters_.rebuilt_from_scratch = true;
+  }
+  cache_ = std::make_unique<RegionCache>(store_.get(), options_.cache_bytes);
+  handler_ = std::make_unique<CommandHandler>(cache_.get());
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::unique_ptr<Engine>> Engine::Start(const EngineOptions& options) {
@@ -57,6 +86,10 @@ absl::Status Engine::Init() {
     }
   }
 
+  std::error_code ignored;
+  std::filesystem::create_directories(std::filesystem::path(options_.state_dir).parent_path(),
+                                      ignored);
+  RETURN_IF_ERROR(OpenStore());
   delivery_reports_ = std::make_unique<DeliveryReports>();
   ASSIGN_OR_RETURN(
       std::unique_ptr<RdKafka::Conf> producer_conf,
@@ -107,27 +140,72 @@ absl::Status Engine::Resume() {
     if (!absl::IsUnavailable(fetched) || absl::Now() > deadline) return fetched;
     absl::SleepFor(absl::Milliseconds(200));
   }
-  handlers_.clear();
-  uint64_t events = 0;
+  cache_->Discard();
+  delivery_reports_->Take();
+  checkpoint_found_ = false;
+  uint64_t events = 0, results = 0;
   for (int32_t p : owned_) {
-    RETURN_IF_ERROR(RebuildPartition(p, handlers_[p]));
-    for (const auto& [region, state] : handlers_[p].regions()) events += state.sequence.value();
+    absl::Status caught_up = CatchUpPartition(p, events, results);
+    if (absl::IsOutOfRange(caught_up)) {
+      // The store describes a history the log does not have (the topics
+      // were recreated): start again from offset 0.
+      LogWarning(absl::StrCat(caught_up.message(), "; rebuilding the state store from the log"));
+      cache_.reset();
+      handler_.reset();
+      store_.reset();
+      std::error_code error;
+      std::filesystem::remove_all(options_.state_dir, error);
+      if (error) {
+        return absl::UnavailableError(absl::StrCat("state store ", options_.state_dir,
+                                                   ": cannot remove: ", error.message()));
+      }
+      RETURN_IF_ERROR(OpenStore());
+      counters_.rebuilt_from_scratch = true;
+      return Resume();
+    }
+    RETURN_IF_ERROR(caught_up);
   }
+  RETURN_IF_ERROR(WriteCheckpoint());
+  counters_.resumed_events = events;
+  counters_.resumed_results = results;
   RETURN_IF_ERROR(KafkaStatus(consumer_->assign(positions), "assign command partitions"));
-  LogInfo(absl::StrCat("rebuilt ", owned_.size(), " partition(s): ", events, " events in ",
+  counters_.rebuilt_from_scratch = !checkpoint_found_;
+  LogInfo(absl::StrCat("resumed ", owned_.size(), " partition(s) from the ",
+                       checkpoint_found_ ? "checkpoint" : "start of the log",
+                       ": ", events, " events and ", results, " results read in ",
                        absl::FormatDuration(absl::Now() - started)));
   return absl::OkStatus();
 }
 
-absl::Status Engine::RebuildPartition(int32_t partition, CommandHandler& handler) {
+absl::Status Engine::CatchUpPartition(int32_t partition, uint64_t& events, uint64_t& results) {
+  for (const auto& [topic, next] : {std::pair(options_.kafka.events_topic(), &events_next_),
+                                    std::pair(options_.kafka.results_topic(), &results_next_)}) {
+    ASSIGN_OR_RETURN(std::optional<std::string> stored,
+                     store_->Get(kMetaFamily, OffsetKey(topic, partition)));
+    const int64_t from = stored.has_value() ? static_cast<int64_t>(DecodeBigEndian64(*stored)) : 0;
+    if (from > 0) checkpoint_found_ = true;
+    int64_t low = 0, high = 0;
+    RETURN_IF_ERROR(KafkaStatus(producer_->query_watermark_offsets(
+                                    topic, partition, &low, &high, TimeoutMs(absl::Seconds(30))),
+                                absl::StrCat("read the end of ", topic, "/", partition)));
+    if (from > high) {
+      return absl::OutOfRangeError(absl::StrCat("state store checkpoint of ", topic, "/",
+                                                partition, " is offset ", from,
+                                                ", beyond the end of the log at ", high));
+    }
+    (*next)[partition] = from;
+  }
+
   // What cannot be applied is logged and left out, never fatal: garbage
   // that someone wrote to the topic, or an event of a newer schema (its
-  // payload skipped, the chain kept).
+  // payload skipped, the chain kept). Events the store already reflects
+  // (a checkpoint older than the state) are passed over.
   const std::string& topic = options_.kafka.events_topic();
   uint64_t skipped = 0;
   RETURN_IF_ERROR(ReadPartitionToEnd(
-      options_.kafka, topic, partition, Offset(0),
+      options_.kafka, topic, partition, Offset(events_next_[partition]),
       [&](const RdKafka::Message& message) -> absl::Status {
+        events_next_[partition] = message.offset() + 1;
         const std::string where = absl::StrCat(topic, "/", partition, "@", message.offset());
         v1::Event event;
         if (!event.ParseFromArray(message.payload(), static_cast<int>(message.len()))) {
@@ -135,14 +213,24 @@ absl::Status Engine::RebuildPartition(int32_t partition, CommandHandler& handler
           ++skipped;
           return absl::OkStatus();
         }
-        absl::Status applied = handler.Replay(event);
+        if (event.region().empty() || event.region().size() > kMaxRegionIdBytes) {
+          LogWarning(absl::StrCat(where, ": event without a usable region; left out"));
+          ++skipped;
+          return absl::OkStatus();
+        }
+        ASSIGN_OR_RETURN(const RegionState* state, cache_->Region(event.region()));
+        if (event.sequence() <= state->sequence.value()) return absl::OkStatus();
+        absl::Status applied = handler_->Replay(event);
         if (absl::IsDataLoss(applied)) {
           LogWarning(absl::StrCat(where, ": ", applied.message(), "; payload left out"));
-          applied = handler.SkipPayload(event);
+          applied = handler_->SkipPayload(event);
         }
+        if (absl::IsUnavailable(applied)) return applied;  // the store, not the event
         if (!applied.ok()) {
           LogWarning(absl::StrCat(where, ": ", applied.message(), "; left out"));
           ++skipped;
+        } else {
+          ++events;
         }
         return absl::OkStatus();
       }));
@@ -151,14 +239,58 @@ absl::Status Engine::RebuildPartition(int32_t partition, CommandHandler& handler
                             " message(s) left out of the rebuild (see above)"));
   }
   return ReadPartitionToEnd(
-      options_.kafka, options_.kafka.results_topic(), partition, Offset(0),
+      options_.kafka, options_.kafka.results_topic(), partition, Offset(results_next_[partition]),
       [&](const RdKafka::Message& message) -> absl::Status {
+        results_next_[partition] = message.offset() + 1;
         v1::CommandResult result;
         if (result.ParseFromArray(message.payload(), static_cast<int>(message.len()))) {
-          handler.RememberResult(result);
+          handler_->RememberResult(result);
+          ++results;
         }
         return absl::OkStatus();
       });
+}
+
+absl::Status Engine::WriteCheckpoint() {
+  for (const auto& [topic_partition, offset] : delivery_reports_->Take()) {
+    const auto& [topic, partition] = topic_partition;
+    if (topic == options_.kafka.events_topic()) {
+      events_next_[partition] = std::max(events_next_[partition], offset + 1);
+    } else if (topic == options_.kafka.results_topic()) {
+      results_next_[partition] = std::max(results_next_[partition], offset + 1);
+    }
+  }
+  StoreBatch batch(*store_);
+  cache_->Stage(batch);
+  for (const auto& [topic, next] : {std::pair(options_.kafka.events_topic(), &events_next_),
+                                    std::pair(options_.kafka.results_topic(), &results_next_)}) {
+    for (const auto& [partition, offset] : *next) {
+      batch.Put(kMetaFamily, OffsetKey(topic, partition),
+                EncodeBigEndian64(static_cast<uint64_t>(offset)));
+    }
+  }
+  absl::Status written = store_->Write(batch);
+  if (!written.ok()) {
+    cache_->Discard();
+    return written;
+  }
+  cache_->Written();
+  return absl::OkStatus();
+}
+
+void Engine::MaybeCrash(EngineOptions::CrashPoint point) {
+  if (options_.crash_after_commands == 0 || options_.crash_point != point ||
+      commands_decided_ < options_.crash_after_commands) {
+    return;
+  }
+  producer_->flush(TimeoutMs(absl::Seconds(10)));
+  LogWarning(absl::StrCat("crash test: killed after deciding ", commands_decided_, " commands (",
+                          point == EngineOptions::CrashPoint::kMidTransaction ? "mid-transaction"
+                          : point == EngineOptions::CrashPoint::kAfterCommit
+                              ? "after the commit, before the checkpoint"
+                              : "after the checkpoint",
+                          ")"));
+  raise(SIGKILL);
 }
 
 absl::Status Engine::Produce(const std::string& topic, int32_t partition, const std::string& key,
@@ -195,10 +327,11 @@ absl::Status Engine::ProcessBatch(std::vector<std::unique_ptr<RdKafka::Message>>
                        PartitionFor(command.region(), partition_count_), " of ",
                        options_.kafka.commands_topic(), ", got it on partition ", partition)));
     } else {
-      outcome = handlers_[partition].Handle(command, now);
+      outcome = handler_->Handle(command, now);
+      if (!outcome.failure.ok()) return outcome.failure;
       if (outcome.result.code() == static_cast<int32_t>(absl::StatusCode::kInternal)) {
-        // The handler's state may be half-applied: drop this transaction and
-        // rebuild from the log.
+        // The state may be half-applied: drop this transaction and what it
+        // changed in memory.
         return absl::InternalError(outcome.result.message());
       }
     }
@@ -212,12 +345,8 @@ absl::Status Engine::ProcessBatch(std::vector<std::unique_ptr<RdKafka::Message>>
     RETURN_IF_ERROR(Produce(options_.kafka.results_topic(), partition, key,
                             outcome.result.SerializeAsString()));
     events += outcome.events.size();
-    if (++commands_decided_ == options_.crash_after_commands) {
-      producer_->flush(TimeoutMs(absl::Seconds(10)));
-      LogWarning(absl::StrCat("crash test: killed after deciding ", commands_decided_,
-                              " commands, mid-transaction"));
-      raise(SIGKILL);
-    }
+    ++commands_decided_;
+    MaybeCrash(EngineOptions::CrashPoint::kMidTransaction);
     if (outcome.result.duplicate()) {
       ++duplicates;
     } else if (outcome.result.accepted()) {
@@ -240,6 +369,15 @@ absl::Status Engine::ProcessBatch(std::vector<std::unique_ptr<RdKafka::Message>>
       "send command offsets to transaction"));
   RETURN_IF_ERROR(KafkaStatus(producer_->commit_transaction(TimeoutMs(kTransactionTimeout)),
                               "commit transaction"));
+  producer_->poll(0);  // serve any delivery report not yet served
+  MaybeCrash(EngineOptions::CrashPoint::kAfterCommit);
+  if (absl::Status checkpointed = WriteCheckpoint(); !checkpointed.ok()) {
+    // Committed to Kafka but not stored: read the batch back from the log.
+    LogWarning(absl::StrCat("state store write failed, resuming from the checkpoint: ",
+                            checkpointed.message()));
+    RETURN_IF_ERROR(Resume());
+  }
+  MaybeCrash(EngineOptions::CrashPoint::kAfterCheckpoint);
   counters_.transactions++;
   counters_.commands += batch.size();
   counters_.accepted += accepted;

@@ -3,12 +3,20 @@
 //
 // Ownership of partitions is static: an engine owns the command partitions
 // it is configured with (default: all) and is the single writer of the same
-// partition numbers on the events and results topics. Before taking commands
-// it rebuilds the states of its regions and the results of the command ids
-// seen from those two partitions (read_committed, so aborted writes never
-// count). Its transactional id fences any earlier incarnation: once this
-// engine has initialised transactions, an older process with the same id
-// can no longer commit.
+// partition numbers on the events and results topics. Its transactional id
+// fences any earlier incarnation: once this engine has initialised
+// transactions, an older process with the same id can no longer commit.
+//
+// State lives in a StateStore (engine/store) in `state_dir`: region entities
+// and the first result of every command id, one key each, and per owned
+// partition the events and results offsets the store reflects (its
+// checkpoint). After each committed transaction the engine writes what the
+// batch changed and the new checkpoint in one WriteBatch. At start, and
+// after an aborted transaction, it reads only the log after the checkpoint
+// (read_committed, so aborted writes never count). With no store, one this
+// build cannot use, or one that is ahead of the log (the topics were
+// recreated), it rebuilds from offset 0 and logs why. An aborted
+// transaction's changes are dropped from memory, never written.
 //
 // Run() must be called from one thread; Stop() may be called from any.
 #ifndef INKOOP_ENGINE_ENGINE_H_
@@ -26,8 +34,12 @@
 #include "absl/time/time.h"
 #include "engine/command_handler.h"
 #include "engine/kafka/kafka.h"
+#include "engine/store/region_cache.h"
+#include "engine/store/state_store.h"
 
 namespace inkoop {
+
+class DeliveryReports;
 
 struct EngineOptions {
   KafkaOptions kafka;
@@ -38,10 +50,19 @@ struct EngineOptions {
   // Most commands decided in one transaction, and how long to wait to fill it.
   int max_batch = 1000;
   absl::Duration batch_wait = absl::Milliseconds(5);
-  // For crash tests only: after deciding this many commands, deliver what
-  // the open transaction wrote so far and kill the process with SIGKILL,
-  // mid-transaction. 0 = never.
+  // Where the state store lives; one directory per engine process.
+  std::string state_dir = ".run/inkoopd-state";
+  // Memory kept of claims and indicators between batches.
+  size_t cache_bytes = 256u << 20;
+  // For crash tests only: after deciding this many commands, kill the
+  // process with SIGKILL at `crash_point`. 0 = never.
   int64_t crash_after_commands = 0;
+  enum class CrashPoint {
+    kMidTransaction,   // what the open transaction wrote so far is delivered
+    kAfterCommit,      // the transaction is committed, the store not written
+    kAfterCheckpoint,  // both written, before the next batch
+  };
+  CrashPoint crash_point = CrashPoint::kMidTransaction;
 };
 
 struct EngineCounters {
@@ -52,6 +73,11 @@ struct EngineCounters {
   std::atomic<uint64_t> events{0};
   std::atomic<uint64_t> transactions{0};
   std::atomic<uint64_t> aborted_transactions{0};
+  // The last start or resume: events and results read from the log after
+  // the checkpoint, and whether it had to start from offset 0.
+  std::atomic<uint64_t> resumed_events{0};
+  std::atomic<uint64_t> resumed_results{0};
+  std::atomic<bool> rebuilt_from_scratch{false};
 };
 
 class Engine {
@@ -67,15 +93,22 @@ class Engine {
   void Stop() { stop_.store(true); }
 
   const EngineCounters& counters() const { return counters_; }
+  StateStore& store() { return *store_; }
 
  private:
   explicit Engine(const EngineOptions& options);
   absl::Status Init();
-  // Reads the owned partitions' committed command offsets, rebuilds their
-  // handlers from the events and results topics, and positions the command
-  // consumer after the last command those reflect.
+  absl::Status OpenStore();
+  // Reads the owned partitions' committed command offsets, brings the state
+  // up to the end of the events and results topics from the checkpoint, and
+  // positions the command consumer after the last command those reflect.
   absl::Status Resume();
-  absl::Status RebuildPartition(int32_t partition, CommandHandler& handler);
+  // Applies the events and results after the checkpoint of `partition`;
+  // kOutOfRange when the checkpoint lies beyond the log.
+  absl::Status CatchUpPartition(int32_t partition, uint64_t& events, uint64_t& results);
+  // Writes what the batch changed and the checkpoint, after a commit.
+  absl::Status WriteCheckpoint();
+  void MaybeCrash(EngineOptions::CrashPoint point);
   // Decides one batch of commands in one transaction.
   absl::Status ProcessBatch(std::vector<std::unique_ptr<RdKafka::Message>>& batch);
   absl::Status Produce(const std::string& topic, int32_t partition, const std::string& key,
@@ -87,8 +120,15 @@ class Engine {
   int32_t partition_count_ = 0;
   int64_t commands_decided_ = 0;  // by this process, for crash_after_commands
   std::vector<int32_t> owned_;
-  std::map<int32_t, CommandHandler> handlers_;
-  std::unique_ptr<RdKafka::DeliveryReportCb> delivery_reports_;
+  std::unique_ptr<StateStore> store_;
+  std::unique_ptr<RegionCache> cache_;
+  std::unique_ptr<CommandHandler> handler_;
+  // Next offset to read per partition, as far as the state reflects it:
+  // stored in the checkpoint, advanced by delivery reports.
+  std::map<int32_t, int64_t> events_next_;
+  std::map<int32_t, int64_t> results_next_;
+  bool checkpoint_found_ = false;  // by the last Resume, for some owned partition
+  std::unique_ptr<DeliveryReports> delivery_reports_;
   std::unique_ptr<RdKafka::Producer> producer_;
   std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
 };

@@ -22,8 +22,14 @@ ABSL_FLAG(std::string, group_id, "inkoopd",
 ABSL_FLAG(std::string, own_partitions, "",
           "comma-separated command partitions this engine owns (default: all)");
 ABSL_FLAG(int, max_batch, 1000, "most commands decided in one transaction");
+ABSL_FLAG(std::string, state_dir, ".run/inkoopd-state",
+          "state store directory (RocksDB), one per engine process");
+ABSL_FLAG(int, cache_mb, 256, "memory kept of claims and indicators between batches (MiB)");
 ABSL_FLAG(int64_t, test_crash_after_commands, 0,
-          "crash tests only: SIGKILL itself mid-transaction after deciding this many commands");
+          "crash tests only: SIGKILL itself after deciding this many commands, at --test_crash_at");
+ABSL_FLAG(std::string, test_crash_at, "mid_transaction",
+          "crash tests only: mid_transaction, after_commit (before the state store is written) or "
+          "after_checkpoint");
 
 namespace {
 inkoop::Engine* running = nullptr;
@@ -42,7 +48,22 @@ int main(int argc, char** argv) {
   options.transactional_id = absl::GetFlag(FLAGS_transactional_id);
   options.group_id = absl::GetFlag(FLAGS_group_id);
   options.max_batch = absl::GetFlag(FLAGS_max_batch);
+  options.state_dir = absl::GetFlag(FLAGS_state_dir);
+  options.cache_bytes = static_cast<size_t>(absl::GetFlag(FLAGS_cache_mb)) << 20;
   options.crash_after_commands = absl::GetFlag(FLAGS_test_crash_after_commands);
+  const std::string crash_at = absl::GetFlag(FLAGS_test_crash_at);
+  if (crash_at == "mid_transaction") {
+    options.crash_point = inkoop::EngineOptions::CrashPoint::kMidTransaction;
+  } else if (crash_at == "after_commit") {
+    options.crash_point = inkoop::EngineOptions::CrashPoint::kAfterCommit;
+  } else if (crash_at == "after_checkpoint") {
+    options.crash_point = inkoop::EngineOptions::CrashPoint::kAfterCheckpoint;
+  } else {
+    inkoop::LogError(absl::StrCat(
+        "--test_crash_at: expected mid_transaction, after_commit or after_checkpoint, got '",
+        crash_at, "'"));
+    return 2;
+  }
   for (absl::string_view part :
        absl::StrSplit(absl::GetFlag(FLAGS_own_partitions), ',', absl::SkipEmpty())) {
     int32_t partition = 0;

@@ -14,6 +14,9 @@
 
 ABSL_FLAG(std::string, db, ".run/projection", "projection database directory (RocksDB)");
 ABSL_FLAG(int, max_batch, 5000, "most events applied per RocksDB write");
+ABSL_FLAG(int, cache_mb, 256, "memory kept of claims and indicators between batches (MiB)");
+ABSL_FLAG(bool, sync_writes, false,
+          "fsync every batch (the WAL already survives a killed process; see README)");
 
 namespace {
 inkoop::Projector* running = nullptr;
@@ -30,6 +33,8 @@ int main(int argc, char** argv) {
   options.kafka = inkoop::KafkaOptionsFromFlags();
   options.db_path = absl::GetFlag(FLAGS_db);
   options.max_batch = absl::GetFlag(FLAGS_max_batch);
+  options.projection.cache_bytes = static_cast<size_t>(absl::GetFlag(FLAGS_cache_mb)) << 20;
+  options.projection.sync = absl::GetFlag(FLAGS_sync_writes);
   absl::StatusOr<std::unique_ptr<inkoop::Projector>> projector = inkoop::Projector::Start(options);
   if (!projector.ok()) {
     inkoop::LogError(absl::StrCat("cannot start: ", projector.status().ToString()));

@@ -1,39 +1,37 @@
-// Keys and column families of the projection database.
+// Column families and keys of the projection database, beside the state
+// store's own (engine/store/keys.h: "default" with offsets and metrics,
+// "state" with one key per entity, region first):
 //
-//   default  "offset\0<topic>\0<partition BE32>" -> next offset to read (BE64)
-//            "metric\0<name>" -> counter (BE64)
-//   regions  "<region>" -> RegionSnapshot
-//   budgets  "<municipality>\0<year %04d>" -> BudgetView
+//   budgets  <region prefix><municipality length BE16><municipality><year BE32> -> BudgetView
 //   parked   "<topic>\0<partition BE32><offset BE64>" -> ParkedEvent
-//   providers / tenders / contracts / cases   "<id>" -> the entity's record
+//
+// Providers, tenders, contracts and cases are read straight from the state
+// family (region, kind, id): the entity record is its own read model.
 #ifndef INKOOP_PROJECTIONS_KEYS_H_
 #define INKOOP_PROJECTIONS_KEYS_H_
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/strings/string_view.h"
+#include "engine/store/keys.h"
+#include "engine/store/state_store.h"
 
 namespace inkoop {
 
-inline constexpr char kRegionsFamily[] = "regions";
 inline constexpr char kBudgetsFamily[] = "budgets";
 inline constexpr char kParkedFamily[] = "parked";
-inline constexpr char kProvidersFamily[] = "providers";
-inline constexpr char kTendersFamily[] = "tenders";
-inline constexpr char kContractsFamily[] = "contracts";
-inline constexpr char kCasesFamily[] = "cases";
 
-// Positions of the column families in ProjectionFamilies().
-enum Family { kMeta = 0, kRegions, kBudgets, kParked, kProviders, kTenders, kContracts, kCases };
+// Positions of the projection's own families in the state store.
+inline constexpr int kBudgets = kFirstExtraFamily;
+inline constexpr int kParked = kFirstExtraFamily + 1;
 
-std::string EncodeBigEndian64(uint64_t value);
-uint64_t DecodeBigEndian64(absl::string_view bytes);  // bytes.size() must be 8
+// The projection's families, in the order of the positions above.
+std::vector<std::string> ProjectionFamilies();
 
-std::string OffsetKey(absl::string_view topic, int32_t partition);
-std::string MetricKey(absl::string_view name);
-std::string BudgetKey(absl::string_view municipality, int32_t year);
-std::string BudgetPrefix(absl::string_view municipality);
+std::string BudgetKey(absl::string_view region, absl::string_view municipality, int32_t year);
+std::string BudgetPrefix(absl::string_view region, absl::string_view municipality);
 std::string ParkedKey(absl::string_view topic, int32_t partition, int64_t offset);
 
 }  // namespace inkoop

@@ -1,20 +1,22 @@
-// The projection database: region states, read models and the consumed
-// event offsets, kept in one RocksDB so that a batch of events, the views it
-// changes and the offsets it consumed are written in one WriteBatch. After a
-// crash the projection resumes from the stored offsets and applies nothing
-// twice.
+// The projection database: the region states (one key per entity, in the
+// state store), the budget views and the consumed event offsets, kept in one
+// RocksDB so that a batch of events, the entities and views it changed and
+// the offsets it consumed are written in one WriteBatch. A batch writes what
+// it changed and nothing else, so its cost does not grow with the history.
+// After a crash the projection resumes from the stored offsets and applies
+// nothing twice.
 //
 // An event that cannot be decoded or applied is parked (column family
 // "parked", with the reason and the raw bytes) and the projection goes on.
 // Events arriving again below a region's sequence are skipped and counted.
 //
+// A database of another layout (an older build) is recreated empty and
+// rebuilt from offset 0, with the reason logged.
+//
 // Single writer; not thread-safe. Readers open the database separately
 // (ProjectionReader).
 #ifndef INKOOP_PROJECTIONS_PROJECTION_H_
 #define INKOOP_PROJECTIONS_PROJECTION_H_
-
-#include <rocksdb/db.h>
-#include <rocksdb/write_batch.h>
 
 #include <map>
 #include <memory>
@@ -26,7 +28,8 @@
 #include "absl/status/statusor.h"
 #include "engine/domain/ids.h"
 #include "engine/domain/state.h"
-#include "projections/views.h"
+#include "engine/store/region_cache.h"
+#include "engine/store/state_store.h"
 
 namespace inkoop {
 
@@ -37,10 +40,17 @@ struct ProjectionCounters {
   uint64_t commits = 0;
 };
 
+struct ProjectionOptions {
+  // What is kept in memory of claims and indicators between batches.
+  size_t cache_bytes = 256u << 20;
+  bool sync = false;  // see StoreOptions::sync
+};
+
 class Projection {
  public:
   // Opens (creating when missing) the database at `path`.
-  static absl::StatusOr<std::unique_ptr<Projection>> Open(const std::string& path);
+  static absl::StatusOr<std::unique_ptr<Projection>> Open(
+      const std::string& path, const ProjectionOptions& options = ProjectionOptions());
   ~Projection();
 
   // Where reading `topic`/`partition` resumes: the offset after the last one
@@ -56,41 +66,32 @@ class Projection {
   // atomically. No-op when nothing was applied.
   absl::Status Commit();
 
-  // The state of `region` as committed-or-applied so far (empty if unknown).
+  // The state of `region` as committed-or-applied so far (empty if unknown);
+  // claims and indicators only as far as they are cached.
   absl::StatusOr<const RegionState*> Region(const std::string& region);
 
   // Counts of this process since Open. Totals over the database's life are
   // stored as metrics "applied", "parked", "skipped_duplicates".
   const ProjectionCounters& counters() const { return counters_; }
-  rocksdb::DB* db() { return db_.get(); }
+  StateStore& store() { return *store_; }
+  // Why the database was recreated at Open; empty when it was not.
+  const std::string& recreated_because() const { return store_->recreated_because(); }
 
  private:
   Projection() = default;
-  absl::StatusOr<RegionState*> LoadRegion(const std::string& region);
-  template <typename Records>
-  void PutRecords(const Records& records, const absl::btree_set<std::string>& ids,
-                  rocksdb::ColumnFamilyHandle* family);
   void Park(const std::string& topic, int32_t partition, Offset offset, absl::string_view value,
             absl::string_view reason, const std::string& region, uint64_t sequence);
 
-  std::unique_ptr<rocksdb::DB> db_;
-  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
-  rocksdb::ColumnFamilyHandle* meta_ = nullptr;
-  rocksdb::ColumnFamilyHandle* regions_cf_ = nullptr;
-  rocksdb::ColumnFamilyHandle* budgets_cf_ = nullptr;
-  rocksdb::ColumnFamilyHandle* parked_cf_ = nullptr;
-
-  absl::flat_hash_map<std::string, RegionState> regions_;
+  std::unique_ptr<StateStore> store_;
+  std::unique_ptr<RegionCache> cache_;
   // Pending since the last Commit.
-  rocksdb::WriteBatch batch_;
-  absl::flat_hash_map<std::string, TouchedViews> touched_;
+  std::unique_ptr<StoreBatch> batch_;
+  // Regions whose every budget view is rewritten (the framework changed).
+  absl::flat_hash_map<std::string, bool> all_budgets_;
   std::map<std::pair<std::string, int32_t>, int64_t> next_offsets_;
   ProjectionCounters counters_;  // this process
   ProjectionCounters stored_;    // stored totals when opened
 };
-
-// Column families every projection database has (default first).
-std::vector<std::string> ProjectionFamilies();
 
 }  // namespace inkoop
 

@@ -11,14 +11,16 @@ namespace inkoop {
 
 absl::StatusOr<std::unique_ptr<Projector>> Projector::Start(const ProjectorOptions& options) {
   std::unique_ptr<Projector> projector(new Projector(options));
-  ASSIGN_OR_RETURN(projector->projection_, Projection::Open(options.db_path));
+  ASSIGN_OR_RETURN(projector->projection_, Projection::Open(options.db_path, options.projection));
   ASSIGN_OR_RETURN(int32_t partitions, EnsureTopics(options.kafka, absl::Seconds(15)));
   ASSIGN_OR_RETURN(std::unique_ptr<RdKafka::Conf> conf,
                    MakeConf(options.kafka, {{"group.id", "inkoop-projector"},
                                             {"enable.auto.commit", "false"},
                                             {"enable.auto.offset.store", "false"},
                                             {"isolation.level", "read_committed"},
-                                            {"fetch.wait.max.ms", "10"}}));
+                                            {"fetch.wait.max.ms", "10"},
+                                            // bounds what librdkafka buffers ahead
+                                            {"queued.max.messages.kbytes", "16384"}}));
   std::string error;
   projector->consumer_.reset(RdKafka::KafkaConsumer::create(conf.get(), error));
   if (projector->consumer_ == nullptr) {

@@ -21,6 +21,7 @@ namespace inkoop {
 struct ProjectorOptions {
   KafkaOptions kafka;
   std::string db_path = ".run/projection";
+  ProjectionOptions projection;
   int max_batch = 5000;
   absl::Duration batch_wait = absl::Milliseconds(20);
 };

@@ -1,12 +1,12 @@
 // Read access to a projection database while inkoop-projector writes it:
-// opens it as a RocksDB secondary instance and catches up with the writer
-// once at open (and on CatchUp()).
+// opens it as a RocksDB secondary instance (through the state store) and
+// catches up with the writer once at open (and on CatchUp()). Every read is
+// of one region: two regions with the same municipality, provider or
+// contract ids never see each other's data.
 //
 // Thread-safe for concurrent reads.
 #ifndef INKOOP_PROJECTIONS_READER_H_
 #define INKOOP_PROJECTIONS_READER_H_
-
-#include <rocksdb/db.h>
 
 #include <map>
 #include <memory>
@@ -16,6 +16,7 @@
 
 #include "absl/status/statusor.h"
 #include "engine/domain/state.h"
+#include "engine/store/state_store.h"
 #include "inkoop/v1/snapshot.pb.h"
 #include "inkoop/v1/views.pb.h"
 
@@ -29,31 +30,34 @@ class ProjectionReader {
 
   absl::Status CatchUp();
 
-  absl::StatusOr<std::optional<v1::BudgetView>> Budget(const std::string& municipality,
+  absl::StatusOr<std::optional<v1::BudgetView>> Budget(const std::string& region,
+                                                       const std::string& municipality,
                                                        int32_t year);
-  // All years of `municipality`, oldest first.
-  absl::StatusOr<std::vector<v1::BudgetView>> Budgets(const std::string& municipality);
+  // All years of `municipality` in `region`, oldest first.
+  absl::StatusOr<std::vector<v1::BudgetView>> Budgets(const std::string& region,
+                                                      const std::string& municipality);
   absl::StatusOr<std::vector<v1::ParkedEvent>> Parked();
   // Next offset to read per partition of `topic`.
   absl::StatusOr<std::map<int32_t, int64_t>> Offsets(const std::string& topic, int32_t partitions);
+  // The whole state of `region` (claims and indicators too); nullopt when
+  // the projection has no event of it.
   absl::StatusOr<std::optional<RegionState>> Region(const std::string& region);
   absl::StatusOr<std::vector<std::string>> RegionNames();
-  // Every record of an entity kind, in id order.
-  absl::StatusOr<std::vector<v1::ProviderRecord>> Providers();
-  absl::StatusOr<std::vector<v1::TenderRecord>> Tenders();
-  absl::StatusOr<std::vector<v1::ContractRecord>> Contracts();
-  absl::StatusOr<std::vector<v1::ContinuityCaseRecord>> Cases();
+  // Every record of an entity kind of `region`, in id order.
+  absl::StatusOr<std::vector<v1::ProviderRecord>> Providers(const std::string& region);
+  absl::StatusOr<std::vector<v1::TenderRecord>> Tenders(const std::string& region);
+  absl::StatusOr<std::vector<v1::ContractRecord>> Contracts(const std::string& region);
+  absl::StatusOr<std::vector<v1::ContinuityCaseRecord>> Cases(const std::string& region);
   // A stored running total ("applied", "parked", "skipped_duplicates"); 0 if none.
   absl::StatusOr<uint64_t> Metric(const std::string& name);
 
  private:
   ProjectionReader() = default;
   template <typename Record>
-  absl::StatusOr<std::vector<Record>> Records(int family);
+  absl::StatusOr<std::vector<Record>> Records(int family, const std::string& prefix);
 
   std::string secondary_path_;
-  std::unique_ptr<rocksdb::DB> db_;
-  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+  std::unique_ptr<StateStore> store_;
 };
 
 }  // namespace inkoop

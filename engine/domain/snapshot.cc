@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "engine/domain/dates.h"
 #include "engine/domain/framework.h"
+#include "engine/status_macros.h"
 
 namespace inkoop {
 
@@ -12,13 +13,8 @@ std::string IndicatorKey(const v1::IndicatorRecord& record) {
                       separator, record.period_start());
 }
 
-v1::RegionSnapshot ToSnapshot(const RegionState& state) {
-  v1::RegionSnapshot out;
-  out.set_region(state.region);
-  out.set_sequence(state.sequence.value());
-  out.set_last_hash(state.last_hash);
-  const Framework& framework = state.framework;
-  v1::FrameworkSnapshot& f = *out.mutable_framework();
+v1::FrameworkSnapshot FrameworkToSnapshot(const Framework& framework) {
+  v1::FrameworkSnapshot f;
   f.set_adopted(framework.adopted);
   f.set_id(framework.id);
   if (framework.adopted) {
@@ -34,30 +30,46 @@ v1::RegionSnapshot ToSnapshot(const RegionState& state) {
     l.set_code(lot->code);
     l.set_name(lot->name);
   }
+  return f;
+}
+
+v1::YearBudgetSnapshot YearBudgetToSnapshot(int32_t year, const YearBudget& budget) {
+  v1::YearBudgetSnapshot y;
+  y.set_year(year);
+  y.set_budget_set(budget.budget_set);
+  y.set_source(budget.source);
+  y.set_budget_cents(budget.budget_cents);
+  y.set_plan_submitted(budget.plan_submitted);
+  for (const auto& [code, lot] : budget.lots) {
+    v1::LotBudgetSnapshot& l = *y.add_lots();
+    l.set_lot(code);
+    l.set_planned_cents(lot.planned_cents);
+    l.set_committed_cents(lot.committed_cents);
+  }
+  for (const std::string& p : budget.priorities) y.add_priorities(p);
+  for (const auto& [kind, cents] : budget.reservations) {
+    v1::Reservation& r = *y.add_reservations();
+    r.set_kind(static_cast<v1::ReservationKind>(kind));
+    r.set_amount_cents(cents);
+  }
+  y.set_closed(budget.closed);
+  y.set_equalisation_cents(budget.equalisation_cents);
+  return y;
+}
+
+v1::RegionSnapshot ToSnapshot(const RegionState& state) {
+  v1::RegionSnapshot out;
+  out.set_region(state.region);
+  out.set_sequence(state.sequence.value());
+  out.set_last_hash(state.last_hash);
+  *out.mutable_framework() = FrameworkToSnapshot(state.framework);
   for (const auto& [name, municipality] : state.municipalities) {
+    // A municipality is stored by its years; one without any is no state.
+    if (municipality.years.empty()) continue;
     v1::MunicipalitySnapshot& m = *out.add_municipalities();
     m.set_name(name);
     for (const auto& [year, budget] : municipality.years) {
-      v1::YearBudgetSnapshot& y = *m.add_years();
-      y.set_year(year);
-      y.set_budget_set(budget.budget_set);
-      y.set_source(budget.source);
-      y.set_budget_cents(budget.budget_cents);
-      y.set_plan_submitted(budget.plan_submitted);
-      for (const auto& [code, lot] : budget.lots) {
-        v1::LotBudgetSnapshot& l = *y.add_lots();
-        l.set_lot(code);
-        l.set_planned_cents(lot.planned_cents);
-        l.set_committed_cents(lot.committed_cents);
-      }
-      for (const std::string& p : budget.priorities) y.add_priorities(p);
-      for (const auto& [kind, cents] : budget.reservations) {
-        v1::Reservation& r = *y.add_reservations();
-        r.set_kind(static_cast<v1::ReservationKind>(kind));
-        r.set_amount_cents(cents);
-      }
-      y.set_closed(budget.closed);
-      y.set_equalisation_cents(budget.equalisation_cents);
+      *m.add_years() = YearBudgetToSnapshot(year, budget);
     }
   }
   for (const auto& [id, record] : state.providers) *out.add_providers() = record;
@@ -71,20 +83,16 @@ v1::RegionSnapshot ToSnapshot(const RegionState& state) {
   return out;
 }
 
-absl::StatusOr<RegionState> FromSnapshot(const v1::RegionSnapshot& snapshot) {
-  RegionState state;
-  state.region = snapshot.region();
-  state.sequence = Sequence(snapshot.sequence());
-  state.last_hash = snapshot.last_hash();
-  const v1::FrameworkSnapshot& f = snapshot.framework();
-  Framework& framework = state.framework;
+absl::Status FrameworkFromSnapshot(const v1::FrameworkSnapshot& f, absl::string_view region,
+                                   Framework& framework) {
+  framework = Framework();
   framework.adopted = f.adopted();
   framework.id = f.id();
   if (f.adopted()) {
     absl::StatusOr<absl::CivilDay> start = ParseDate(f.period_start(), "framework.period_start");
     absl::StatusOr<absl::CivilDay> end = ParseDate(f.period_end(), "framework.period_end");
     if (!start.ok() || !end.ok()) {
-      return absl::DataLossError(absl::StrCat("snapshot of region ", snapshot.region(), ": ",
+      return absl::DataLossError(absl::StrCat("snapshot of region ", region, ": ",
                                               (start.ok() ? end : start).status().message()));
     }
     framework.period_start = *start;
@@ -97,32 +105,46 @@ absl::StatusOr<RegionState> FromSnapshot(const v1::RegionSnapshot& snapshot) {
   }
   for (const v1::LotRules& rules : f.lot_rules()) framework.rules[rules.lot()] = rules;
   framework.quality_indicators.assign(f.quality_indicators().begin(), f.quality_indicators().end());
+  return absl::OkStatus();
+}
+
+YearBudget YearBudgetFromSnapshot(const v1::YearBudgetSnapshot& y) {
+  YearBudget budget;
+  budget.budget_set = y.budget_set();
+  budget.source = y.source();
+  budget.budget_cents = y.budget_cents();
+  budget.plan_submitted = y.plan_submitted();
+  for (const v1::LotBudgetSnapshot& l : y.lots()) {
+    budget.lots[l.lot()] = LotBudget{l.planned_cents(), l.committed_cents()};
+  }
+  budget.priorities.assign(y.priorities().begin(), y.priorities().end());
+  for (const v1::Reservation& r : y.reservations()) budget.reservations[r.kind()] = r.amount_cents();
+  budget.closed = y.closed();
+  budget.equalisation_cents = y.equalisation_cents();
+  return budget;
+}
+
+absl::StatusOr<RegionState> FromSnapshot(const v1::RegionSnapshot& snapshot) {
+  RegionState state;
+  state.region = snapshot.region();
+  state.sequence = Sequence(snapshot.sequence());
+  state.last_hash = snapshot.last_hash();
+  RETURN_IF_ERROR(FrameworkFromSnapshot(snapshot.framework(), snapshot.region(), state.framework));
   for (const v1::MunicipalitySnapshot& m : snapshot.municipalities()) {
     Municipality& municipality = state.municipalities[m.name()];
     for (const v1::YearBudgetSnapshot& y : m.years()) {
-      YearBudget& budget = municipality.years[y.year()];
-      budget.budget_set = y.budget_set();
-      budget.source = y.source();
-      budget.budget_cents = y.budget_cents();
-      budget.plan_submitted = y.plan_submitted();
-      for (const v1::LotBudgetSnapshot& l : y.lots()) {
-        budget.lots[l.lot()] = LotBudget{l.planned_cents(), l.committed_cents()};
-      }
-      budget.priorities.assign(y.priorities().begin(), y.priorities().end());
-      for (const v1::Reservation& r : y.reservations())
-        budget.reservations[r.kind()] = r.amount_cents();
-      budget.closed = y.closed();
-      budget.equalisation_cents = y.equalisation_cents();
+      municipality.years.Load(y.year(), YearBudgetFromSnapshot(y));
     }
   }
-  for (const v1::ProviderRecord& r : snapshot.providers()) state.providers[r.provider_id()] = r;
-  for (const v1::TenderRecord& r : snapshot.tenders()) state.tenders[r.tender_id()] = r;
-  for (const v1::ContractRecord& r : snapshot.contracts()) state.contracts[r.contract_id()] = r;
-  for (const v1::ClaimRecord& r : snapshot.claims()) state.claims[r.claim_id()] = r;
-  for (const v1::ContinuityCaseRecord& r : snapshot.cases()) state.cases[r.case_id()] = r;
+  for (const v1::ProviderRecord& r : snapshot.providers()) state.providers.Load(r.provider_id(), r);
+  for (const v1::TenderRecord& r : snapshot.tenders()) state.tenders.Load(r.tender_id(), r);
+  for (const v1::ContractRecord& r : snapshot.contracts()) state.contracts.Load(r.contract_id(), r);
+  for (const v1::ClaimRecord& r : snapshot.claims()) state.claims.Load(r.claim_id(), r);
+  for (const v1::ContinuityCaseRecord& r : snapshot.cases()) state.cases.Load(r.case_id(), r);
   for (const v1::PurchaseOrderRecord& r : snapshot.purchase_orders())
-    state.purchase_orders[r.year()] = r;
-  for (const v1::IndicatorRecord& r : snapshot.indicators()) state.indicators[IndicatorKey(r)] = r;
+    state.purchase_orders.Load(r.year(), r);
+  for (const v1::IndicatorRecord& r : snapshot.indicators())
+    state.indicators.Load(IndicatorKey(r), r);
   state.equalised_years.insert(snapshot.equalised_years().begin(),
                                snapshot.equalised_years().end());
   return state;

@@ -13,6 +13,7 @@
 #include "absl/container/btree_map.h"
 #include "absl/container/btree_set.h"
 #include "absl/time/civil_time.h"
+#include "engine/domain/entity_table.h"
 #include "engine/domain/ids.h"
 #include "inkoop/v1/common.pb.h"
 #include "inkoop/v1/snapshot.pb.h"
@@ -55,7 +56,7 @@ struct YearBudget {
 };
 
 struct Municipality {
-  absl::btree_map<int32_t, YearBudget> years;
+  EntityTable<int32_t, YearBudget> years;
 };
 
 struct RegionState {
@@ -64,16 +65,19 @@ struct RegionState {
   std::string last_hash;  // hash of that event (raw bytes)
   Framework framework;
   absl::btree_map<std::string, Municipality> municipalities;
-  // Entity records, by id.
-  absl::btree_map<std::string, v1::ProviderRecord> providers;
-  absl::btree_map<std::string, v1::TenderRecord> tenders;
-  absl::btree_map<std::string, v1::ContractRecord> contracts;
-  absl::btree_map<std::string, v1::ClaimRecord> claims;
-  absl::btree_map<std::string, v1::ContinuityCaseRecord> cases;
-  absl::btree_map<int32_t, v1::PurchaseOrderRecord> purchase_orders;  // by year
+  // Entity records, by id. Each is one key in the state store; the tables
+  // remember what changed so the store writes only that. Claims and
+  // indicators grow with history: the store keeps them on disk and loads the
+  // ones a command or event names (engine/store/state_store.h).
+  EntityTable<std::string, v1::ProviderRecord> providers;
+  EntityTable<std::string, v1::TenderRecord> tenders;
+  EntityTable<std::string, v1::ContractRecord> contracts;
+  EntityTable<std::string, v1::ClaimRecord> claims;
+  EntityTable<std::string, v1::ContinuityCaseRecord> cases;
+  EntityTable<int32_t, v1::PurchaseOrderRecord> purchase_orders;  // by year
   // Latest report per contract, indicator and period: key
   // "<contract>\0<indicator number>\0<period_start>".
-  absl::btree_map<std::string, v1::IndicatorRecord> indicators;
+  EntityTable<std::string, v1::IndicatorRecord> indicators;
   absl::btree_set<int32_t> equalised_years;
 };
 

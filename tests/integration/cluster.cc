@@ -41,7 +41,11 @@ std::unique_ptr<ChildProcess> StartEngine(const KafkaOptions& options, const Tem
                                    "--transactional_id",
                                    options.topic_prefix + "inkoopd",
                                    "--group_id",
-                                   options.topic_prefix + "inkoopd"};
+                                   options.topic_prefix + "inkoopd",
+                                   // one store per test directory: a restarted
+                                   // engine finds its checkpoint there
+                                   "--state_dir",
+                                   dir.Sub("inkoopd-state")};
   argv.insert(argv.end(), extra.begin(), extra.end());
   return std::make_unique<ChildProcess>(argv, dir.Sub("inkoopd.log"));
 }

@@ -27,7 +27,9 @@ std::string TestBrokers();
 // partitions) when this returns.
 KafkaOptions FreshTopics(const std::string& test_name, int partitions = 3);
 
-// Starts the real binaries against `options`; logs go to `dir`.
+// Starts the real binaries against `options`; logs go to `dir`, the
+// engine's state store to dir/inkoopd-state (a later --state_dir in `extra`
+// overrides it).
 std::unique_ptr<ChildProcess> StartEngine(const KafkaOptions& options, const TempDir& dir,
                                           const std::vector<std::string>& extra = {});
 std::unique_ptr<ChildProcess> StartProjector(const KafkaOptions& options, const TempDir& dir,

@@ -373,7 +373,7 @@ TEST_F(ExactlyOnceTest, PoisonEventsAreParkedAndLaterEventsStillApply) {
     absl::SleepFor(absl::Milliseconds(300));
     absl::StatusOr<std::unique_ptr<ProjectionReader>> reader = ProjectionReader::Open(db);
     if (!reader.ok()) continue;
-    absl::StatusOr<std::optional<v1::BudgetView>> view = (*reader)->Budget("north-m1", 2016);
+    absl::StatusOr<std::optional<v1::BudgetView>> view = (*reader)->Budget("north", "north-m1", 2016);
     if (!view.ok() || !view->has_value()) continue;
     EXPECT_EQ((*view)->budget_cents(), 777'000'00);
     absl::StatusOr<std::vector<v1::ParkedEvent>> parked = (*reader)->Parked();

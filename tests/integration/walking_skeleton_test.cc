@@ -89,7 +89,9 @@ TEST(WalkingSkeleton, ProjectionEqualsWhatTheCommandsImplyAcrossAProjectorKill) 
   EXPECT_EQ(reader->Metric("parked").value(), 0u);
 
   for (const auto& [key, year] : model.years) {
-    absl::StatusOr<std::optional<v1::BudgetView>> view = reader->Budget(key.first, key.second);
+    const std::string region = key.first.substr(0, key.first.rfind("-m"));
+    absl::StatusOr<std::optional<v1::BudgetView>> view =
+        reader->Budget(region, key.first, key.second);
     ASSERT_TRUE(view.ok()) << view.status();
     if (!year.budget_set) {
       EXPECT_FALSE(view->has_value()) << key.first << " " << key.second;

@@ -139,7 +139,7 @@ TEST_F(ForwardCompatibilityTest, UnknownPayloadIsParkedAndTheChainGoesOn) {
   EXPECT_EQ((*parked)[0].sequence(), 2u);
   EXPECT_EQ((*parked)[0].offset(), 1);
   EXPECT_THAT((*parked)[0].reason(), HasSubstr("payload unknown to this build (schema_version 2)"));
-  auto view = (*reader)->Budget("Delft", 2016);
+  auto view = (*reader)->Budget("haaglanden", "Delft", 2016);
   ASSERT_THAT(view.status(), IsOk());
   ASSERT_TRUE(view->has_value());
   EXPECT_EQ((*view)->budget_cents(), 50'000'00);

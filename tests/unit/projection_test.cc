@@ -156,7 +156,7 @@ class ProjectionTest : public ::testing::Test {
   std::optional<v1::BudgetView> ReadBudget(const std::string& municipality, int32_t year) {
     std::unique_ptr<ProjectionReader> reader = Reader();
     if (reader == nullptr) return std::nullopt;
-    absl::StatusOr<std::optional<v1::BudgetView>> view = reader->Budget(municipality, year);
+    absl::StatusOr<std::optional<v1::BudgetView>> view = reader->Budget(kRegion, municipality, year);
     EXPECT_THAT(view, IsOk());
     return view.value_or(std::nullopt);
   }
@@ -216,8 +216,8 @@ TEST_F(ProjectionTest, CommittedEventsSurviveReopenAndShowInTheBudgetView) {
   ASSERT_TRUE(region->has_value());
   EXPECT_EQ((*region)->sequence, Sequence(3));
   EXPECT_EQ((*region)->last_hash, CycleEvents().back().hash());
-  EXPECT_THAT(reader->Budget("Den Haag", 2016), IsOk());
-  EXPECT_EQ(reader->Budget("Den Haag", 2016).value(), std::nullopt);
+  EXPECT_THAT(reader->Budget(kRegion, "Den Haag", 2016), IsOk());
+  EXPECT_EQ(reader->Budget(kRegion, "Den Haag", 2016).value(), std::nullopt);
 }
 
 TEST_F(ProjectionTest, BudgetViewsOfEveryYearAreListedOldestFirst) {
@@ -237,7 +237,7 @@ TEST_F(ProjectionTest, BudgetViewsOfEveryYearAreListedOldestFirst) {
   ASSERT_THAT(projection_->Commit(), IsOk());
   std::unique_ptr<ProjectionReader> reader = Reader();
   ASSERT_NE(reader, nullptr);
-  absl::StatusOr<std::vector<v1::BudgetView>> views = reader->Budgets("Delft");
+  absl::StatusOr<std::vector<v1::BudgetView>> views = reader->Budgets(kRegion, "Delft");
   ASSERT_THAT(views, IsOk());
   ASSERT_THAT(*views, SizeIs(2));
   EXPECT_EQ((*views)[0].year(), 2016);
@@ -301,7 +301,7 @@ TEST_F(ProjectionTest, GarbageBytesAreParkedAndTheFollowingEventsStillApply) {
   EXPECT_THAT((*parked)[0].reason(), HasSubstr("not a decodable inkoop.v1.Event"));
   EXPECT_EQ((*parked)[0].value(), kGarbage);
 
-  absl::StatusOr<std::optional<v1::BudgetView>> view = reader->Budget("Delft", 2016);
+  absl::StatusOr<std::optional<v1::BudgetView>> view = reader->Budget(kRegion, "Delft", 2016);
   ASSERT_THAT(view, IsOk());
   ASSERT_TRUE(view->has_value());
   EXPECT_EQ((*view)->budget_cents(), 120000050);
@@ -344,7 +344,7 @@ TEST_F(ProjectionTest, AnEventWithUnknownPayloadIsParkedAndTheChainAdvancesPastI
   EXPECT_EQ((*parked)[0].sequence(), 3u);
   EXPECT_THAT((*parked)[0].reason(), HasSubstr("payload unknown to this build"));
 
-  absl::StatusOr<std::optional<v1::BudgetView>> view = reader->Budget("Delft", 2016);
+  absl::StatusOr<std::optional<v1::BudgetView>> view = reader->Budget(kRegion, "Delft", 2016);
   ASSERT_THAT(view, IsOk());
   ASSERT_TRUE(view->has_value());
   EXPECT_TRUE((*view)->plan_submitted());
@@ -404,7 +404,7 @@ TEST_F(ProjectionTest, NothingAppliedWithoutCommitIsVisibleAfterACrash) {
   EXPECT_EQ((*region)->sequence, Sequence(0));
   std::unique_ptr<ProjectionReader> reader = Reader();
   ASSERT_NE(reader, nullptr);
-  EXPECT_EQ(reader->Budget("Delft", 2016).value(), std::nullopt);
+  EXPECT_EQ(reader->Budget(kRegion, "Delft", 2016).value(), std::nullopt);
   EXPECT_EQ(reader->Region(kRegion).value(), std::nullopt);
   EXPECT_THAT(reader->RegionNames().value(), IsEmpty());
 }

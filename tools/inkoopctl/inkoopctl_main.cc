@@ -21,9 +21,10 @@ constexpr char kUsage[] =
 usage:
   inkoopctl submit COMMAND --region R --actor ID --role ROLE [--FIELD VALUE ...]
   inkoopctl submit --file COMMAND.json [--region R --actor ID --role ROLE]
-  inkoopctl show budget --municipality M [--year Y]
-  inkoopctl show contracts [--provider P] [--municipality M] [--lot L]
-  inkoopctl show cases|providers|tenders [--provider P] [--municipality M] [--lot L]
+  inkoopctl show budget --municipality M [--year Y] [--region R]
+  inkoopctl show contracts [--provider P] [--municipality M] [--lot L] [--region R]
+  inkoopctl show cases|providers|tenders [--provider P] [--municipality M] [--lot L] [--region R]
+                         (--region: env INKOOP_REGION; default the projection's only region)
   inkoopctl tail [--region R]   (prints the committed events, oldest first)
   inkoopctl parked             (events the projector could not apply)
   inkoopctl commands           (lists the command names)

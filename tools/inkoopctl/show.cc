@@ -9,6 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "engine/domain/money.h"
+#include "engine/environment.h"
 #include "google/protobuf/util/json_util.h"
 #include "projections/reader.h"
 
@@ -132,29 +133,59 @@ int PrintRecords(const absl::StatusOr<std::vector<Record>>& records, bool json, 
     ++shown;
   }
   if (shown == 0) {
-    std::cerr << "inkoopctl: no " << what << " in the projection\n";
+    std::cerr << "inkoopctl: no " << what << "\n";
     return 1;
   }
   return 0;
 }
 
-int ShowBudget(ProjectionReader& reader, Args& args, bool json);
+int ShowBudget(ProjectionReader& reader, const std::string& region, Args& args, bool json);
+
+// The region to show: --region, else INKOOP_REGION, else the only region
+// of the projection. Empty (after printing why) when none can be chosen.
+std::string ChooseRegion(ProjectionReader& reader, const std::optional<std::string>& flag) {
+  std::string region = flag.value_or(EnvironmentOr("INKOOP_REGION", ""));
+  if (!region.empty()) return region;
+  absl::StatusOr<std::vector<std::string>> regions = reader.RegionNames();
+  if (!regions.ok()) {
+    std::cerr << "inkoopctl: " << regions.status().message() << "\n";
+    return "";
+  }
+  if (regions->size() == 1) return regions->front();
+  std::cerr << "inkoopctl: --region: expected "
+            << (regions->empty() ? std::string("a region (the projection has none yet)")
+                                 : absl::StrCat("one of ", absl::StrJoin(*regions, ", ")))
+            << ", got none (or set INKOOP_REGION)\n";
+  return "";
+}
+
+// " of provider 'p' in lot 'l'", for messages about an empty result.
+std::string Filtered(const std::vector<std::pair<const char*, std::optional<std::string>>>& filters) {
+  std::string out;
+  for (const auto& [name, value] : filters) {
+    if (value.has_value()) absl::StrAppend(&out, " of ", name, " '", *value, "'");
+  }
+  return out;
+}
 
 }  // namespace
 
 int RunShow(const std::string& db, Args& args, bool json) {
   const std::string what = args.positional().empty() ? "" : args.positional()[0];
-  const std::optional<std::string> provider = args.Take("provider");
-  const std::optional<std::string> municipality =
-      what == "budget" ? std::nullopt : args.Take("municipality");
-  const std::optional<std::string> lot = args.Take("lot");
   if (what != "budget" && what != "contracts" && what != "cases" && what != "providers" &&
       what != "tenders") {
     std::cerr << "inkoopctl: show: expected budget, contracts, cases, providers or tenders, got '"
               << what << "'\n";
     return 2;
   }
-  if (what != "budget") {
+  // Budget takes its own options; --provider or --lot there is refused as
+  // unknown rather than silently ignored.
+  const bool budget = what == "budget";
+  const std::optional<std::string> provider = budget ? std::nullopt : args.Take("provider");
+  const std::optional<std::string> municipality = budget ? std::nullopt : args.Take("municipality");
+  const std::optional<std::string> lot = budget ? std::nullopt : args.Take("lot");
+  const std::optional<std::string> region_flag = args.Take("region");
+  if (!budget) {
     if (absl::Status rest = args.RequireAllTaken(absl::StrCat("show ", what)); !rest.ok()) {
       std::cerr << "inkoopctl: " << rest.message() << "\n";
       return 2;
@@ -165,11 +196,16 @@ int RunShow(const std::string& db, Args& args, bool json) {
     std::cerr << "inkoopctl: " << reader.status().message() << "\n";
     return 3;
   }
+  const std::string region = ChooseRegion(**reader, region_flag);
+  if (region.empty()) return 2;
+  const std::string in_region = absl::StrCat(" in region '", region, "'");
+  const std::string filtered =
+      Filtered({{"provider", provider}, {"municipality", municipality}, {"lot", lot}}) + in_region;
   auto matches = [](const std::optional<std::string>& wanted, const std::string& value) {
     return !wanted.has_value() || *wanted == value;
   };
   if (what == "contracts") {
-    return PrintRecords((*reader)->Contracts(), json,
+    return PrintRecords((*reader)->Contracts(region), json,
                         [&](const v1::ContractRecord& c) {
                           bool serves = !municipality.has_value();
                           for (const v1::MunicipalityCeiling& ceiling : c.ceilings()) {
@@ -178,33 +214,33 @@ int RunShow(const std::string& db, Args& args, bool json) {
                           return serves && matches(provider, c.provider_id()) &&
                                  matches(lot, c.lot());
                         },
-                        FormatContract, "contracts");
+                        FormatContract, "contracts" + filtered);
   }
   if (what == "cases") {
-    return PrintRecords((*reader)->Cases(), json,
+    return PrintRecords((*reader)->Cases(region), json,
                         [&](const v1::ContinuityCaseRecord& c) {
                           return matches(provider, c.provider_id()) &&
                                  matches(municipality, c.municipality()) && matches(lot, c.lot());
                         },
-                        FormatCase, "continuity cases");
+                        FormatCase, "continuity cases" + filtered);
   }
   if (what == "providers") {
     return PrintRecords(
-        (*reader)->Providers(), json,
+        (*reader)->Providers(region), json,
         [&](const v1::ProviderRecord& p) { return matches(provider, p.provider_id()); },
-        FormatProvider, "providers");
+        FormatProvider, "providers" + filtered);
   }
   if (what == "tenders") {
-    return PrintRecords((*reader)->Tenders(), json,
+    return PrintRecords((*reader)->Tenders(region), json,
                         [&](const v1::TenderRecord& t) { return matches(lot, t.lot()); },
-                        FormatTender, "tenders");
+                        FormatTender, "tenders" + filtered);
   }
-  return ShowBudget(**reader, args, json);
+  return ShowBudget(**reader, region, args, json);
 }
 
 namespace {
 
-int ShowBudget(ProjectionReader& reader, Args& args, bool json) {
+int ShowBudget(ProjectionReader& reader, const std::string& region, Args& args, bool json) {
   std::optional<std::string> municipality = args.Take("municipality");
   std::optional<std::string> year_text = args.Take("year");
   if (absl::Status rest = args.RequireAllTaken("show budget"); !rest.ok()) {
@@ -223,14 +259,14 @@ int ShowBudget(ProjectionReader& reader, Args& args, bool json) {
   }
   std::vector<v1::BudgetView> views;
   if (year_text) {
-    absl::StatusOr<std::optional<v1::BudgetView>> view = reader.Budget(*municipality, year);
+    absl::StatusOr<std::optional<v1::BudgetView>> view = reader.Budget(region, *municipality, year);
     if (!view.ok()) {
       std::cerr << "inkoopctl: " << view.status().message() << "\n";
       return 3;
     }
     if (view->has_value()) views.push_back(**view);
   } else {
-    absl::StatusOr<std::vector<v1::BudgetView>> all = reader.Budgets(*municipality);
+    absl::StatusOr<std::vector<v1::BudgetView>> all = reader.Budgets(region, *municipality);
     if (!all.ok()) {
       std::cerr << "inkoopctl: " << all.status().message() << "\n";
       return 3;
@@ -239,7 +275,8 @@ int ShowBudget(ProjectionReader& reader, Args& args, bool json) {
   }
   if (views.empty()) {
     std::cerr << "inkoopctl: no budget of municipality '" << *municipality << "'"
-              << (year_text ? absl::StrCat(" in ", year) : "") << " in the projection\n";
+              << (year_text ? absl::StrCat(" in ", year) : "") << " in region '" << region
+              << "'\n";
     return 1;
   }
   for (const v1::BudgetView& view : views) {

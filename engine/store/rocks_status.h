@@ -1,6 +1,6 @@
 // The one place where RocksDB errors become absl::Status.
-#ifndef INKOOP_PROJECTIONS_ROCKS_STATUS_H_
-#define INKOOP_PROJECTIONS_ROCKS_STATUS_H_
+#ifndef INKOOP_ENGINE_STORE_ROCKS_STATUS_H_
+#define INKOOP_ENGINE_STORE_ROCKS_STATUS_H_
 
 #include <rocksdb/status.h>
 
@@ -15,4 +15,4 @@ absl::Status RocksStatus(const rocksdb::Status& status, absl::string_view contex
 
 }  // namespace inkoop
 
-#endif  // INKOOP_PROJECTIONS_ROCKS_STATUS_H_
+#endif  // INKOOP_ENGINE_STORE_ROCKS_STATUS_H_

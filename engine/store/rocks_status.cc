@@ -1,4 +1,4 @@
-#include "projections/rocks_status.h"
+#include "engine/store/rocks_status.h"
 
 #include "absl/strings/str_cat.h"
 

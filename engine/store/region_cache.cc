@@ -1,0 +1,101 @@
+#include "engine/store/region_cache.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "engine/status_macros.h"
+
+namespace inkoop {
+
+namespace {
+
+std::string ResultKey(absl::string_view region, absl::string_view command_id) {
+  return absl::StrCat(region, absl::string_view("\0", 1), command_id);
+}
+
+}  // namespace
+
+RegionCache::RegionCache(StateStore* store, size_t budget_bytes)
+    : store_(store), budget_bytes_(budget_bytes) {}
+
+absl::StatusOr<RegionState*> RegionCache::Region(const std::string& region) {
+  touched_.insert(region);
+  auto it = regions_.find(region);
+  if (it != regions_.end()) return &it->second;
+  RegionState state;
+  state.region = region;
+  if (store_ != nullptr) {
+    ASSIGN_OR_RETURN(state, store_->LoadRegion(region));
+  }
+  return &regions_.emplace(region, std::move(state)).first->second;
+}
+
+absl::Status RegionCache::Prefetch(RegionState& state, const v1::Command& command) {
+  if (store_ == nullptr) return absl::OkStatus();
+  switch (command.body_case()) {
+    case v1::Command::kRecordClaim:  // a claim id must be new
+      return store_->LoadClaim(state, command.record_claim().claim_id());
+    case v1::Command::kRecordPayment:
+      return store_->LoadClaim(state, command.record_payment().claim_id());
+    default:
+      return absl::OkStatus();
+  }
+}
+
+absl::Status RegionCache::Prefetch(RegionState& state, const v1::Event& event) {
+  if (store_ == nullptr) return absl::OkStatus();
+  // A recorded claim is written whole; a payment adds to the stored claim.
+  if (event.payload_case() == v1::Event::kPaymentRecorded) {
+    return store_->LoadClaim(state, event.payment_recorded().claim_id());
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::optional<v1::CommandResult>> RegionCache::Result(
+    const std::string& region, const std::string& command_id) {
+  if (auto it = results_.find(ResultKey(region, command_id)); it != results_.end()) {
+    return it->second;
+  }
+  if (store_ == nullptr) return std::nullopt;
+  return store_->LoadResult(region, command_id);
+}
+
+void RegionCache::RememberResult(const v1::CommandResult& result) {
+  results_.try_emplace(ResultKey(result.region(), result.command_id()), result);
+}
+
+void RegionCache::Stage(StoreBatch& batch) {
+  if (store_ == nullptr) return;
+  for (const std::string& region : touched_) {
+    auto it = regions_.find(region);
+    if (it != regions_.end()) store_->StageRegion(it->second, batch);
+  }
+  for (const auto& [key, result] : results_) store_->StageResult(result, batch);
+}
+
+size_t RegionCache::history_bytes() const {
+  size_t entries = results_.size();
+  for (const auto& [name, state] : regions_) entries += state.claims.size() + state.indicators.size();
+  return entries * kHistoryEntryBytes;
+}
+
+void RegionCache::Written() {
+  touched_.clear();
+  if (store_ == nullptr) return;
+  results_.clear();  // stored: read back from the store when asked again
+  if (history_bytes() <= budget_bytes_) return;
+  // Everything is clean now; claims and indicators are read again on demand.
+  for (auto& [name, state] : regions_) {
+    state.claims.EvictClean();
+    state.indicators.EvictClean();
+  }
+}
+
+void RegionCache::Discard() {
+  if (store_ == nullptr) return;
+  for (const std::string& region : touched_) regions_.erase(region);
+  touched_.clear();
+  results_.clear();
+}
+
+}  // namespace inkoop
