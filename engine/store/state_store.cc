@@ -278,11 +278,16 @@ absl::Status StateStore::LoadKinds(RegionState& state, bool whole) {
   RETURN_IF_ERROR(ScanTable(*this, region, EntityKind::kContract, state.contracts));
   RETURN_IF_ERROR(ScanTable(*this, region, EntityKind::kCase, state.cases));
   RETURN_IF_ERROR(Scan(kStateFamily, KindPrefix(region, EntityKind::kOrder),
-                       [&](absl::string_view, absl::string_view value) -> absl::Status {
+                       [&](absl::string_view key, absl::string_view value) -> absl::Status {
                          ASSIGN_OR_RETURN(v1::PurchaseOrderRecord order,
                                           Parse<v1::PurchaseOrderRecord>(
                                               value, absl::StrCat("a purchase order of ", region)));
-                         state.purchase_orders.Load(order.year(), std::move(order));
+                         // The year is the key's (the record need not carry it).
+                         const uint32_t biased = static_cast<uint32_t>(
+                             DecodeBigEndian64(absl::StrCat(std::string(4, '\0'),
+                                                            key.substr(key.size() - 4))));
+                         state.purchase_orders.Load(static_cast<int32_t>(biased ^ 0x80000000u),
+                                                    std::move(order));
                          return absl::OkStatus();
                        }));
   if (!whole) return absl::OkStatus();
