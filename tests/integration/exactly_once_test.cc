@@ -18,6 +18,7 @@
 #include "engine/domain/snapshot.h"
 #include "engine/envelope.h"
 #include "engine/kafka/partition_reader.h"
+#include "engine/store/state_store.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "projections/reader.h"
@@ -125,6 +126,39 @@ void ExpectProjectionEqualsReplay(const KafkaOptions& options, const std::string
   EXPECT_EQ(reader->Metric("parked").value(), 0u);
 }
 
+// Expects the engine's state store in `state_dir` to hold, for every
+// region, the state the committed log replays to, and the first result of
+// each of `results` commands.
+void ExpectEngineStoreEqualsReplay(const KafkaOptions& options, const std::string& state_dir,
+                                   size_t results) {
+  absl::flat_hash_map<std::string, RegionState> replayed;
+  for (const v1::Event& event : ReadAllEvents(options)) {
+    RegionState& state = replayed[event.region()];
+    state.region = event.region();
+    ASSERT_TRUE(Evolve(state, event).ok()) << event.event_id();
+  }
+  StoreOptions store_options;
+  store_options.path = state_dir;
+  absl::StatusOr<std::unique_ptr<StateStore>> store = StateStore::Open(store_options);
+  ASSERT_TRUE(store.ok()) << store.status();
+  for (const auto& [region, state] : replayed) {
+    absl::StatusOr<RegionState> stored = (*store)->LoadWholeRegion(region);
+    ASSERT_TRUE(stored.ok()) << stored.status();
+    EXPECT_EQ(ToSnapshot(*stored).SerializeAsString(), ToSnapshot(state).SerializeAsString())
+        << "region " << region;
+  }
+  size_t stored_results = 0;
+  for (const v1::CommandResult& result : ReadAllResults(options)) {
+    absl::StatusOr<std::optional<v1::CommandResult>> found =
+        (*store)->LoadResult(result.region(), result.command_id());
+    ASSERT_TRUE(found.ok()) << found.status();
+    ASSERT_TRUE(found->has_value()) << "no stored result of " << result.command_id();
+    EXPECT_EQ((*found)->accepted(), result.accepted()) << result.command_id();
+    ++stored_results;
+  }
+  EXPECT_EQ(stored_results, results);
+}
+
 class ExactlyOnceTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -182,12 +216,18 @@ TEST_F(ExactlyOnceTest, EngineKilledTenTimesLosesNothingAndAppliesNothingTwice) 
             << Tail(engine->log_path());
         ++busy_kills;
       }
+      // The engine's own kills take turns at the three places where Kafka
+      // and the state store can part: mid-transaction, after the commit
+      // before the store is written, and after the checkpoint.
       const bool crash_itself = kill % 2 == 0 && kill < 9;
-      engine =
-          StartEngine(options, dir_,
-                      crash_itself ? std::vector<std::string>{"--test_crash_after_commands",
-                                                              std::to_string(100 + random_() % 500)}
-                                   : std::vector<std::string>{});
+      const char* const points[] = {"mid_transaction", "after_commit", "after_checkpoint"};
+      engine = StartEngine(
+          options, dir_,
+          crash_itself
+              ? std::vector<std::string>{"--test_crash_after_commands",
+                                         std::to_string(100 + random_() % 500), "--test_crash_at",
+                                         points[(kill / 2) % 3]}
+              : std::vector<std::string>{});
     }
     ASSERT_TRUE(sender.Join().ok());
     // The kills must have hit an engine with commands still to decide.
@@ -241,6 +281,12 @@ TEST_F(ExactlyOnceTest, EngineKilledTenTimesLosesNothingAndAppliesNothingTwice) 
   }
   EXPECT_EQ(last, expected_events);
   ExpectProjectionEqualsReplay(options, db, *projector, absl::Minutes(2));
+  // The last engine resumed from its checkpoint, not from the start of the
+  // log, and its store holds what the log says, entity by entity.
+  EXPECT_THAT(Tail(engine->log_path(), 400), ::testing::HasSubstr("from the checkpoint"));
+  engine->Signal(SIGTERM);
+  ASSERT_TRUE(engine->Wait(absl::Seconds(30)).has_value());
+  ExpectEngineStoreEqualsReplay(options, dir_.Sub("inkoopd-state"), results.size());
 
   // For the record: how many events of transactions cut short by a kill
   // lie in the log, unseen by every read_committed reader above.
