@@ -34,7 +34,7 @@ fi
 deploy/kafka/start.sh --port "$port" >/dev/null
 echo "== Kafka broker at $INKOOP_BROKERS (topics $INKOOP_TOPIC_PREFIX*)"
 
-build/engine/inkoopd --transactional_id "${INKOOP_TOPIC_PREFIX}inkoopd" \
+build/engine/inkoopd --transactional_id "${INKOOP_TOPIC_PREFIX}inkoopd" --state_dir "$run/engine-state" \
   --group_id "${INKOOP_TOPIC_PREFIX}inkoopd" >"$run/inkoopd.log" 2>&1 &
 engine=$!
 build/projections/inkoop-projector --db "$INKOOP_DB" >"$run/projector.log" 2>&1 &

@@ -60,6 +60,28 @@ absl::Status Engine::OpenStore() {
                             store_->recreated_because()));
     counters_.rebuilt_from_scratch = true;
   }
+  // The store belongs to one log: the same topics with the same partitions.
+  const std::string log = absl::StrCat(options_.kafka.events_topic(), " ",
+                                       options_.kafka.results_topic(), " ", partition_count_,
+                                       " partitions");
+  ASSIGN_OR_RETURN(std::optional<std::string> stored_log, store_->Get(kMetaFamily, "log"));
+  if (stored_log.has_value() && *stored_log != log) {
+    LogWarning(absl::StrCat("state store ", options_.state_dir, " was built from ", *stored_log,
+                            ", not ", log, "; rebuilding it from the log"));
+    store_.reset();
+    std::error_code error;
+    std::filesystem::remove_all(options_.state_dir, error);
+    if (error) {
+      return absl::UnavailableError(absl::StrCat("state store ", options_.state_dir,
+                                                 ": cannot remove: ", error.message()));
+    }
+    return OpenStore();
+  }
+  if (!stored_log.has_value()) {
+    StoreBatch batch(*store_);
+    batch.Put(kMetaFamily, "log", log);
+    RETURN_IF_ERROR(store_->Write(batch));
+  }
   cache_ = std::make_unique<RegionCache>(store_.get(), options_.cache_bytes);
   handler_ = std::make_unique<CommandHandler>(cache_.get());
   return absl::OkStatus();

@@ -37,6 +37,7 @@ absl::StatusOr<std::unique_ptr<Projection>> Projection::Open(const std::string& 
   ASSIGN_OR_RETURN(projection->stored_.parked, stored("parked"));
   ASSIGN_OR_RETURN(projection->stored_.applied, stored("applied"));
   ASSIGN_OR_RETURN(projection->stored_.skipped_duplicates, stored("skipped_duplicates"));
+  ASSIGN_OR_RETURN(projection->stored_bytes_written_, stored("bytes_written"));
   return projection;
 }
 
@@ -139,6 +140,10 @@ absl::Status Projection::Commit() {
               EncodeBigEndian64(stored_.applied + counters_.applied));
   batch_->Put(kMetaFamily, MetricKey("skipped_duplicates"),
               EncodeBigEndian64(stored_.skipped_duplicates + counters_.skipped_duplicates));
+  // Bytes of keys and values written, this batch included (its own metric
+  // keys excepted): what a batch costs on disk, for benchmarks and ops.
+  batch_->Put(kMetaFamily, MetricKey("bytes_written"),
+              EncodeBigEndian64(stored_bytes_written_ + store_->bytes_written() + batch_->bytes()));
   absl::Status written = store_->Write(*batch_);
   if (written.ok()) {
     cache_->Written();

@@ -71,7 +71,8 @@ class Projection {
   absl::StatusOr<const RegionState*> Region(const std::string& region);
 
   // Counts of this process since Open. Totals over the database's life are
-  // stored as metrics "applied", "parked", "skipped_duplicates".
+  // stored as metrics "applied", "parked", "skipped_duplicates" and
+  // "bytes_written" (key and value bytes of all batches).
   const ProjectionCounters& counters() const { return counters_; }
   StateStore& store() { return *store_; }
   // Why the database was recreated at Open; empty when it was not.
@@ -91,6 +92,7 @@ class Projection {
   std::map<std::pair<std::string, int32_t>, int64_t> next_offsets_;
   ProjectionCounters counters_;  // this process
   ProjectionCounters stored_;    // stored totals when opened
+  uint64_t stored_bytes_written_ = 0;
 };
 
 }  // namespace inkoop
