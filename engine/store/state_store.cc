@@ -142,6 +142,11 @@ absl::Status StateStore::OpenDatabase(const StoreOptions& options) {
       secondary ? rocksdb::DB::OpenAsSecondary(db_options, options.path, options.secondary_path,
                                                families, &handles_, &db)
                 : rocksdb::DB::Open(db_options, options.path, families, &handles_, &db);
+  if (status.IsIOError() && status.ToString().find("lock") != std::string::npos) {
+    return absl::UnavailableError(
+        absl::StrCat("open state store ", options.path, ": in use by another process (",
+                     status.ToString(), "); each process needs a directory of its own"));
+  }
   RETURN_IF_ERROR(RocksStatus(status, absl::StrCat("open state store ", options.path)));
   db_.reset(db);
   if (secondary) return absl::OkStatus();

@@ -278,6 +278,17 @@ TEST_F(StateStoreTest, UndecodableEntityBytesAreReportedAsDataLossNamingTheRegio
               StatusIs(absl::StatusCode::kDataLoss, HasSubstr("header of haaglanden")));
 }
 
+TEST_F(StateStoreTest, ASecondWriterOfTheSameDirectoryIsRefusedAndNothingIsRecreated) {
+  std::unique_ptr<StateStore> first = Open();
+  ASSERT_NE(first, nullptr);
+  StoreOptions options;
+  options.path = dir_.Sub("store");
+  options.recreate_if_unusable = true;
+  EXPECT_THAT(StateStore::Open(options),
+              StatusIs(absl::StatusCode::kUnavailable, HasSubstr("in use by another process")));
+  EXPECT_THAT(first->Regions(), IsOk());
+}
+
 TEST(StoreKeys, RegionsThatArePrefixesOfEachOtherHaveDisjointKeyRanges) {
   const std::string a = RegionPrefix("haag");
   const std::string b = EntityKey("haaglanden", EntityKind::kHeader, "");
