@@ -66,16 +66,8 @@ absl::Status Engine::OpenStore() {
                                        " partitions");
   ASSIGN_OR_RETURN(std::optional<std::string> stored_log, store_->Get(kMetaFamily, "log"));
   if (stored_log.has_value() && *stored_log != log) {
-    LogWarning(absl::StrCat("state store ", options_.state_dir, " was built from ", *stored_log,
-                            ", not ", log, "; rebuilding it from the log"));
-    store_.reset();
-    std::error_code error;
-    std::filesystem::remove_all(options_.state_dir, error);
-    if (error) {
-      return absl::UnavailableError(absl::StrCat("state store ", options_.state_dir,
-                                                 ": cannot remove: ", error.message()));
-    }
-    return OpenStore();
+    return RecreateStore(absl::StrCat("state store ", options_.state_dir, " was built from ",
+                                      *stored_log, ", not ", log));
   }
   if (!stored_log.has_value()) {
     StoreBatch batch(*store_);
@@ -85,6 +77,20 @@ absl::Status Engine::OpenStore() {
   cache_ = std::make_unique<RegionCache>(store_.get(), options_.cache_bytes);
   handler_ = std::make_unique<CommandHandler>(cache_.get());
   return absl::OkStatus();
+}
+
+absl::Status Engine::RecreateStore(absl::string_view reason) {
+  LogWarning(absl::StrCat(reason, "; rebuilding the state store from the log"));
+  handler_.reset();
+  cache_.reset();
+  store_.reset();
+  std::error_code error;
+  std::filesystem::remove_all(options_.state_dir, error);
+  if (error) {
+    return absl::UnavailableError(absl::StrCat("state store ", options_.state_dir,
+                                               ": cannot remove: ", error.message()));
+  }
+  return OpenStore();
 }
 
 absl::StatusOr<std::unique_ptr<Engine>> Engine::Start(const EngineOptions& options) {
@@ -171,18 +177,7 @@ absl::Status Engine::Resume() {
     if (absl::IsOutOfRange(caught_up)) {
       // The store describes a history the log does not have (the topics
       // were recreated): start again from offset 0.
-      LogWarning(absl::StrCat(caught_up.message(), "; rebuilding the state store from the log"));
-      cache_.reset();
-      handler_.reset();
-      store_.reset();
-      std::error_code error;
-      std::filesystem::remove_all(options_.state_dir, error);
-      if (error) {
-        return absl::UnavailableError(absl::StrCat("state store ", options_.state_dir,
-                                                   ": cannot remove: ", error.message()));
-      }
-      RETURN_IF_ERROR(OpenStore());
-      counters_.rebuilt_from_scratch = true;
+      RETURN_IF_ERROR(RecreateStore(caught_up.message()));
       return Resume();
     }
     RETURN_IF_ERROR(caught_up);

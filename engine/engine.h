@@ -98,7 +98,10 @@ class Engine {
  private:
   explicit Engine(const EngineOptions& options);
   absl::Status Init();
+  // Opens the state store, recreating it when it belongs to other topics.
   absl::Status OpenStore();
+  // Removes the state store (for `reason`, logged) and opens a new one.
+  absl::Status RecreateStore(absl::string_view reason);
   // Reads the owned partitions' committed command offsets, brings the state
   // up to the end of the events and results topics from the checkpoint, and
   // positions the command consumer after the last command those reflect.
