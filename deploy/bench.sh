@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Benchmarks on this machine, each against a broker of its own.
+#
+#   deploy/bench.sh scale [--sizes 10000,1000000,10000000] [--probe 50000]
+#       builds histories of those sizes with the region-year profile through
+#       the real inkoopd and inkoop-projector, and prints per size, as JSON
+#       lines and a table: projector apply events/s and bytes written per
+#       applied event, engine commands/s, engine restart time from its
+#       checkpoint and from scratch, peak RSS of engine and projector.
+#       Takes about 25 minutes at the default sizes and some 15 GB of disk.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+suite=${1:-}
+[[ "$suite" == "scale" ]] || { echo "bench.sh: expected a suite (scale), got '${suite}'" >&2; exit 2; }
+shift
+port=${INKOOP_BENCH_PORT:-29092}
+
+deploy/install-deps.sh
+deploy/build.sh >&2
+data="$root/.run/kafka-bench-$port"
+rm -rf "$data"
+deploy/kafka/start.sh --port "$port" --data "$data" >/dev/null
+trap 'deploy/kafka/stop.sh --port "$port" --data "$data"; rm -rf "$data"' EXIT
+build/tools/inkoop-bench-scale --brokers "127.0.0.1:$port" "$@"
