@@ -18,6 +18,8 @@ namespace inkoop {
 namespace {
 
 constexpr absl::Duration kTransactionTimeout = absl::Seconds(30);
+// Events or results read from the log between checkpoints while catching up.
+constexpr int kCatchUpCheckpointEvery = 20000;
 
 int TimeoutMs(absl::Duration d) { return static_cast<int>(absl::ToInt64Milliseconds(d)); }
 
@@ -219,6 +221,7 @@ absl::Status Engine::CatchUpPartition(int32_t partition, uint64_t& events, uint6
   // (a checkpoint older than the state) are passed over.
   const std::string& topic = options_.kafka.events_topic();
   uint64_t skipped = 0;
+  int since_checkpoint = 0;
   RETURN_IF_ERROR(ReadPartitionToEnd(
       options_.kafka, topic, partition, Offset(events_next_[partition]),
       [&](const RdKafka::Message& message) -> absl::Status {
@@ -249,6 +252,12 @@ absl::Status Engine::CatchUpPartition(int32_t partition, uint64_t& events, uint6
         } else {
           ++events;
         }
+        // A long tail (a rebuild from scratch) is checkpointed as it goes,
+        // so memory stays within the cache's budget.
+        if (++since_checkpoint >= kCatchUpCheckpointEvery) {
+          since_checkpoint = 0;
+          return WriteCheckpoint();
+        }
         return absl::OkStatus();
       }));
   if (skipped > 0) {
@@ -263,6 +272,10 @@ absl::Status Engine::CatchUpPartition(int32_t partition, uint64_t& events, uint6
         if (result.ParseFromArray(message.payload(), static_cast<int>(message.len()))) {
           handler_->RememberResult(result);
           ++results;
+        }
+        if (++since_checkpoint >= kCatchUpCheckpointEvery) {
+          since_checkpoint = 0;
+          return WriteCheckpoint();
         }
         return absl::OkStatus();
       });

@@ -34,9 +34,11 @@ namespace inkoop {
 
 class RegionCache {
  public:
-  // Rough memory of one cached claim, indicator or result (record, key and
-  // tree overhead), for the budget.
-  static constexpr size_t kHistoryEntryBytes = 320;
+  // Memory of one cached claim, indicator or result (record, its strings,
+  // key, tree nodes), for the budget: measured as the engine's and the
+  // projector's resident growth per cached claim of the region-year profile
+  // (about 550 bytes), rounded up.
+  static constexpr size_t kHistoryEntryBytes = 640;
 
   // `store` may be null; it must outlive the cache. `budget_bytes` bounds
   // what is kept of claims and indicators after a batch is written.
