@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "engine/envelope.h"
 #include "engine/kafka/partition_reader.h"
 #include "engine/log.h"
 #include "engine/status_macros.h"
@@ -233,13 +234,33 @@ absl::Status Engine::CatchUpPartition(int32_t partition, uint64_t& events, uint6
           ++skipped;
           return absl::OkStatus();
         }
-        if (event.region().empty() || event.region().size() > kMaxRegionIdBytes) {
-          LogWarning(absl::StrCat(where, ": event without a usable region; left out"));
+        // The projector's rule for what may be read (region, sequence, seal).
+        if (absl::Status readable = CheckReadable(event); !readable.ok()) {
+          LogWarning(absl::StrCat(where, ": ", readable.message(), "; left out"));
+          ++skipped;
+          return absl::OkStatus();
+        }
+        if (event.region().size() > kMaxRegionIdBytes) {
+          LogWarning(absl::StrCat(where, ": region: expected at most ", kMaxRegionIdBytes,
+                                  " bytes, got ", event.region().size(), "; left out"));
           ++skipped;
           return absl::OkStatus();
         }
         ASSIGN_OR_RETURN(const RegionState* state, cache_->Region(event.region()));
-        if (event.sequence() <= state->sequence.value()) return absl::OkStatus();
+        if (event.sequence() <= state->sequence.value()) {
+          // The same event again is passed over. Another event claiming a
+          // sequence the region holds is a conflict: left out, loudly.
+          if (event.sequence() == state->sequence.value() && event.hash() == state->last_hash) {
+            return absl::OkStatus();
+          }
+          const std::optional<std::string> held =
+              event.sequence() == state->sequence.value()
+                  ? std::optional<std::string>(state->last_hash)
+                  : std::nullopt;
+          LogError(absl::StrCat(where, ": ", ConflictReason(event, held), "; left out"));
+          counters_.conflicts++;
+          return absl::OkStatus();
+        }
         absl::Status applied = handler_->Replay(event);
         if (absl::IsDataLoss(applied)) {
           LogWarning(absl::StrCat(where, ": ", applied.message(), "; payload left out"));

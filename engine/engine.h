@@ -78,6 +78,9 @@ struct EngineCounters {
   std::atomic<uint64_t> resumed_events{0};
   std::atomic<uint64_t> resumed_results{0};
   std::atomic<bool> rebuilt_from_scratch{false};
+  // Events read from the log that claim a sequence their region already
+  // holds with another hash (left out, logged as errors), since start.
+  std::atomic<uint64_t> conflicts{0};
 };
 
 class Engine {

@@ -36,4 +36,24 @@ absl::Status VerifySeal(const v1::Event& event) {
   return absl::OkStatus();
 }
 
+absl::Status CheckReadable(const v1::Event& event) {
+  if (event.region().empty()) return absl::InvalidArgumentError("event has no region");
+  if (event.region().size() > 0xffff) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("region: expected at most 65535 bytes, got ", event.region().size()));
+  }
+  if (event.sequence() == 0) {
+    return absl::InvalidArgumentError("sequence: expected 1 or more, got 0");
+  }
+  return VerifySeal(event);
+}
+
+std::string ConflictReason(const v1::Event& event, const std::optional<std::string>& held) {
+  return absl::StrCat(
+      "conflict: region '", event.region(), "' already holds sequence ", event.sequence(),
+      held.has_value() ? absl::StrCat(" with hash ", absl::BytesToHexString(*held))
+                       : std::string(" (its hash is not kept here)"),
+      "; this event claims it with hash ", absl::BytesToHexString(event.hash()));
+}
+
 }  // namespace inkoop

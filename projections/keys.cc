@@ -4,7 +4,7 @@
 
 namespace inkoop {
 
-std::vector<std::string> ProjectionFamilies() { return {kBudgetsFamily, kParkedFamily}; }
+std::vector<std::string> ProjectionFamilies() { return {kBudgetsFamily, kParkedFamily, kChainFamily}; }
 
 std::string BudgetKey(absl::string_view region, absl::string_view municipality, int32_t year) {
   return absl::StrCat(RegionPrefix(region), BudgetId(municipality, year));
@@ -20,6 +20,10 @@ std::string ParkedKey(absl::string_view topic, int32_t partition, int64_t offset
   return absl::StrCat(topic, absl::string_view("\0", 1),
                       EncodeBigEndian32(static_cast<uint32_t>(partition)),
                       EncodeBigEndian64(static_cast<uint64_t>(offset)));
+}
+
+std::string ChainKey(absl::string_view region, uint64_t sequence) {
+  return absl::StrCat(RegionPrefix(region), EncodeBigEndian64(sequence));
 }
 
 }  // namespace inkoop

@@ -4,6 +4,7 @@
 //
 //   budgets  <region prefix><municipality length BE16><municipality><year BE32> -> BudgetView
 //   parked   "<topic>\0<partition BE32><offset BE64>" -> ParkedEvent
+//   chain    <region prefix><sequence BE64> -> the hash of the event applied at that sequence
 //
 // Providers, tenders, contracts and cases are read straight from the state
 // family (region, kind, id): the entity record is its own read model.
@@ -22,10 +23,12 @@ namespace inkoop {
 
 inline constexpr char kBudgetsFamily[] = "budgets";
 inline constexpr char kParkedFamily[] = "parked";
+inline constexpr char kChainFamily[] = "chain";
 
 // Positions of the projection's own families in the state store.
 inline constexpr int kBudgets = kFirstExtraFamily;
 inline constexpr int kParked = kFirstExtraFamily + 1;
+inline constexpr int kChain = kFirstExtraFamily + 2;
 
 // The projection's families, in the order of the positions above.
 std::vector<std::string> ProjectionFamilies();
@@ -33,6 +36,7 @@ std::vector<std::string> ProjectionFamilies();
 std::string BudgetKey(absl::string_view region, absl::string_view municipality, int32_t year);
 std::string BudgetPrefix(absl::string_view region, absl::string_view municipality);
 std::string ParkedKey(absl::string_view topic, int32_t partition, int64_t offset);
+std::string ChainKey(absl::string_view region, uint64_t sequence);
 
 }  // namespace inkoop
 

@@ -37,6 +37,7 @@ absl::StatusOr<std::unique_ptr<Projection>> Projection::Open(const std::string& 
   ASSIGN_OR_RETURN(projection->stored_.parked, stored("parked"));
   ASSIGN_OR_RETURN(projection->stored_.applied, stored("applied"));
   ASSIGN_OR_RETURN(projection->stored_.skipped_duplicates, stored("skipped_duplicates"));
+  ASSIGN_OR_RETURN(projection->stored_.conflicts, stored("conflicts"));
   ASSIGN_OR_RETURN(projection->stored_bytes_written_, stored("bytes_written"));
   return projection;
 }
@@ -78,25 +79,24 @@ absl::Status Projection::Apply(const std::string& topic, int32_t partition, Offs
     Park(topic, partition, offset, value, "not a decodable inkoop.v1.Event", "", 0);
     return absl::OkStatus();
   }
-  if (event.region().empty()) {
-    Park(topic, partition, offset, value, "event has no region", "", event.sequence());
-    return absl::OkStatus();
-  }
-  if (event.region().size() > 0xffff) {
-    Park(topic, partition, offset, value,
-         absl::StrCat("region: expected at most 65535 bytes, got ", event.region().size()), "",
-         event.sequence());
+  // A tampered or damaged event is parked; the events after it then break
+  // the chain and are parked too, until someone looks.
+  if (absl::Status readable = CheckReadable(event); !readable.ok()) {
+    Park(topic, partition, offset, value, readable.message(),
+         event.region().size() > 0xffff ? std::string() : event.region(), event.sequence());
     return absl::OkStatus();
   }
   ASSIGN_OR_RETURN(RegionState * state, cache_->Region(event.region()));
   if (event.sequence() <= state->sequence.value()) {
-    ++counters_.skipped_duplicates;
-    return absl::OkStatus();
-  }
-  // A tampered or damaged event is parked; the events after it then break
-  // the chain and are parked too, until someone looks.
-  if (absl::Status sealed = VerifySeal(event); !sealed.ok()) {
-    Park(topic, partition, offset, value, sealed.message(), event.region(), event.sequence());
+    ASSIGN_OR_RETURN(std::optional<std::string> held, HeldHash(*state, event.sequence()));
+    if (held.has_value() && *held == event.hash()) {
+      ++counters_.skipped_duplicates;
+      return absl::OkStatus();
+    }
+    const std::string reason = ConflictReason(event, held);
+    LogError(absl::StrCat(topic, "/", partition, "@", offset.value(), ": ", reason));
+    Park(topic, partition, offset, value, reason, event.region(), event.sequence());
+    ++counters_.conflicts;
     return absl::OkStatus();
   }
   RETURN_IF_ERROR(cache_->Prefetch(*state, event));
@@ -105,15 +105,31 @@ absl::Status Projection::Apply(const std::string& topic, int32_t partition, Offs
     // A payload from a newer schema: keep the chain going without it.
     Park(topic, partition, offset, value, applied.message(), event.region(), event.sequence());
     RETURN_IF_ERROR(AdvanceChain(*state, event));
+    KeepHash(event);
   } else if (!applied.ok()) {
     Park(topic, partition, offset, value, applied.message(), event.region(), event.sequence());
   } else {
     ++counters_.applied;
+    KeepHash(event);
     if (event.has_framework_adopted() || event.has_framework_amended()) {
       all_budgets_[event.region()] = true;  // lot lines of every view may change
     }
   }
   return absl::OkStatus();
+}
+
+absl::StatusOr<std::optional<std::string>> Projection::HeldHash(const RegionState& state,
+                                                                uint64_t sequence) {
+  if (sequence == state.sequence.value()) return state.last_hash;
+  const std::string key = ChainKey(state.region, sequence);
+  if (auto kept = chain_.find(key); kept != chain_.end()) return kept->second;
+  return store_->Get(kChain, key);
+}
+
+void Projection::KeepHash(const v1::Event& event) {
+  std::string key = ChainKey(event.region(), event.sequence());
+  batch_->Put(kChain, key, event.hash());
+  chain_[std::move(key)] = event.hash();
 }
 
 absl::Status Projection::Commit() {
@@ -140,6 +156,8 @@ absl::Status Projection::Commit() {
               EncodeBigEndian64(stored_.applied + counters_.applied));
   batch_->Put(kMetaFamily, MetricKey("skipped_duplicates"),
               EncodeBigEndian64(stored_.skipped_duplicates + counters_.skipped_duplicates));
+  batch_->Put(kMetaFamily, MetricKey("conflicts"),
+              EncodeBigEndian64(stored_.conflicts + counters_.conflicts));
   // Bytes of keys and values written, this batch included (its own metric
   // keys excepted): what a batch costs on disk, for benchmarks and ops.
   batch_->Put(kMetaFamily, MetricKey("bytes_written"),
@@ -154,6 +172,7 @@ absl::Status Projection::Commit() {
   }
   all_budgets_.clear();
   next_offsets_.clear();
+  chain_.clear();
   ++counters_.commits;
   return written;
 }

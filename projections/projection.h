@@ -8,7 +8,11 @@
 //
 // An event that cannot be decoded or applied is parked (column family
 // "parked", with the reason and the raw bytes) and the projection goes on.
-// Events arriving again below a region's sequence are skipped and counted.
+// The hash of every applied event is kept by sequence (family "chain"), so an
+// event arriving at a sequence the region already holds is told apart: the
+// same hash is a duplicate delivery, skipped and counted; another hash is a
+// conflict, parked with both hashes, counted ("conflicts") and logged as an
+// error, never taken for a duplicate.
 //
 // A database of another layout (an older build) is recreated empty and
 // rebuilt from offset 0, with the reason logged.
@@ -37,6 +41,7 @@ struct ProjectionCounters {
   uint64_t applied = 0;
   uint64_t parked = 0;
   uint64_t skipped_duplicates = 0;
+  uint64_t conflicts = 0;  // parked too
   uint64_t commits = 0;
 };
 
@@ -71,7 +76,7 @@ class Projection {
   absl::StatusOr<const RegionState*> Region(const std::string& region);
 
   // Counts of this process since Open. Totals over the database's life are
-  // stored as metrics "applied", "parked", "skipped_duplicates" and
+  // stored as metrics "applied", "parked", "skipped_duplicates", "conflicts" and
   // "bytes_written" (key and value bytes of all batches).
   const ProjectionCounters& counters() const { return counters_; }
   StateStore& store() { return *store_; }
@@ -82,6 +87,10 @@ class Projection {
   Projection() = default;
   void Park(const std::string& topic, int32_t partition, Offset offset, absl::string_view value,
             absl::string_view reason, const std::string& region, uint64_t sequence);
+  // The hash of the event applied at `sequence` of `region`, this batch's
+  // included; nullopt when none is known.
+  absl::StatusOr<std::optional<std::string>> HeldHash(const RegionState& state, uint64_t sequence);
+  void KeepHash(const v1::Event& event);
 
   std::unique_ptr<StateStore> store_;
   std::unique_ptr<RegionCache> cache_;
@@ -90,6 +99,8 @@ class Projection {
   // Regions whose every budget view is rewritten (the framework changed).
   absl::flat_hash_map<std::string, bool> all_budgets_;
   std::map<std::pair<std::string, int32_t>, int64_t> next_offsets_;
+  // ChainKey -> hash of the events applied since the last Commit.
+  absl::flat_hash_map<std::string, std::string> chain_;
   ProjectionCounters counters_;  // this process
   ProjectionCounters stored_;    // stored totals when opened
   uint64_t stored_bytes_written_ = 0;

@@ -73,8 +73,9 @@ absl::Status Projector::Run() {
     if (absl::Now() - last_report > absl::Seconds(10)) {
       last_report = absl::Now();
       const ProjectionCounters& c = projection_->counters();
-      LogInfo(absl::StrCat("applied ", c.applied, ", parked ", c.parked, ", skipped duplicates ",
-                           c.skipped_duplicates, ", batches ", c.commits));
+      LogInfo(absl::StrCat("applied ", c.applied, ", parked ", c.parked, " (conflicts ",
+                           c.conflicts, "), skipped duplicates ", c.skipped_duplicates,
+                           ", batches ", c.commits));
     }
   }
   return projection_->Commit();

@@ -48,7 +48,8 @@ class ProjectionReader {
   absl::StatusOr<std::vector<v1::TenderRecord>> Tenders(const std::string& region);
   absl::StatusOr<std::vector<v1::ContractRecord>> Contracts(const std::string& region);
   absl::StatusOr<std::vector<v1::ContinuityCaseRecord>> Cases(const std::string& region);
-  // A stored running total ("applied", "parked", "skipped_duplicates"); 0 if none.
+  // A stored running total ("applied", "parked", "skipped_duplicates",
+  // "conflicts"); 0 if none.
   absl::StatusOr<uint64_t> Metric(const std::string& name);
 
  private:

@@ -12,6 +12,7 @@
 #include <set>
 #include <thread>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "engine/domain/decide.h"
@@ -372,9 +373,10 @@ TEST_F(ExactlyOnceTest, PoisonEventsAreParkedAndLaterEventsStillApply) {
   auto projector = StartProjector(options, dir_, db);
   AdoptFrameworks(options, {"north"});
 
-  // Two poison messages, written around the engine: bytes that are no
-  // event at all, and a sealed event whose payload a newer schema wrote
-  // (an unknown field where the payload would be).
+  // Three poison messages, written around the engine: bytes that are no
+  // event at all, a sealed event whose payload a newer schema wrote (an
+  // unknown field where the payload would be), and a forgery of north's
+  // first event (other content, its seal recomputed): a conflict.
   absl::StatusOr<std::unique_ptr<RdKafka::Conf>> conf = MakeConf(options, {});
   ASSERT_TRUE(conf.ok());
   std::string error;
@@ -391,8 +393,13 @@ TEST_F(ExactlyOnceTest, PoisonEventsAreParkedAndLaterEventsStillApply) {
   ASSERT_TRUE(future.ParseFromString(bytes));
   Seal(future);
   const std::string future_bytes = future.SerializeAsString();
+  const std::vector<v1::Event> real = ReadAllEvents(options);
+  ASSERT_EQ(real.size(), 1u);
+  v1::Event forged = real[0];
+  forged.mutable_actor()->set_id("someone else");
+  Seal(forged);
   for (const auto& [key, value] : std::vector<std::pair<std::string, std::string>>{
-           {"north", garbage}, {"future", future_bytes}}) {
+           {"north", garbage}, {"future", future_bytes}, {"north", forged.SerializeAsString()}}) {
     const int32_t partition = PartitionFor(key, 3);
     ASSERT_EQ(raw->produce(options.events_topic(), partition, RdKafka::Producer::RK_MSG_COPY,
                            const_cast<char*>(value.data()), value.size(), key.data(), key.size(), 0,
@@ -412,6 +419,9 @@ TEST_F(ExactlyOnceTest, PoisonEventsAreParkedAndLaterEventsStillApply) {
       (*submitter)->Submit(SetBudget("north", "north-m1", 2016, 777'000'00), absl::Seconds(60));
   ASSERT_TRUE(later.ok()) << later.status() << Tail(engine->log_path());
   ASSERT_TRUE(later->accepted()) << later->message();
+  EXPECT_THAT(Tail(engine->log_path(), 200),
+              HasSubstr("conflict: region 'north' already holds sequence 1 with hash " +
+                        absl::BytesToHexString(real[0].hash())));
 
   const absl::Time deadline = absl::Now() + absl::Seconds(60);
   while (true) {
@@ -424,16 +434,21 @@ TEST_F(ExactlyOnceTest, PoisonEventsAreParkedAndLaterEventsStillApply) {
     EXPECT_EQ((*view)->budget_cents(), 777'000'00);
     absl::StatusOr<std::vector<v1::ParkedEvent>> parked = (*reader)->Parked();
     ASSERT_TRUE(parked.ok());
-    ASSERT_EQ(parked->size(), 2u);
+    ASSERT_EQ(parked->size(), 3u);
     std::map<std::string, v1::ParkedEvent> by_reason;
     for (const v1::ParkedEvent& event : *parked) {
       EXPECT_EQ(event.topic(), options.events_topic());
       by_reason[event.region()] = event;
     }
+    EXPECT_THAT(by_reason["north"].reason(),
+                HasSubstr("conflict: region 'north' already holds sequence 1"));
+    EXPECT_EQ(by_reason["north"].sequence(), 1u);
+    EXPECT_EQ((*reader)->Metric("conflicts").value(), 1u);
+    EXPECT_EQ((*reader)->Metric("skipped_duplicates").value(), 0u);
     EXPECT_THAT(by_reason[""].reason(), HasSubstr("not a decodable inkoop.v1.Event"));
     EXPECT_EQ(by_reason[""].value(), garbage);
     EXPECT_THAT(by_reason["future"].reason(), HasSubstr("payload unknown to this build"));
-    EXPECT_EQ((*reader)->Metric("parked").value(), 2u);
+    EXPECT_EQ((*reader)->Metric("parked").value(), 3u);
     // The newer event kept its region's chain going.
     absl::StatusOr<std::optional<RegionState>> future_state = (*reader)->Region("future");
     ASSERT_TRUE(future_state.ok() && future_state->has_value());
@@ -443,7 +458,7 @@ TEST_F(ExactlyOnceTest, PoisonEventsAreParkedAndLaterEventsStillApply) {
   // And inkoopctl shows them.
   RunResult shown = RunProgram({INKOOPCTL_PATH, "parked", "--db", db});
   EXPECT_EQ(shown.exit_code, 0) << shown.err;
-  EXPECT_THAT(shown.out, HasSubstr("2 parked event(s)"));
+  EXPECT_THAT(shown.out, HasSubstr("3 parked event(s)"));
 }
 
 TEST_F(ExactlyOnceTest, AnOlderEngineWithTheSameTransactionalIdCannotWrite) {

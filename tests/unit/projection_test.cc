@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "engine/command_handler.h"
@@ -26,6 +27,7 @@ namespace {
 using ::google::protobuf::util::MessageDifferencer;
 using ::inkoop::testing::IsOk;
 using ::inkoop::testing::StatusIs;
+using ::testing::AllOf;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::Optional;
@@ -279,6 +281,105 @@ TEST_F(ProjectionTest, AnEventRedeliveredAtALaterOffsetIsSkipped) {
   ASSERT_THAT(projection_->Commit(), IsOk());
   EXPECT_EQ(Resume(), Offset(4));
   EXPECT_EQ(ReadBudget("Delft", 2016)->budget_cents(), 120000050);
+}
+
+// An event at a sequence the region already holds, with content of its own
+// and a hash recomputed over it: a conflict, parked with both hashes and
+// counted, never taken for a duplicate delivery.
+v1::Event Forged(const std::vector<v1::Event>& events, size_t index) {
+  v1::Event forged = events[index];
+  forged.mutable_budget_set()->set_amount_cents(1);
+  Seal(forged);
+  return forged;
+}
+
+TEST_F(ProjectionTest, ASequenceHeldWithAnotherHashIsAConflictNotADuplicate) {
+  const std::vector<v1::Event> events = CycleEvents();
+  const v1::Event forged = Forged(events, 1);
+  ASSERT_EQ(forged.sequence(), 2u);
+  ASSERT_EQ(forged.previous_hash(), events[0].hash());
+  ApplyAll({events[0].SerializeAsString(), events[1].SerializeAsString(),
+            forged.SerializeAsString(), events[2].SerializeAsString()});
+  EXPECT_EQ(projection_->counters().applied, 3u);
+  EXPECT_EQ(projection_->counters().conflicts, 1u);
+  EXPECT_EQ(projection_->counters().parked, 1u);
+  EXPECT_EQ(projection_->counters().skipped_duplicates, 0u);
+  ASSERT_THAT(projection_->Commit(), IsOk());
+
+  std::unique_ptr<ProjectionReader> reader = Reader();
+  ASSERT_NE(reader, nullptr);
+  absl::StatusOr<std::vector<v1::ParkedEvent>> parked = reader->Parked();
+  ASSERT_THAT(parked, IsOk());
+  ASSERT_THAT(*parked, SizeIs(1));
+  EXPECT_EQ((*parked)[0].offset(), 2);
+  EXPECT_EQ((*parked)[0].sequence(), 2u);
+  EXPECT_THAT((*parked)[0].reason(),
+              AllOf(HasSubstr("conflict: region 'haaglanden' already holds sequence 2 with hash " +
+                              absl::BytesToHexString(events[1].hash())),
+                    HasSubstr("claims it with hash " + absl::BytesToHexString(forged.hash()))));
+  EXPECT_EQ(reader->Metric("conflicts").value(), 1u);
+  EXPECT_EQ(reader->Metric("skipped_duplicates").value(), 0u);
+  EXPECT_EQ(ReadBudget("Delft", 2016)->budget_cents(), 120000050);
+}
+
+TEST_F(ProjectionTest, ConflictsBelowTheHeadAreFoundAfterAReopenToo) {
+  const std::vector<std::string> values = Serialized(CycleEvents());
+  ApplyAll(values);
+  ASSERT_THAT(projection_->Commit(), IsOk());
+  Reopen();  // the hashes of sequences 1 and 2 now come from the store only
+  const std::vector<v1::Event> events = CycleEvents();
+  ApplyAll({Forged(events, 1).SerializeAsString(), values[1]}, 3);
+  EXPECT_EQ(projection_->counters().conflicts, 1u);
+  EXPECT_EQ(projection_->counters().skipped_duplicates, 1u);
+  EXPECT_EQ(projection_->counters().applied, 0u);
+  ASSERT_THAT(projection_->Commit(), IsOk());
+  EXPECT_EQ(ReadBudget("Delft", 2016)->budget_cents(), 120000050);
+}
+
+// Until events are signed, whichever of two events claiming one sequence
+// arrives first is applied; the later one, here the engine's own, is then
+// reported as a conflict rather than dropped as a duplicate.
+TEST_F(ProjectionTest, TheRealEventAfterAForgedOneIsReportedAsAConflict) {
+  const std::vector<v1::Event> events = CycleEvents();
+  const v1::Event forged = Forged(events, 1);
+  ApplyAll({events[0].SerializeAsString(), forged.SerializeAsString(),
+            events[1].SerializeAsString()});
+  EXPECT_EQ(projection_->counters().conflicts, 1u);
+  EXPECT_EQ(projection_->counters().skipped_duplicates, 0u);
+  ASSERT_THAT(projection_->Commit(), IsOk());
+  std::unique_ptr<ProjectionReader> reader = Reader();
+  ASSERT_NE(reader, nullptr);
+  absl::StatusOr<std::vector<v1::ParkedEvent>> parked = reader->Parked();
+  ASSERT_THAT(parked, IsOk());
+  ASSERT_THAT(*parked, SizeIs(1));
+  EXPECT_EQ((*parked)[0].offset(), 2);
+  EXPECT_THAT((*parked)[0].reason(), HasSubstr("conflict"));
+}
+
+TEST_F(ProjectionTest, AChangedEventCarryingTheRealHashIsParkedForItsSeal) {
+  const std::vector<v1::Event> events = CycleEvents();
+  v1::Event changed = events[1];
+  changed.mutable_budget_set()->set_amount_cents(1);  // hash left as it was
+  ApplyAll({events[0].SerializeAsString(), events[1].SerializeAsString(),
+            changed.SerializeAsString()});
+  EXPECT_EQ(projection_->counters().skipped_duplicates, 0u);
+  EXPECT_EQ(projection_->counters().parked, 1u);
+  ASSERT_THAT(projection_->Commit(), IsOk());
+  std::unique_ptr<ProjectionReader> reader = Reader();
+  ASSERT_NE(reader, nullptr);
+  absl::StatusOr<std::vector<v1::ParkedEvent>> parked = reader->Parked();
+  ASSERT_THAT(parked, IsOk());
+  ASSERT_THAT(*parked, SizeIs(1));
+  EXPECT_THAT((*parked)[0].reason(), HasSubstr("does not match its content"));
+}
+
+TEST_F(ProjectionTest, AnEventOfSequenceZeroIsParked) {
+  v1::Event event = CycleEvents()[0];
+  event.set_sequence(0);
+  Seal(event);
+  ApplyAll({event.SerializeAsString()});
+  EXPECT_EQ(projection_->counters().parked, 1u);
+  EXPECT_EQ(projection_->counters().conflicts, 0u);
 }
 
 TEST_F(ProjectionTest, GarbageBytesAreParkedAndTheFollowingEventsStillApply) {
