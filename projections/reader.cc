@@ -3,6 +3,10 @@
 #include <stdlib.h>
 
 #include <filesystem>
+#include <memory>
+#include <utility>
+
+#include <openssl/evp.h>
 
 #include "absl/strings/str_cat.h"
 #include "engine/status_macros.h"
@@ -77,6 +81,50 @@ absl::StatusOr<std::optional<v1::BudgetView>> ProjectionReader::Budget(
 absl::StatusOr<std::vector<v1::BudgetView>> ProjectionReader::Budgets(
     const std::string& region, const std::string& municipality) {
   return Records<v1::BudgetView>(kBudgets, BudgetPrefix(region, municipality));
+}
+
+absl::StatusOr<std::string> ProjectionReader::Digest(const std::string& region) {
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context(EVP_MD_CTX_new(),
+                                                                   EVP_MD_CTX_free);
+  if (context == nullptr || EVP_DigestInit_ex(context.get(), EVP_sha256(), nullptr) != 1) {
+    return absl::InternalError("SHA-256: OpenSSL could not start a digest");
+  }
+  // Length-prefixed, so no two sequences of keys and values hash alike.
+  auto add = [&](absl::string_view bytes) {
+    const std::string length = EncodeBigEndian64(bytes.size());
+    EVP_DigestUpdate(context.get(), length.data(), length.size());
+    EVP_DigestUpdate(context.get(), bytes.data(), bytes.size());
+  };
+  const std::string prefix = RegionPrefix(region);
+  for (const auto& [family, name] : {std::pair(kStateFamily, "state"),
+                                     std::pair(kBudgets, kBudgetsFamily),
+                                     std::pair(kChain, kChainFamily)}) {
+    add(name);
+    RETURN_IF_ERROR(store_->Scan(
+        family, prefix, [&](absl::string_view key, absl::string_view value) -> absl::Status {
+          add(key);
+          if (family != kBudgets) {
+            add(value);
+            return absl::OkStatus();
+          }
+          v1::BudgetView view;
+          if (!view.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+            return absl::DataLossError(
+                absl::StrCat("budget view of region '", region, "': undecodable"));
+          }
+          view.clear_as_of_sequence();
+          std::string canonical;
+          view.SerializeToString(&canonical);
+          add(canonical);
+          return absl::OkStatus();
+        }));
+  }
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  if (EVP_DigestFinal_ex(context.get(), digest, &size) != 1) {
+    return absl::InternalError("SHA-256: OpenSSL could not finish the digest");
+  }
+  return std::string(reinterpret_cast<const char*>(digest), size);
 }
 
 absl::StatusOr<std::vector<v1::ParkedEvent>> ProjectionReader::Parked() {

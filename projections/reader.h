@@ -48,6 +48,13 @@ class ProjectionReader {
   absl::StatusOr<std::vector<v1::TenderRecord>> Tenders(const std::string& region);
   absl::StatusOr<std::vector<v1::ContractRecord>> Contracts(const std::string& region);
   absl::StatusOr<std::vector<v1::ContinuityCaseRecord>> Cases(const std::string& region);
+  // SHA-256 (32 bytes) over the canonical content of `region`'s read models:
+  // its entities, budget views and chain of event hashes, each key and value
+  // in key order, budget views without `as_of_sequence` (which follows the
+  // batch a view was last written in). Independent of RocksDB's file layout
+  // and of how events were batched; parked events, offsets and metrics are
+  // not part of it. Equal digests: the same state.
+  absl::StatusOr<std::string> Digest(const std::string& region);
   // A stored running total ("applied", "parked", "skipped_duplicates",
   // "conflicts"); 0 if none.
   absl::StatusOr<uint64_t> Metric(const std::string& name);
