@@ -34,10 +34,14 @@ fi
 deploy/kafka/start.sh --port "$port" >/dev/null
 echo "== Kafka broker at $INKOOP_BROKERS (topics $INKOOP_TOPIC_PREFIX*)"
 
+# The engine signs the log with this key; projector and auditors trust the
+# public key line in its .pub file.
+build/tools/inkoopctl keygen --out "$run/engine-signing-key.pem" >/dev/null 2>&1
+export INKOOP_KEYS="$run/engine-signing-key.pem.pub"
 build/engine/inkoopd --transactional_id "${INKOOP_TOPIC_PREFIX}inkoopd" --state_dir "$run/engine-state" \
-  --group_id "${INKOOP_TOPIC_PREFIX}inkoopd" >"$run/inkoopd.log" 2>&1 &
+  --group_id "${INKOOP_TOPIC_PREFIX}inkoopd" --signing_key "$run/engine-signing-key.pem" >"$run/inkoopd.log" 2>&1 &
 engine=$!
-build/projections/inkoop-projector --db "$INKOOP_DB" >"$run/projector.log" 2>&1 &
+build/projections/inkoop-projector --db "$INKOOP_DB" --keys "$INKOOP_KEYS" >"$run/projector.log" 2>&1 &
 projector=$!
 cleanup() {
   if [[ $keep -eq 1 ]]; then

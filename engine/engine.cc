@@ -21,6 +21,25 @@ namespace {
 constexpr absl::Duration kTransactionTimeout = absl::Seconds(30);
 // Events or results read from the log between checkpoints while catching up.
 constexpr int kCatchUpCheckpointEvery = 20000;
+// A region's events are signed at least this often (AdmissionLimits).
+constexpr uint64_t kSignEvery = 1024;
+
+// The engine's admitted chain: the head from the region state. Earlier
+// hashes are not kept (the projection keeps them).
+class EngineChain : public ChainView {
+ public:
+  explicit EngineChain(RegionCache* cache) : cache_(cache) {}
+  absl::StatusOr<std::pair<uint64_t, std::string>> Head(const std::string& region) override {
+    ASSIGN_OR_RETURN(RegionState * state, cache_->Region(region));
+    return std::pair<uint64_t, std::string>(state->sequence.value(), state->last_hash);
+  }
+  absl::StatusOr<std::optional<std::string>> HashAt(const std::string&, uint64_t) override {
+    return std::optional<std::string>();
+  }
+
+ private:
+  RegionCache* cache_;
+};
 
 int TimeoutMs(absl::Duration d) { return static_cast<int>(absl::ToInt64Milliseconds(d)); }
 
@@ -120,6 +139,32 @@ absl::Status Engine::Init() {
   std::error_code ignored;
   std::filesystem::create_directories(std::filesystem::path(options_.state_dir).parent_path(),
                                       ignored);
+  std::filesystem::create_directories(
+      std::filesystem::path(options_.signing_key_path).parent_path(), ignored);
+  bool created = false;
+  ASSIGN_OR_RETURN(SigningKey key, SigningKey::LoadOrCreate(options_.signing_key_path, &created));
+  if (created) {
+    LogWarning(absl::StrCat("generated signing key ", key.key_id(), " at ",
+                            options_.signing_key_path, "; its key file line is in ",
+                            options_.signing_key_path, ".pub"));
+  }
+  KeyRing keys;
+  if (options_.keys_path.empty()) {
+    keys.Trust(key);
+  } else {
+    ASSIGN_OR_RETURN(keys, KeyRing::Load(options_.keys_path));
+    bool trusted = false;
+    for (const TrustedKey& listed : keys.keys()) trusted |= listed.key_id == key.key_id();
+    if (!trusted) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("key file ", options_.keys_path, " does not list the signing key ",
+                       key.key_id(), " (", options_.signing_key_path,
+                       "): what this engine writes would not be admitted"));
+    }
+  }
+  signing_key_.emplace(std::move(key));
+  admission_ = std::make_unique<Admission>(std::move(keys),
+                                           AdmissionLimits{.max_unsigned_run = kSignEvery});
   RETURN_IF_ERROR(OpenStore());
   delivery_reports_ = std::make_unique<DeliveryReports>();
   ASSIGN_OR_RETURN(
@@ -172,6 +217,7 @@ absl::Status Engine::Resume() {
     absl::SleepFor(absl::Milliseconds(200));
   }
   cache_->Discard();
+  RETURN_IF_ERROR(RestoreHeld());
   delivery_reports_->Take();
   checkpoint_found_ = false;
   uint64_t events = 0, results = 0;
@@ -217,61 +263,56 @@ absl::Status Engine::CatchUpPartition(int32_t partition, uint64_t& events, uint6
   }
 
   // What cannot be applied is logged and left out, never fatal: garbage
-  // that someone wrote to the topic, or an event of a newer schema (its
-  // payload skipped, the chain kept). Events the store already reflects
-  // (a checkpoint older than the state) are passed over.
+  // that someone wrote to the topic, events no trusted key vouches for, or
+  // an event of a newer schema (its payload skipped, the chain kept). The
+  // same Admission as the projector's decides what is applied.
   const std::string& topic = options_.kafka.events_topic();
   uint64_t skipped = 0;
   int since_checkpoint = 0;
+  EngineChain chain(cache_.get());
+  std::vector<Decision> decisions;
   RETURN_IF_ERROR(ReadPartitionToEnd(
       options_.kafka, topic, partition, Offset(events_next_[partition]),
       [&](const RdKafka::Message& message) -> absl::Status {
         events_next_[partition] = message.offset() + 1;
-        const std::string where = absl::StrCat(topic, "/", partition, "@", message.offset());
-        v1::Event event;
-        if (!event.ParseFromArray(message.payload(), static_cast<int>(message.len()))) {
-          LogWarning(absl::StrCat(where, ": not a decodable event; left out"));
-          ++skipped;
-          return absl::OkStatus();
-        }
-        // The projector's rule for what may be read (region, sequence, seal).
-        if (absl::Status readable = CheckReadable(event); !readable.ok()) {
-          LogWarning(absl::StrCat(where, ": ", readable.message(), "; left out"));
-          ++skipped;
-          return absl::OkStatus();
-        }
-        if (event.region().size() > kMaxRegionIdBytes) {
-          LogWarning(absl::StrCat(where, ": region: expected at most ", kMaxRegionIdBytes,
-                                  " bytes, got ", event.region().size(), "; left out"));
-          ++skipped;
-          return absl::OkStatus();
-        }
-        ASSIGN_OR_RETURN(const RegionState* state, cache_->Region(event.region()));
-        if (event.sequence() <= state->sequence.value()) {
-          // The same event again is passed over. Another event claiming a
-          // sequence the region holds is a conflict: left out, loudly.
-          if (event.sequence() == state->sequence.value() && event.hash() == state->last_hash) {
-            return absl::OkStatus();
+        decisions.clear();
+        const absl::Status offered = admission_->Offer(
+            RecordAt{topic, partition, message.offset()},
+            absl::string_view(static_cast<const char*>(message.payload()), message.len()), chain,
+            decisions);
+        if (!offered.ok()) return offered;
+        for (const Decision& decision : decisions) {
+          const std::string where = decision.arrival.at.ToString();
+          const v1::Event& event = decision.arrival.read.event;
+          if (decision.verdict == Decision::Verdict::kDuplicate) continue;
+          if (decision.verdict == Decision::Verdict::kPark) {
+            if (decision.conflict) {
+              LogError(absl::StrCat(where, ": ", decision.reason, "; left out"));
+              counters_.conflicts++;
+            } else {
+              LogWarning(absl::StrCat(where, ": ", decision.reason, "; left out"));
+              ++skipped;
+            }
+            continue;
           }
-          const std::optional<std::string> held =
-              event.sequence() == state->sequence.value()
-                  ? std::optional<std::string>(state->last_hash)
-                  : std::nullopt;
-          LogError(absl::StrCat(where, ": ", ConflictReason(event, held), "; left out"));
-          counters_.conflicts++;
-          return absl::OkStatus();
-        }
-        absl::Status applied = handler_->Replay(event);
-        if (absl::IsDataLoss(applied)) {
-          LogWarning(absl::StrCat(where, ": ", applied.message(), "; payload left out"));
-          applied = handler_->SkipPayload(event);
-        }
-        if (absl::IsUnavailable(applied)) return applied;  // the store, not the event
-        if (!applied.ok()) {
-          LogWarning(absl::StrCat(where, ": ", applied.message(), "; left out"));
-          ++skipped;
-        } else {
-          ++events;
+          if (event.region().size() > kMaxRegionIdBytes) {
+            LogWarning(absl::StrCat(where, ": region: expected at most ", kMaxRegionIdBytes,
+                                    " bytes, got ", event.region().size(), "; left out"));
+            ++skipped;
+            continue;
+          }
+          absl::Status applied = handler_->Replay(event);
+          if (absl::IsDataLoss(applied)) {
+            LogWarning(absl::StrCat(where, ": ", applied.message(), "; payload left out"));
+            applied = handler_->SkipPayload(event);
+          }
+          if (absl::IsUnavailable(applied)) return applied;  // the store, not the event
+          if (!applied.ok()) {
+            LogWarning(absl::StrCat(where, ": ", applied.message(), "; left out"));
+            ++skipped;
+          } else {
+            ++events;
+          }
         }
         // A long tail (a rebuild from scratch) is checkpointed as it goes,
         // so memory stays within the cache's budget.
@@ -313,6 +354,11 @@ absl::Status Engine::WriteCheckpoint() {
   }
   StoreBatch batch(*store_);
   cache_->Stage(batch);
+  admission_->Stage(
+      [&](const std::string& key, const std::string& value) {
+        batch.Put(kMetaFamily, HeldKey(key), value);
+      },
+      [&](const std::string& key) { batch.Delete(kMetaFamily, HeldKey(key)); });
   for (const auto& [topic, next] : {std::pair(options_.kafka.events_topic(), &events_next_),
                                     std::pair(options_.kafka.results_topic(), &results_next_)}) {
     for (const auto& [partition, offset] : *next) {
@@ -344,6 +390,13 @@ void Engine::MaybeCrash(EngineOptions::CrashPoint point) {
   raise(SIGKILL);
 }
 
+absl::Status Engine::RestoreHeld() {
+  admission_->Reset();
+  return store_->Scan(kMetaFamily, kHeldPrefix, [&](absl::string_view, absl::string_view value) {
+    return admission_->Restore(value);
+  });
+}
+
 absl::Status Engine::Produce(const std::string& topic, int32_t partition, const std::string& key,
                              const std::string& value) {
   while (true) {
@@ -361,6 +414,18 @@ absl::Status Engine::ProcessBatch(std::vector<std::unique_ptr<RdKafka::Message>>
   std::map<int32_t, int64_t> next_offsets;
   const absl::Time now = absl::Now();
   uint64_t accepted = 0, refused = 0, duplicates = 0, events = 0;
+  // Each region's latest event of the transaction waits here, so that it is
+  // the one signed when the batch ends.
+  struct Latest {
+    int32_t partition;
+    v1::Event event;
+  };
+  std::map<std::string, Latest> latest;
+  auto produce_event = [&](const Latest& held, bool last) -> absl::Status {
+    const bool sign = last || held.event.sequence() % kSignEvery == 0;
+    return Produce(options_.kafka.events_topic(), held.partition, held.event.region(),
+                   SealedRecord(held.event, sign ? &*signing_key_ : nullptr));
+  };
   for (const std::unique_ptr<RdKafka::Message>& message : batch) {
     const int32_t partition = message->partition();
     next_offsets[partition] = message->offset() + 1;
@@ -389,9 +454,11 @@ absl::Status Engine::ProcessBatch(std::vector<std::unique_ptr<RdKafka::Message>>
     outcome.result.set_command_partition(partition);
     outcome.result.set_command_offset(message->offset());
     const std::string key = command.region();
-    for (const v1::Event& event : outcome.events) {
-      RETURN_IF_ERROR(
-          Produce(options_.kafka.events_topic(), partition, key, event.SerializeAsString()));
+    for (v1::Event& event : outcome.events) {
+      auto [held, first] = latest.try_emplace(key, Latest{partition, v1::Event()});
+      if (!first) RETURN_IF_ERROR(produce_event(held->second, false));
+      held->second.partition = partition;
+      held->second.event = std::move(event);
     }
     RETURN_IF_ERROR(Produce(options_.kafka.results_topic(), partition, key,
                             outcome.result.SerializeAsString()));
@@ -406,6 +473,8 @@ absl::Status Engine::ProcessBatch(std::vector<std::unique_ptr<RdKafka::Message>>
       ++refused;
     }
   }
+
+  for (const auto& [region, held] : latest) RETURN_IF_ERROR(produce_event(held, true));
 
   std::vector<std::unique_ptr<RdKafka::TopicPartition>> owned;
   std::vector<RdKafka::TopicPartition*> offsets;

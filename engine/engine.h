@@ -18,6 +18,11 @@
 // recreated), it rebuilds from offset 0 and logs why. An aborted
 // transaction's changes are dropped from memory, never written.
 //
+// The last event of each region in a transaction, and every event whose
+// sequence is a multiple of kSignEvery, is signed with the engine's key;
+// what the engine reads back from the log passes the same Admission as the
+// projector's (engine/admission.h).
+//
 // Run() must be called from one thread; Stop() may be called from any.
 #ifndef INKOOP_ENGINE_ENGINE_H_
 #define INKOOP_ENGINE_ENGINE_H_
@@ -26,12 +31,14 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "engine/admission.h"
 #include "engine/command_handler.h"
 #include "engine/kafka/kafka.h"
 #include "engine/store/region_cache.h"
@@ -52,6 +59,12 @@ struct EngineOptions {
   absl::Duration batch_wait = absl::Milliseconds(5);
   // Where the state store lives; one directory per engine process.
   std::string state_dir = ".run/inkoopd-state";
+  // The Ed25519 key the engine signs the log with (PEM); generated there,
+  // with its key file line in `<path>.pub`, when missing.
+  std::string signing_key_path = ".run/inkoopd-signing-key.pem";
+  // Keys trusted when rebuilding from the log (engine/signing.h); empty =
+  // the signing key alone. It must trust the signing key.
+  std::string keys_path;
   // Memory kept of claims and indicators between batches.
   size_t cache_bytes = 256u << 20;
   // For crash tests only: after deciding this many commands, kill the
@@ -119,6 +132,8 @@ class Engine {
   absl::Status ProcessBatch(std::vector<std::unique_ptr<RdKafka::Message>>& batch);
   absl::Status Produce(const std::string& topic, int32_t partition, const std::string& key,
                        const std::string& value);
+  // Puts back the events the admission held at the last checkpoint.
+  absl::Status RestoreHeld();
 
   EngineOptions options_;
   std::atomic<bool> stop_{false};
@@ -129,6 +144,8 @@ class Engine {
   std::unique_ptr<StateStore> store_;
   std::unique_ptr<RegionCache> cache_;
   std::unique_ptr<CommandHandler> handler_;
+  std::optional<SigningKey> signing_key_;
+  std::unique_ptr<Admission> admission_;
   // Next offset to read per partition, as far as the state reflects it:
   // stored in the checkpoint, advanced by delivery reports.
   std::map<int32_t, int64_t> events_next_;

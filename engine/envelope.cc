@@ -9,7 +9,7 @@
 
 namespace inkoop {
 
-std::string EventHash(const v1::Event& event) {
+std::string EventBytes(const v1::Event& event) {
   v1::Event unsealed = event;
   unsealed.clear_hash();
   std::string bytes;
@@ -19,10 +19,16 @@ std::string EventHash(const v1::Event& event) {
     coded.SetSerializationDeterministic(true);
     unsealed.SerializeToCodedStream(&coded);
   }
+  return bytes;
+}
+
+std::string Sha256(absl::string_view bytes) {
   unsigned char digest[SHA256_DIGEST_LENGTH];
   SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), digest);
   return std::string(reinterpret_cast<const char*>(digest), sizeof(digest));
 }
+
+std::string EventHash(const v1::Event& event) { return Sha256(EventBytes(event)); }
 
 void Seal(v1::Event& event) { event.set_hash(EventHash(event)); }
 
@@ -36,6 +42,38 @@ absl::Status VerifySeal(const v1::Event& event) {
   return absl::OkStatus();
 }
 
+std::string SealedRecordOfBytes(absl::string_view event_bytes, const v1::Event& event,
+                                const SigningKey* key) {
+  v1::SealedEvent sealed;
+  sealed.set_event(std::string(event_bytes));
+  if (key != nullptr) {
+    sealed.set_key_id(key->key_id());
+    sealed.set_signature(key->Sign(
+        ChainStatement(event.region(), event.sequence(), Sha256(event_bytes), event.recorded_at())));
+  }
+  return sealed.SerializeAsString();
+}
+
+std::string SealedRecord(const v1::Event& event, const SigningKey* key) {
+  return SealedRecordOfBytes(EventBytes(event), event, key);
+}
+
+absl::StatusOr<ReadEvent> OpenRecord(absl::string_view value) {
+  v1::SealedEvent sealed;
+  ReadEvent read;
+  if (!sealed.ParseFromArray(value.data(), static_cast<int>(value.size())) ||
+      !read.event.ParseFromString(sealed.event())) {
+    return absl::DataLossError("not a decodable inkoop.v1.SealedEvent holding an inkoop.v1.Event");
+  }
+  if (sealed.event().empty()) {
+    return absl::DataLossError("SealedEvent.event: expected the bytes of an event, got none");
+  }
+  read.event.set_hash(Sha256(sealed.event()));
+  read.key_id = sealed.key_id();
+  read.signature = sealed.signature();
+  return read;
+}
+
 absl::Status CheckReadable(const v1::Event& event) {
   if (event.region().empty()) return absl::InvalidArgumentError("event has no region");
   if (event.region().size() > 0xffff) {
@@ -45,7 +83,18 @@ absl::Status CheckReadable(const v1::Event& event) {
   if (event.sequence() == 0) {
     return absl::InvalidArgumentError("sequence: expected 1 or more, got 0");
   }
-  return VerifySeal(event);
+  return absl::OkStatus();
+}
+
+absl::Status VerifyRecordSignature(const ReadEvent& read, const KeyRing& keys) {
+  const v1::Event& event = read.event;
+  absl::Status verified =
+      keys.Verify(read.key_id, event.region(), event.sequence(),
+                  ChainStatement(event.region(), event.sequence(), event.hash(), event.recorded_at()),
+                  read.signature);
+  if (verified.ok()) return verified;
+  return absl::DataLossError(absl::StrCat("event ", event.region(), "/", event.sequence(), ": ",
+                                          verified.message()));
 }
 
 std::string ConflictReason(const v1::Event& event, const std::optional<std::string>& held) {

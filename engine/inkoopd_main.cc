@@ -24,6 +24,12 @@ ABSL_FLAG(std::string, own_partitions, "",
 ABSL_FLAG(int, max_batch, 1000, "most commands decided in one transaction");
 ABSL_FLAG(std::string, state_dir, ".run/inkoopd-state",
           "state store directory (RocksDB), one per engine process");
+ABSL_FLAG(std::string, signing_key, ".run/inkoopd-signing-key.pem",
+          "Ed25519 private key (PEM) the engine signs the log with; generated when missing, "
+          "with its key file line in <path>.pub");
+ABSL_FLAG(std::string, keys, "",
+          "key file of the keys trusted when rebuilding from the log (default: the signing key "
+          "alone); must list the signing key");
 ABSL_FLAG(int, cache_mb, 256, "memory kept of claims and indicators between batches (MiB)");
 ABSL_FLAG(int64_t, test_crash_after_commands, 0,
           "crash tests only: SIGKILL itself after deciding this many commands, at --test_crash_at");
@@ -49,6 +55,8 @@ int main(int argc, char** argv) {
   options.group_id = absl::GetFlag(FLAGS_group_id);
   options.max_batch = absl::GetFlag(FLAGS_max_batch);
   options.state_dir = absl::GetFlag(FLAGS_state_dir);
+  options.signing_key_path = absl::GetFlag(FLAGS_signing_key);
+  options.keys_path = absl::GetFlag(FLAGS_keys);
   options.cache_bytes = static_cast<size_t>(absl::GetFlag(FLAGS_cache_mb)) << 20;
   options.crash_after_commands = absl::GetFlag(FLAGS_test_crash_after_commands);
   const std::string crash_at = absl::GetFlag(FLAGS_test_crash_at);

@@ -13,6 +13,9 @@
 #include "projections/projector.h"
 
 ABSL_FLAG(std::string, db, ".run/projection", "projection database directory (RocksDB)");
+ABSL_FLAG(std::string, keys, "",
+          "key file of the keys trusted to sign the log (required; inkoopd writes its line to "
+          "<signing key>.pub)");
 ABSL_FLAG(int, max_batch, 5000, "most events applied per RocksDB write");
 ABSL_FLAG(int, cache_mb, 256, "memory kept of claims and indicators between batches (MiB)");
 ABSL_FLAG(bool, sync_writes, false,
@@ -35,6 +38,19 @@ int main(int argc, char** argv) {
   options.max_batch = absl::GetFlag(FLAGS_max_batch);
   options.projection.cache_bytes = static_cast<size_t>(absl::GetFlag(FLAGS_cache_mb)) << 20;
   options.projection.sync = absl::GetFlag(FLAGS_sync_writes);
+  const std::string keys = absl::GetFlag(FLAGS_keys);
+  if (keys.empty()) {
+    inkoop::LogError(
+        "--keys: expected the key file of the engine's signing keys (inkoopd writes its line to "
+        "<signing key>.pub); without it no event can be admitted");
+    return 2;
+  }
+  absl::StatusOr<inkoop::KeyRing> ring = inkoop::KeyRing::Load(keys);
+  if (!ring.ok()) {
+    inkoop::LogError(absl::StrCat("--keys: ", ring.status().message()));
+    return 2;
+  }
+  options.projection.keys = *std::move(ring);
   absl::StatusOr<std::unique_ptr<inkoop::Projector>> projector = inkoop::Projector::Start(options);
   if (!projector.ok()) {
     inkoop::LogError(absl::StrCat("cannot start: ", projector.status().ToString()));

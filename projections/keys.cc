@@ -26,4 +26,8 @@ std::string ChainKey(absl::string_view region, uint64_t sequence) {
   return absl::StrCat(RegionPrefix(region), EncodeBigEndian64(sequence));
 }
 
+std::string CheckpointKey(absl::string_view region) {
+  return absl::StrCat(absl::string_view("checkpoint\0", 11), RegionPrefix(region));
+}
+
 }  // namespace inkoop

@@ -37,6 +37,9 @@ std::string BudgetKey(absl::string_view region, absl::string_view municipality, 
 std::string BudgetPrefix(absl::string_view region, absl::string_view municipality);
 std::string ParkedKey(absl::string_view topic, int32_t partition, int64_t offset);
 std::string ChainKey(absl::string_view region, uint64_t sequence);
+// Meta family: "checkpoint\0<region prefix>" -> the region's latest
+// SignedCheckpoint.
+std::string CheckpointKey(absl::string_view region);
 
 }  // namespace inkoop
 

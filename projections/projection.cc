@@ -1,5 +1,6 @@
 #include "projections/projection.h"
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "engine/domain/decide.h"
 #include "engine/envelope.h"
@@ -11,6 +12,25 @@
 #include "projections/views.h"
 
 namespace inkoop {
+
+// The projection's admitted chain: the head from the region state, earlier
+// hashes from the chain family.
+class Projection::Chain : public ChainView {
+ public:
+  explicit Chain(Projection* projection) : projection_(projection) {}
+  absl::StatusOr<std::pair<uint64_t, std::string>> Head(const std::string& region) override {
+    ASSIGN_OR_RETURN(RegionState * state, projection_->cache_->Region(region));
+    return std::pair<uint64_t, std::string>(state->sequence.value(), state->last_hash);
+  }
+  absl::StatusOr<std::optional<std::string>> HashAt(const std::string& region,
+                                                    uint64_t sequence) override {
+    ASSIGN_OR_RETURN(RegionState * state, projection_->cache_->Region(region));
+    return projection_->HeldHash(*state, sequence);
+  }
+
+ private:
+  Projection* projection_;
+};
 
 absl::StatusOr<std::unique_ptr<Projection>> Projection::Open(const std::string& path,
                                                              const ProjectionOptions& options) {
@@ -28,6 +48,13 @@ absl::StatusOr<std::unique_ptr<Projection>> Projection::Open(const std::string& 
   }
   projection->cache_ = std::make_unique<RegionCache>(projection->store_.get(), options.cache_bytes);
   projection->batch_ = std::make_unique<StoreBatch>(*projection->store_);
+  projection->options_ = options;
+  projection->admission_ = std::make_unique<Admission>(options.keys);
+  projection->chain_view_ = std::make_unique<Chain>(projection.get());
+  RETURN_IF_ERROR(projection->store_->Scan(
+      kMetaFamily, kHeldPrefix, [&](absl::string_view, absl::string_view value) {
+        return projection->admission_->Restore(value);
+      }));
 
   auto stored = [&](const char* name) -> absl::StatusOr<uint64_t> {
     ASSIGN_OR_RETURN(std::optional<std::string> value,
@@ -69,45 +96,73 @@ void Projection::Park(const std::string& topic, int32_t partition, Offset offset
   parked.set_sequence(sequence);
   batch_->Put(kParked, ParkedKey(topic, partition, offset.value()), parked.SerializeAsString());
   ++counters_.parked;
+  if (options_.on_park) options_.on_park(parked, absl::StartsWith(reason, "conflict"));
 }
 
 absl::Status Projection::Apply(const std::string& topic, int32_t partition, Offset offset,
                                absl::string_view value) {
   next_offsets_[{topic, partition}] = offset.value() + 1;
-  v1::Event event;
-  if (!event.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
-    Park(topic, partition, offset, value, "not a decodable inkoop.v1.Event", "", 0);
-    return absl::OkStatus();
+  std::vector<Decision> decisions;
+  RETURN_IF_ERROR(
+      admission_->Offer(RecordAt{topic, partition, offset.value()}, value, *chain_view_, decisions));
+  for (const Decision& decision : decisions) {
+    const Arrival& arrival = decision.arrival;
+    switch (decision.verdict) {
+      case Decision::Verdict::kDuplicate:
+        ++counters_.skipped_duplicates;
+        break;
+      case Decision::Verdict::kPark: {
+        const v1::Event& event = arrival.read.event;
+        if (decision.conflict) {
+          LogError(absl::StrCat(arrival.at.ToString(), ": ", decision.reason));
+          ++counters_.conflicts;
+        }
+        Park(arrival.at.topic, arrival.at.partition, Offset(arrival.at.offset), arrival.value,
+             decision.reason, event.region().size() > 0xffff ? std::string() : event.region(),
+             event.sequence());
+        break;
+      }
+      case Decision::Verdict::kAdmit:
+        RETURN_IF_ERROR(Admit(decision));
+        break;
+    }
   }
-  // A tampered or damaged event is parked; the events after it then break
-  // the chain and are parked too, until someone looks.
-  if (absl::Status readable = CheckReadable(event); !readable.ok()) {
-    Park(topic, partition, offset, value, readable.message(),
-         event.region().size() > 0xffff ? std::string() : event.region(), event.sequence());
-    return absl::OkStatus();
-  }
-  ASSIGN_OR_RETURN(RegionState * state, cache_->Region(event.region()));
-  if (event.sequence() <= state->sequence.value()) {
-    ASSIGN_OR_RETURN(std::optional<std::string> held, HeldHash(*state, event.sequence()));
-    if (held.has_value() && *held == event.hash()) {
-      ++counters_.skipped_duplicates;
+  return absl::OkStatus();
+}
+
+absl::Status Projection::Admit(const Decision& decision) {
+  const Arrival& arrival = decision.arrival;
+  const v1::Event& event = arrival.read.event;
+  const Offset offset(arrival.at.offset);
+  if (options_.beyond_end) {
+    if (ended_.contains(event.region())) return absl::OkStatus();
+    if (options_.beyond_end(event)) {
+      ended_.insert(event.region());
       return absl::OkStatus();
     }
-    const std::string reason = ConflictReason(event, held);
-    LogError(absl::StrCat(topic, "/", partition, "@", offset.value(), ": ", reason));
-    Park(topic, partition, offset, value, reason, event.region(), event.sequence());
-    ++counters_.conflicts;
-    return absl::OkStatus();
   }
+  if (arrival.read.is_signed()) {
+    v1::SignedCheckpoint checkpoint;
+    checkpoint.set_region(event.region());
+    checkpoint.set_sequence(event.sequence());
+    checkpoint.set_hash(event.hash());
+    *checkpoint.mutable_recorded_at() = event.recorded_at();
+    checkpoint.set_key_id(arrival.read.key_id);
+    checkpoint.set_signature(arrival.read.signature);
+    batch_->Put(kMetaFamily, CheckpointKey(event.region()), checkpoint.SerializeAsString());
+  }
+  ASSIGN_OR_RETURN(RegionState * state, cache_->Region(event.region()));
   RETURN_IF_ERROR(cache_->Prefetch(*state, event));
   absl::Status applied = Evolve(*state, event);
   if (absl::IsDataLoss(applied)) {
     // A payload from a newer schema: keep the chain going without it.
-    Park(topic, partition, offset, value, applied.message(), event.region(), event.sequence());
+    Park(arrival.at.topic, arrival.at.partition, offset, arrival.value, applied.message(),
+         event.region(), event.sequence());
     RETURN_IF_ERROR(AdvanceChain(*state, event));
     KeepHash(event);
   } else if (!applied.ok()) {
-    Park(topic, partition, offset, value, applied.message(), event.region(), event.sequence());
+    Park(arrival.at.topic, arrival.at.partition, offset, arrival.value, applied.message(),
+         event.region(), event.sequence());
   } else {
     ++counters_.applied;
     KeepHash(event);
@@ -144,6 +199,11 @@ absl::Status Projection::Commit() {
     }
   }
   cache_->Stage(*batch_);
+  admission_->Stage(
+      [&](const std::string& key, const std::string& value) {
+        batch_->Put(kMetaFamily, HeldKey(key), value);
+      },
+      [&](const std::string& key) { batch_->Delete(kMetaFamily, HeldKey(key)); });
   for (const auto& [topic_partition, offset] : next_offsets_) {
     batch_->Put(kMetaFamily, OffsetKey(topic_partition.first, topic_partition.second),
                 EncodeBigEndian64(static_cast<uint64_t>(offset)));

@@ -6,13 +6,17 @@
 // After a crash the projection resumes from the stored offsets and applies
 // nothing twice.
 //
+// What is applied is decided by Admission (engine/admission.h): signed,
+// chained, in sequence; events waiting for their signature are held in the
+// meta family ("held\0" keys) with the offsets, so a restart loses none.
 // An event that cannot be decoded or applied is parked (column family
 // "parked", with the reason and the raw bytes) and the projection goes on.
 // The hash of every applied event is kept by sequence (family "chain"), so an
 // event arriving at a sequence the region already holds is told apart: the
 // same hash is a duplicate delivery, skipped and counted; another hash is a
 // conflict, parked with both hashes, counted ("conflicts") and logged as an
-// error, never taken for a duplicate.
+// error, never taken for a duplicate. The latest signed event of each region
+// is kept as its signed checkpoint (meta family, "checkpoint\0" keys).
 //
 // A database of another layout (an older build) is recreated empty and
 // rebuilt from offset 0, with the reason logged.
@@ -28,12 +32,17 @@
 #include <utility>
 #include <vector>
 
+#include <functional>
+
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
+#include "engine/admission.h"
 #include "engine/domain/ids.h"
 #include "engine/domain/state.h"
 #include "engine/store/region_cache.h"
 #include "engine/store/state_store.h"
+#include "inkoop/v1/views.pb.h"
 
 namespace inkoop {
 
@@ -46,9 +55,16 @@ struct ProjectionCounters {
 };
 
 struct ProjectionOptions {
+  // The keys trusted to sign the log; with none, nothing is admitted.
+  KeyRing keys;
   // What is kept in memory of claims and indicators between batches.
   size_t cache_bytes = 256u << 20;
   bool sync = false;  // see StoreOptions::sync
+  // Replay: called for every event parked, after it is added to the batch.
+  std::function<void(const v1::ParkedEvent&, bool conflict)> on_park;
+  // Replay: once an admitted event of a region makes this true, that event
+  // and all later ones of its region are left out (the region has ended).
+  std::function<bool(const v1::Event&)> beyond_end;
 };
 
 class Projection {
@@ -82,6 +98,10 @@ class Projection {
   StateStore& store() { return *store_; }
   // Why the database was recreated at Open; empty when it was not.
   const std::string& recreated_because() const { return store_->recreated_because(); }
+  // Whether `beyond_end` ended `region`.
+  bool Ended(const std::string& region) const { return ended_.contains(region); }
+  // Events read that wait for a signed event to vouch for them.
+  const Admission& admission() const { return *admission_; }
 
  private:
   Projection() = default;
@@ -91,7 +111,11 @@ class Projection {
   // included; nullopt when none is known.
   absl::StatusOr<std::optional<std::string>> HeldHash(const RegionState& state, uint64_t sequence);
   void KeepHash(const v1::Event& event);
+  absl::Status Admit(const Decision& decision);
+  class Chain;
 
+  std::unique_ptr<Admission> admission_;
+  std::unique_ptr<Chain> chain_view_;
   std::unique_ptr<StateStore> store_;
   std::unique_ptr<RegionCache> cache_;
   // Pending since the last Commit.
@@ -101,6 +125,8 @@ class Projection {
   std::map<std::pair<std::string, int32_t>, int64_t> next_offsets_;
   // ChainKey -> hash of the events applied since the last Commit.
   absl::flat_hash_map<std::string, std::string> chain_;
+  ProjectionOptions options_;
+  absl::flat_hash_set<std::string> ended_;
   ProjectionCounters counters_;  // this process
   ProjectionCounters stored_;    // stored totals when opened
   uint64_t stored_bytes_written_ = 0;

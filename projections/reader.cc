@@ -127,6 +127,102 @@ absl::StatusOr<std::string> ProjectionReader::Digest(const std::string& region) 
   return std::string(reinterpret_cast<const char*>(digest), size);
 }
 
+namespace {
+
+// Keys and values of one family under `prefix`, budget views canonical as in
+// the digest.
+absl::StatusOr<std::vector<std::pair<std::string, std::string>>> FamilyContent(
+    StateStore& store, int family, const std::string& prefix) {
+  std::vector<std::pair<std::string, std::string>> content;
+  RETURN_IF_ERROR(store.Scan(family, prefix, [&](absl::string_view key, absl::string_view value) {
+    std::string canonical(value);
+    if (family == kBudgets) {
+      v1::BudgetView view;
+      if (view.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+        view.clear_as_of_sequence();
+        canonical = view.ShortDebugString();
+      }
+    }
+    content.emplace_back(std::string(key), std::move(canonical));
+    return absl::OkStatus();
+  }));
+  return content;
+}
+
+std::string Printable(absl::string_view bytes, size_t limit = 96) {
+  std::string out;
+  for (unsigned char c : bytes) {
+    if (out.size() >= limit) {
+      out += "...";
+      break;
+    }
+    if (c >= 0x20 && c < 0x7f && c != '\\') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      absl::StrAppend(&out, "\\x", absl::Hex(c, absl::kZeroPad2));
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+absl::StatusOr<std::optional<ProjectionReader::Difference>> ProjectionReader::FirstDifference(
+    ProjectionReader& other, const std::string& region) {
+  const std::string prefix = RegionPrefix(region);
+  for (const auto& [family, name] : {std::pair(kStateFamily, "state"),
+                                     std::pair(kBudgets, kBudgetsFamily),
+                                     std::pair(kChain, kChainFamily)}) {
+    ASSIGN_OR_RETURN(auto ours, FamilyContent(*store_, family, prefix));
+    ASSIGN_OR_RETURN(auto theirs, FamilyContent(*other.store_, family, prefix));
+    size_t i = 0, j = 0;
+    while (i < ours.size() || j < theirs.size()) {
+      const bool have_ours = i < ours.size();
+      const bool have_theirs = j < theirs.size();
+      if (have_ours && have_theirs && ours[i] == theirs[j]) {
+        ++i;
+        ++j;
+        continue;
+      }
+      Difference difference;
+      difference.family = name;
+      if (have_ours && (!have_theirs || ours[i].first < theirs[j].first)) {
+        difference.key = Printable(ours[i].first.substr(prefix.size()));
+        difference.ours = Printable(ours[i].second);
+        difference.theirs = "(absent)";
+      } else if (have_theirs && (!have_ours || theirs[j].first < ours[i].first)) {
+        difference.key = Printable(theirs[j].first.substr(prefix.size()));
+        difference.ours = "(absent)";
+        difference.theirs = Printable(theirs[j].second);
+      } else {
+        difference.key = Printable(ours[i].first.substr(prefix.size()));
+        difference.ours = Printable(ours[i].second);
+        difference.theirs = Printable(theirs[j].second);
+      }
+      return difference;
+    }
+  }
+  return std::nullopt;
+}
+
+absl::StatusOr<std::optional<std::string>> ProjectionReader::HashAt(const std::string& region,
+                                                                    uint64_t sequence) {
+  return store_->Get(kChain, ChainKey(region, sequence));
+}
+
+absl::StatusOr<std::optional<v1::SignedCheckpoint>> ProjectionReader::Checkpoint(
+    const std::string& region) {
+  ASSIGN_OR_RETURN(std::optional<std::string> bytes,
+                   store_->Get(kMetaFamily, CheckpointKey(region)));
+  if (!bytes.has_value()) return std::nullopt;
+  v1::SignedCheckpoint checkpoint;
+  if (!checkpoint.ParseFromString(*bytes)) {
+    return absl::DataLossError(absl::StrCat("signed checkpoint of region '", region,
+                                            "': undecodable"));
+  }
+  return checkpoint;
+}
+
 absl::StatusOr<std::vector<v1::ParkedEvent>> ProjectionReader::Parked() {
   return Records<v1::ParkedEvent>(kParked, "");
 }

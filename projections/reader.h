@@ -55,6 +55,20 @@ class ProjectionReader {
   // and of how events were batched; parked events, offsets and metrics are
   // not part of it. Equal digests: the same state.
   absl::StatusOr<std::string> Digest(const std::string& region);
+  // Where `region`'s read models here and in `other` first differ: which
+  // family, which key, both values; nullopt when they do not.
+  struct Difference {
+    std::string family;
+    std::string key;    // printable
+    std::string ours;   // printable; "(absent)" when missing
+    std::string theirs;
+  };
+  absl::StatusOr<std::optional<Difference>> FirstDifference(ProjectionReader& other,
+                                                            const std::string& region);
+  // The hash of `region`'s event at `sequence`; nullopt when not applied.
+  absl::StatusOr<std::optional<std::string>> HashAt(const std::string& region, uint64_t sequence);
+  // The region's latest signed event as admitted; nullopt when none.
+  absl::StatusOr<std::optional<v1::SignedCheckpoint>> Checkpoint(const std::string& region);
   // A stored running total ("applied", "parked", "skipped_duplicates",
   // "conflicts"); 0 if none.
   absl::StatusOr<uint64_t> Metric(const std::string& name);

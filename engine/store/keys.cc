@@ -68,6 +68,10 @@ std::string OffsetKey(absl::string_view topic, int32_t partition) {
                       EncodeBigEndian32(static_cast<uint32_t>(partition)));
 }
 
+std::string HeldKey(absl::string_view admission_key) {
+  return absl::StrCat(kHeldPrefix, admission_key);
+}
+
 std::string MetricKey(absl::string_view name) { return absl::StrCat("metric", kSeparator, name); }
 
 }  // namespace inkoop

@@ -8,7 +8,8 @@
 //
 // Family "default" (meta): "offset\0<topic>\0<partition BE32>" -> next offset
 // to read (BE64), "metric\0<name>" -> counter (BE64), "layout" -> the layout
-// version of the database.
+// version of the database, "held\0<region length BE16><region><hash>" -> an
+// event waiting for its signature.
 #ifndef INKOOP_ENGINE_STORE_KEYS_H_
 #define INKOOP_ENGINE_STORE_KEYS_H_
 
@@ -49,6 +50,10 @@ std::string BudgetId(absl::string_view municipality, int32_t year);
 std::optional<std::string> RegionOfKey(absl::string_view key);
 
 std::string OffsetKey(absl::string_view topic, int32_t partition);
+// "held\0<key>": an event the admission holds until a signature vouches
+// for it (engine/admission.h), a ParkedEvent without reason.
+inline constexpr absl::string_view kHeldPrefix("held\0", 5);
+std::string HeldKey(absl::string_view admission_key);
 std::string MetricKey(absl::string_view name);
 
 }  // namespace inkoop

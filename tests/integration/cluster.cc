@@ -7,7 +7,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "engine/envelope.h"
 #include "engine/kafka/partition_reader.h"
+#include "engine/signing.h"
 #include "gtest/gtest.h"
 #include "tools/inkoopctl/command_builder.h"
 
@@ -31,6 +33,14 @@ KafkaOptions FreshTopics(const std::string& test_name, int partitions) {
   return options;
 }
 
+std::string SigningKeyPath(const TempDir& dir) {
+  const std::string path = dir.Sub("inkoopd-signing-key.pem");
+  bool created = false;
+  absl::StatusOr<SigningKey> key = SigningKey::LoadOrCreate(path, &created);
+  EXPECT_TRUE(key.ok()) << key.status();
+  return path;
+}
+
 std::unique_ptr<ChildProcess> StartEngine(const KafkaOptions& options, const TempDir& dir,
                                           const std::vector<std::string>& extra) {
   std::vector<std::string> argv = {INKOOPD_PATH,
@@ -45,7 +55,9 @@ std::unique_ptr<ChildProcess> StartEngine(const KafkaOptions& options, const Tem
                                    // one store per test directory: a restarted
                                    // engine finds its checkpoint there
                                    "--state_dir",
-                                   dir.Sub("inkoopd-state")};
+                                   dir.Sub("inkoopd-state"),
+                                   "--signing_key",
+                                   SigningKeyPath(dir)};
   argv.insert(argv.end(), extra.begin(), extra.end());
   return std::make_unique<ChildProcess>(argv, dir.Sub("inkoopd.log"));
 }
@@ -54,7 +66,8 @@ std::unique_ptr<ChildProcess> StartProjector(const KafkaOptions& options, const 
                                              const std::string& db) {
   return std::make_unique<ChildProcess>(
       std::vector<std::string>{INKOOP_PROJECTOR_PATH, "--brokers", options.brokers,
-                               "--topic_prefix", options.topic_prefix, "--db", db},
+                               "--topic_prefix", options.topic_prefix, "--db", db, "--keys",
+                               SigningKeyPath(dir) + ".pub"},
       dir.Sub("projector.log"));
 }
 
@@ -63,6 +76,20 @@ namespace {
 // Every committed message of `topic`, decoded as `Message`, per partition in
 // offset order.
 template <typename Message>
+bool Decode(const RdKafka::Message& message, Message& decoded) {
+  return decoded.ParseFromArray(message.payload(), static_cast<int>(message.len()));
+}
+
+template <>
+bool Decode(const RdKafka::Message& message, v1::Event& decoded) {
+  absl::StatusOr<ReadEvent> read =
+      OpenRecord(absl::string_view(static_cast<const char*>(message.payload()), message.len()));
+  if (!read.ok()) return false;
+  decoded = std::move(read->event);
+  return true;
+}
+
+template <typename Message>
 std::vector<Message> ReadAll(const KafkaOptions& options, const std::string& topic,
                              int partitions) {
   std::vector<Message> messages;
@@ -70,7 +97,7 @@ std::vector<Message> ReadAll(const KafkaOptions& options, const std::string& top
     absl::Status read =
         ReadPartitionToEnd(options, topic, p, Offset(0), [&](const RdKafka::Message& message) {
           Message decoded;
-          if (!decoded.ParseFromArray(message.payload(), static_cast<int>(message.len()))) {
+          if (!Decode(message, decoded)) {
             return absl::DataLossError(absl::StrCat("undecodable ", decoded.GetTypeName(), " at ",
                                                     topic, "/", p, "@", message.offset()));
           }

@@ -29,7 +29,9 @@ KafkaOptions FreshTopics(const std::string& test_name, int partitions = 3);
 
 // Starts the real binaries against `options`; logs go to `dir`, the
 // engine's state store to dir/inkoopd-state (a later --state_dir in `extra`
-// overrides it).
+// overrides it). Both use the signing key at SigningKeyPath(dir), the
+// projector trusting it through its key file line (<path>.pub).
+std::string SigningKeyPath(const TempDir& dir);
 std::unique_ptr<ChildProcess> StartEngine(const KafkaOptions& options, const TempDir& dir,
                                           const std::vector<std::string>& extra = {});
 std::unique_ptr<ChildProcess> StartProjector(const KafkaOptions& options, const TempDir& dir,

@@ -376,7 +376,7 @@ TEST_F(ExactlyOnceTest, PoisonEventsAreParkedAndLaterEventsStillApply) {
   // Three poison messages, written around the engine: bytes that are no
   // event at all, a sealed event whose payload a newer schema wrote (an
   // unknown field where the payload would be), and a forgery of north's
-  // first event (other content, its seal recomputed): a conflict.
+  // first event (other content, no signature): a conflict.
   absl::StatusOr<std::unique_ptr<RdKafka::Conf>> conf = MakeConf(options, {});
   ASSERT_TRUE(conf.ok());
   std::string error;
@@ -388,18 +388,18 @@ TEST_F(ExactlyOnceTest, PoisonEventsAreParkedAndLaterEventsStillApply) {
   future.set_event_id("future/1");
   future.set_sequence(1);
   future.set_schema_version(2);
-  std::string bytes = future.SerializeAsString();
-  bytes += std::string("\xba\x3e\x03\x0a\x01\x78", 6);  // field 999, 3 bytes
-  ASSERT_TRUE(future.ParseFromString(bytes));
-  Seal(future);
-  const std::string future_bytes = future.SerializeAsString();
+  // As a newer engine would write it, signed with the engine's key.
+  absl::StatusOr<SigningKey> engine_key = SigningKey::Load(SigningKeyPath(dir_));
+  ASSERT_TRUE(engine_key.ok()) << engine_key.status();
+  const std::string future_bytes = SealedRecordOfBytes(
+      EventBytes(future) + std::string("\xba\x3e\x03\x0a\x01\x78", 6),  // field 999, 3 bytes
+      future, &*engine_key);
   const std::vector<v1::Event> real = ReadAllEvents(options);
   ASSERT_EQ(real.size(), 1u);
   v1::Event forged = real[0];
   forged.mutable_actor()->set_id("someone else");
-  Seal(forged);
   for (const auto& [key, value] : std::vector<std::pair<std::string, std::string>>{
-           {"north", garbage}, {"future", future_bytes}, {"north", forged.SerializeAsString()}}) {
+           {"north", garbage}, {"future", future_bytes}, {"north", SealedRecord(forged, nullptr)}}) {
     const int32_t partition = PartitionFor(key, 3);
     ASSERT_EQ(raw->produce(options.events_topic(), partition, RdKafka::Producer::RK_MSG_COPY,
                            const_cast<char*>(value.data()), value.size(), key.data(), key.size(), 0,
@@ -445,7 +445,7 @@ TEST_F(ExactlyOnceTest, PoisonEventsAreParkedAndLaterEventsStillApply) {
     EXPECT_EQ(by_reason["north"].sequence(), 1u);
     EXPECT_EQ((*reader)->Metric("conflicts").value(), 1u);
     EXPECT_EQ((*reader)->Metric("skipped_duplicates").value(), 0u);
-    EXPECT_THAT(by_reason[""].reason(), HasSubstr("not a decodable inkoop.v1.Event"));
+    EXPECT_THAT(by_reason[""].reason(), HasSubstr("not a decodable inkoop.v1.SealedEvent"));
     EXPECT_EQ(by_reason[""].value(), garbage);
     EXPECT_THAT(by_reason["future"].reason(), HasSubstr("payload unknown to this build"));
     EXPECT_EQ((*reader)->Metric("parked").value(), 3u);
@@ -467,8 +467,9 @@ TEST_F(ExactlyOnceTest, AnOlderEngineWithTheSameTransactionalIdCannotWrite) {
   auto older = StartEngine(options, older_dir);
   AdoptFrameworks(options, {"north"});
   // A second engine with the same transactional id fences the first once it
-  // has initialised its transactions (it logs that it takes commands).
-  auto newer = StartEngine(options, dir_);
+  // has initialised its transactions (it logs that it takes commands). It
+  // signs with the same key: it takes over the older one's log.
+  auto newer = StartEngine(options, dir_, {"--signing_key", SigningKeyPath(older_dir)});
   for (const absl::Time deadline = absl::Now() + absl::Seconds(60);
        Tail(newer->log_path()).find("taking commands") == std::string::npos;) {
     ASSERT_LT(absl::Now(), deadline) << Tail(newer->log_path());

@@ -10,6 +10,7 @@
 #include "gtest/gtest.h"
 #include "projections/projection.h"
 #include "projections/reader.h"
+#include "tests/testing/records.h"
 #include "tests/testing/region_events.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
@@ -30,12 +31,12 @@ class DigestTest : public ::testing::Test {
   std::string DigestOf(const std::vector<v1::Event>& events, size_t commit_every) {
     const std::string db = dir_.Sub("db-" + std::to_string(databases_++));
     {
-      absl::StatusOr<std::unique_ptr<Projection>> projection = Projection::Open(db);
+      absl::StatusOr<std::unique_ptr<Projection>> projection = Projection::Open(db, testing::TestProjectionOptions());
       EXPECT_THAT(projection, IsOk());
       if (!projection.ok()) return "";
       int64_t offset = 0;
       for (const v1::Event& event : events) {
-        EXPECT_THAT((*projection)->Apply("events", 0, Offset(offset++), event.SerializeAsString()),
+        EXPECT_THAT((*projection)->Apply("events", 0, Offset(offset++), testing::Signed(event)),
                     IsOk());
         if (commit_every > 0 && offset % static_cast<int64_t>(commit_every) == 0) {
           EXPECT_THAT((*projection)->Commit(), IsOk());

@@ -1,5 +1,6 @@
 // Events from a newer schema: unknown fields beside a known payload are
-// tolerated silently (the event applies, its seal still verifies); an
+// tolerated silently (the event applies; its hash and signature, made over
+// the stored bytes, still verify); an
 // unknown payload is parked with its reason while the region's chain goes
 // on, so later events still apply.
 #include <memory>
@@ -12,6 +13,7 @@
 #include "gtest/gtest.h"
 #include "projections/projection.h"
 #include "projections/reader.h"
+#include "tests/testing/records.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
 
@@ -58,24 +60,20 @@ v1::Command Budget(const std::string& id, int64_t cents) {
 }
 
 // `event` as a newer build would write it: with `extra` bytes of fields
-// this build does not know, sealed over all of it.
-std::string FromNewerSchema(v1::Event event, const std::string& extra) {
-  std::string bytes = event.SerializeAsString() + extra;
-  v1::Event newer;
-  EXPECT_TRUE(newer.ParseFromString(bytes));
-  Seal(newer);
-  return newer.SerializeAsString();
+// this build does not know, hashed and signed over all of it.
+std::string FromNewerSchema(const v1::Event& event, const std::string& extra) {
+  return SealedRecordOfBytes(EventBytes(event) + extra, event, &testing::TestSigningKey());
 }
 
 class ForwardCompatibilityTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto opened = Projection::Open(dir_.Sub("db"));
+    auto opened = Projection::Open(dir_.Sub("db"), testing::TestProjectionOptions());
     ASSERT_THAT(opened.status(), IsOk());
     projection_ = std::move(*opened);
     Outcome adopted = handler_.Handle(Adopt(), absl::Now());
     ASSERT_EQ(adopted.events.size(), 1u);
-    ASSERT_THAT(Apply(adopted.events[0].SerializeAsString()), IsOk());
+    ASSERT_THAT(Apply(testing::Signed(adopted.events[0])), IsOk());
   }
 
   absl::Status Apply(const std::string& bytes) {
@@ -91,12 +89,13 @@ class ForwardCompatibilityTest : public ::testing::Test {
 TEST_F(ForwardCompatibilityTest, UnknownFieldsBesideAKnownPayloadAreToleratedSilently) {
   Outcome budget = handler_.Handle(Budget("b1", 120'000'00), absl::Now());
   ASSERT_EQ(budget.events.size(), 1u);
-  // A newer writer's event: the same event with an unknown field; its seal
-  // covers the field too, and still verifies after this build parses it.
+  // A newer writer's event: the same event with an unknown field; its hash
+  // and signature cover the field too, and verify in this build.
   const std::string bytes = FromNewerSchema(budget.events[0], kUnknownField);
-  v1::Event parsed;
-  ASSERT_TRUE(parsed.ParseFromString(bytes));
-  EXPECT_THAT(VerifySeal(parsed), IsOk());
+  absl::StatusOr<ReadEvent> parsed = OpenRecord(bytes);
+  ASSERT_THAT(parsed.status(), IsOk());
+  EXPECT_THAT(VerifyRecordSignature(*parsed, testing::TestKeyRing()), IsOk());
+  EXPECT_NE(parsed->event.hash(), budget.events[0].hash());
 
   ASSERT_THAT(Apply(bytes), IsOk());
   ASSERT_THAT(projection_->Commit(), IsOk());
@@ -117,16 +116,16 @@ TEST_F(ForwardCompatibilityTest, UnknownPayloadIsParkedAndTheChainGoesOn) {
   newer.set_schema_version(2);
   newer.set_previous_hash(handler_.State("haaglanden").last_hash);
   const std::string newer_bytes = FromNewerSchema(newer, kUnknownField);
-  v1::Event parsed;
-  ASSERT_TRUE(parsed.ParseFromString(newer_bytes));
-  ASSERT_THAT(handler_.SkipPayload(parsed), IsOk());  // the engine side keeps the chain too
+  absl::StatusOr<ReadEvent> parsed = OpenRecord(newer_bytes);
+  ASSERT_THAT(parsed.status(), IsOk());
+  ASSERT_THAT(handler_.SkipPayload(parsed->event), IsOk());  // the engine side keeps the chain too
 
   Outcome budget = handler_.Handle(Budget("b2", 50'000'00), absl::Now());
   ASSERT_EQ(budget.events.size(), 1u);
   EXPECT_EQ(budget.events[0].sequence(), 3u);
 
   ASSERT_THAT(Apply(newer_bytes), IsOk());
-  ASSERT_THAT(Apply(budget.events[0].SerializeAsString()), IsOk());
+  ASSERT_THAT(Apply(testing::Signed(budget.events[0])), IsOk());
   ASSERT_THAT(projection_->Commit(), IsOk());
   EXPECT_EQ(projection_->counters().parked, 1u);
   EXPECT_EQ(projection_->counters().applied, 2u);

@@ -18,6 +18,7 @@
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
 #include "projections/reader.h"
+#include "tests/testing/records.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
 
@@ -111,7 +112,7 @@ std::vector<v1::Event> Chained(std::vector<v1::Event> events) {
 
 std::vector<std::string> Serialized(const std::vector<v1::Event>& events) {
   std::vector<std::string> out;
-  for (const v1::Event& event : events) out.push_back(event.SerializeAsString());
+  for (const v1::Event& event : events) out.push_back(testing::Signed(event));
   return out;
 }
 
@@ -120,7 +121,7 @@ class ProjectionTest : public ::testing::Test {
   void SetUp() override { Open(); }
 
   void Open() {
-    absl::StatusOr<std::unique_ptr<Projection>> opened = Projection::Open(path_);
+    absl::StatusOr<std::unique_ptr<Projection>> opened = Projection::Open(path_, testing::TestProjectionOptions());
     ASSERT_THAT(opened, IsOk());
     projection_ = std::move(*opened);
   }
@@ -232,7 +233,7 @@ TEST_F(ProjectionTest, BudgetViewsOfEveryYearAreListedOldestFirst) {
   std::vector<std::string> values;
   for (const v1::Command& command : {commands[0], budget_2017, commands[1]}) {
     for (const v1::Event& event : handler.Handle(command, absl::UnixEpoch()).events) {
-      values.push_back(event.SerializeAsString());
+      values.push_back(testing::Signed(event));
     }
   }
   ApplyAll(values);
@@ -298,8 +299,8 @@ TEST_F(ProjectionTest, ASequenceHeldWithAnotherHashIsAConflictNotADuplicate) {
   const v1::Event forged = Forged(events, 1);
   ASSERT_EQ(forged.sequence(), 2u);
   ASSERT_EQ(forged.previous_hash(), events[0].hash());
-  ApplyAll({events[0].SerializeAsString(), events[1].SerializeAsString(),
-            forged.SerializeAsString(), events[2].SerializeAsString()});
+  ApplyAll({testing::Signed(events[0]), testing::Signed(events[1]),
+            testing::Unsigned(forged), testing::Signed(events[2])});
   EXPECT_EQ(projection_->counters().applied, 3u);
   EXPECT_EQ(projection_->counters().conflicts, 1u);
   EXPECT_EQ(projection_->counters().parked, 1u);
@@ -328,7 +329,7 @@ TEST_F(ProjectionTest, ConflictsBelowTheHeadAreFoundAfterAReopenToo) {
   ASSERT_THAT(projection_->Commit(), IsOk());
   Reopen();  // the hashes of sequences 1 and 2 now come from the store only
   const std::vector<v1::Event> events = CycleEvents();
-  ApplyAll({Forged(events, 1).SerializeAsString(), values[1]}, 3);
+  ApplyAll({testing::Unsigned(Forged(events, 1)), values[1]}, 3);
   EXPECT_EQ(projection_->counters().conflicts, 1u);
   EXPECT_EQ(projection_->counters().skipped_duplicates, 1u);
   EXPECT_EQ(projection_->counters().applied, 0u);
@@ -336,14 +337,16 @@ TEST_F(ProjectionTest, ConflictsBelowTheHeadAreFoundAfterAReopenToo) {
   EXPECT_EQ(ReadBudget("Delft", 2016)->budget_cents(), 120000050);
 }
 
-// Until events are signed, whichever of two events claiming one sequence
-// arrives first is applied; the later one, here the engine's own, is then
-// reported as a conflict rather than dropped as a duplicate.
-TEST_F(ProjectionTest, TheRealEventAfterAForgedOneIsReportedAsAConflict) {
+// A forged event that arrives before the engine's own, at the same
+// sequence and linking to the same head, is held for want of a signature;
+// the engine's signed event is admitted and the forgery parked as a
+// conflict.
+TEST_F(ProjectionTest, TheRealSignedEventWinsOverAForgedOneThatCameFirst) {
   const std::vector<v1::Event> events = CycleEvents();
   const v1::Event forged = Forged(events, 1);
-  ApplyAll({events[0].SerializeAsString(), forged.SerializeAsString(),
-            events[1].SerializeAsString()});
+  ApplyAll({testing::Signed(events[0]), testing::Unsigned(forged), testing::Signed(events[1]),
+            testing::Signed(events[2])});
+  EXPECT_EQ(projection_->counters().applied, 3u);
   EXPECT_EQ(projection_->counters().conflicts, 1u);
   EXPECT_EQ(projection_->counters().skipped_duplicates, 0u);
   ASSERT_THAT(projection_->Commit(), IsOk());
@@ -352,32 +355,75 @@ TEST_F(ProjectionTest, TheRealEventAfterAForgedOneIsReportedAsAConflict) {
   absl::StatusOr<std::vector<v1::ParkedEvent>> parked = reader->Parked();
   ASSERT_THAT(parked, IsOk());
   ASSERT_THAT(*parked, SizeIs(1));
-  EXPECT_EQ((*parked)[0].offset(), 2);
-  EXPECT_THAT((*parked)[0].reason(), HasSubstr("conflict"));
+  EXPECT_EQ((*parked)[0].offset(), 1);
+  EXPECT_THAT((*parked)[0].reason(), HasSubstr("conflict: region 'haaglanden' sequence 2 is held "
+                                               "by the signed chain"));
+  EXPECT_EQ(ReadBudget("Delft", 2016)->budget_cents(), 120000050);
+  EXPECT_EQ(projection_->admission().held(), 0u);
 }
 
-TEST_F(ProjectionTest, AChangedEventCarryingTheRealHashIsParkedForItsSeal) {
+// A forged event signed with a key nobody trusts is parked at once.
+TEST_F(ProjectionTest, AnEventSignedByAnUnknownKeyIsParked) {
   const std::vector<v1::Event> events = CycleEvents();
-  v1::Event changed = events[1];
-  changed.mutable_budget_set()->set_amount_cents(1);  // hash left as it was
-  ApplyAll({events[0].SerializeAsString(), events[1].SerializeAsString(),
-            changed.SerializeAsString()});
-  EXPECT_EQ(projection_->counters().skipped_duplicates, 0u);
+  absl::StatusOr<SigningKey> other = SigningKey::FromSeed(std::string(32, '\x01'));
+  ASSERT_THAT(other, IsOk());
+  ApplyAll({testing::Signed(events[0]), SealedRecord(Forged(events, 1), &*other),
+            testing::Signed(events[1])});
+  EXPECT_EQ(projection_->counters().applied, 2u);
   EXPECT_EQ(projection_->counters().parked, 1u);
   ASSERT_THAT(projection_->Commit(), IsOk());
-  std::unique_ptr<ProjectionReader> reader = Reader();
-  ASSERT_NE(reader, nullptr);
-  absl::StatusOr<std::vector<v1::ParkedEvent>> parked = reader->Parked();
+  absl::StatusOr<std::vector<v1::ParkedEvent>> parked = Reader()->Parked();
   ASSERT_THAT(parked, IsOk());
   ASSERT_THAT(*parked, SizeIs(1));
-  EXPECT_THAT((*parked)[0].reason(), HasSubstr("does not match its content"));
+  EXPECT_THAT((*parked)[0].reason(),
+              HasSubstr("event haaglanden/2: signed by unknown key '" + other->key_id() + "'"));
+}
+
+// Bytes changed after signing: the hash of what is stored no longer is the
+// one the signature names.
+TEST_F(ProjectionTest, AChangedEventFailsItsSignature) {
+  const std::vector<v1::Event> events = CycleEvents();
+  v1::SealedEvent sealed;
+  ASSERT_TRUE(sealed.ParseFromString(testing::Signed(events[1])));
+  v1::Event changed;
+  ASSERT_TRUE(changed.ParseFromString(sealed.event()));
+  changed.mutable_budget_set()->set_amount_cents(1);
+  sealed.set_event(EventBytes(changed));
+  ApplyAll({testing::Signed(events[0]), sealed.SerializeAsString()});
+  EXPECT_EQ(projection_->counters().applied, 1u);
+  EXPECT_EQ(projection_->counters().parked, 1u);
+  ASSERT_THAT(projection_->Commit(), IsOk());
+  absl::StatusOr<std::vector<v1::ParkedEvent>> parked = Reader()->Parked();
+  ASSERT_THAT(parked, IsOk());
+  ASSERT_THAT(*parked, SizeIs(1));
+  EXPECT_THAT((*parked)[0].reason(), HasSubstr("does not verify"));
+}
+
+// Events before the last of a transaction wait for its signature, across a
+// restart too: what is held is committed with the offsets.
+TEST_F(ProjectionTest, UnsignedEventsAreHeldUntilTheSignedOneAcrossARestart) {
+  const std::vector<std::string> records = testing::Transaction(CycleEvents());
+  ApplyAll({records[0], records[1]});
+  EXPECT_EQ(projection_->counters().applied, 0u);
+  EXPECT_EQ(projection_->admission().held(), 2u);
+  ASSERT_THAT(projection_->Commit(), IsOk());
+  Reopen();
+  EXPECT_EQ(Resume(), Offset(2));
+  EXPECT_EQ(projection_->admission().held(), 2u);
+  ApplyAll({records[2]}, 2);
+  EXPECT_EQ(projection_->counters().applied, 3u);
+  EXPECT_EQ(projection_->admission().held(), 0u);
+  ASSERT_THAT(projection_->Commit(), IsOk());
+  Reopen();
+  EXPECT_EQ(projection_->admission().held(), 0u);
+  EXPECT_TRUE(ReadBudget("Delft", 2016)->plan_submitted());
 }
 
 TEST_F(ProjectionTest, AnEventOfSequenceZeroIsParked) {
   v1::Event event = CycleEvents()[0];
   event.set_sequence(0);
   Seal(event);
-  ApplyAll({event.SerializeAsString()});
+  ApplyAll({testing::Signed(event)});
   EXPECT_EQ(projection_->counters().parked, 1u);
   EXPECT_EQ(projection_->counters().conflicts, 0u);
 }
@@ -399,7 +445,7 @@ TEST_F(ProjectionTest, GarbageBytesAreParkedAndTheFollowingEventsStillApply) {
   EXPECT_EQ((*parked)[0].topic(), kTopic);
   EXPECT_EQ((*parked)[0].partition(), kPartition);
   EXPECT_EQ((*parked)[0].offset(), 1);
-  EXPECT_THAT((*parked)[0].reason(), HasSubstr("not a decodable inkoop.v1.Event"));
+  EXPECT_THAT((*parked)[0].reason(), HasSubstr("not a decodable inkoop.v1.SealedEvent"));
   EXPECT_EQ((*parked)[0].value(), kGarbage);
 
   absl::StatusOr<std::optional<v1::BudgetView>> view = reader->Budget(kRegion, "Delft", 2016);
@@ -412,7 +458,7 @@ TEST_F(ProjectionTest, GarbageBytesAreParkedAndTheFollowingEventsStillApply) {
 TEST_F(ProjectionTest, AnEventWithoutRegionIsParked) {
   v1::Event event = CycleEvents()[0];
   event.clear_region();
-  ApplyAll({event.SerializeAsString()});
+  ApplyAll({testing::Signed(event)});
   ASSERT_THAT(projection_->Commit(), IsOk());
   std::unique_ptr<ProjectionReader> reader = Reader();
   ASSERT_NE(reader, nullptr);
@@ -464,8 +510,8 @@ TEST_F(ProjectionTest, AnEventBreakingTheChainIsParkedAndTheRightOneStillApplies
   forged.mutable_budget_set()->set_amount_cents(1);
   forged.set_previous_hash(std::string(32, '\x07'));
   Seal(forged);
-  ApplyAll({events[0].SerializeAsString(), forged.SerializeAsString(),
-            events[1].SerializeAsString(), events[2].SerializeAsString()});
+  ApplyAll({testing::Signed(events[0]), testing::Unsigned(forged),
+            testing::Signed(events[1]), testing::Signed(events[2])});
   EXPECT_EQ(projection_->counters().parked, 1u);
   EXPECT_EQ(projection_->counters().applied, 3u);
   ASSERT_THAT(projection_->Commit(), IsOk());
@@ -482,7 +528,7 @@ TEST_F(ProjectionTest, AnEventBreakingTheChainIsParkedAndTheRightOneStillApplies
 
 TEST_F(ProjectionTest, AnEventAfterAGapIsParked) {
   std::vector<v1::Event> events = CycleEvents();
-  ApplyAll({events[0].SerializeAsString(), events[2].SerializeAsString()});
+  ApplyAll({testing::Signed(events[0]), testing::Signed(events[2])});
   EXPECT_EQ(projection_->counters().parked, 1u);
   ASSERT_THAT(projection_->Commit(), IsOk());
   std::unique_ptr<ProjectionReader> reader = Reader();
@@ -490,7 +536,7 @@ TEST_F(ProjectionTest, AnEventAfterAGapIsParked) {
   absl::StatusOr<std::vector<v1::ParkedEvent>> parked = reader->Parked();
   ASSERT_THAT(parked, IsOk());
   ASSERT_THAT(*parked, SizeIs(1));
-  EXPECT_THAT((*parked)[0].reason(), HasSubstr("expected sequence 2"));
+  EXPECT_THAT((*parked)[0].reason(), HasSubstr("no event read at sequence 2"));
   EXPECT_EQ((*parked)[0].sequence(), 3u);
 }
 

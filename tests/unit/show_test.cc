@@ -11,6 +11,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "projections/projection.h"
+#include "tests/testing/records.h"
 #include "tests/testing/region_events.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
@@ -34,16 +35,16 @@ class ShowTest : public ::testing::Test {
  protected:
   void SetUp() override {
     unsetenv("INKOOP_REGION");
-    absl::StatusOr<std::unique_ptr<Projection>> projection = Projection::Open(db_);
+    absl::StatusOr<std::unique_ptr<Projection>> projection = Projection::Open(db_, testing::TestProjectionOptions());
     ASSERT_THAT(projection, IsOk());
     int64_t offset = 0;
     for (const v1::Event& event : RegionEvents("haaglanden", 100, "Haaglanden care")) {
-      ASSERT_THAT((*projection)->Apply("events", 0, Offset(offset++), event.SerializeAsString()),
+      ASSERT_THAT((*projection)->Apply("events", 0, Offset(offset++), testing::Signed(event)),
                   IsOk());
     }
     if (two_regions_) {
       for (const v1::Event& event : RegionEvents("holland-rijnland", 7, "Rijnland care")) {
-        ASSERT_THAT((*projection)->Apply("events", 1, Offset(offset++), event.SerializeAsString()),
+        ASSERT_THAT((*projection)->Apply("events", 1, Offset(offset++), testing::Signed(event)),
                     IsOk());
       }
     }

@@ -20,6 +20,7 @@
 #include "gtest/gtest.h"
 #include "projections/projection.h"
 #include "projections/reader.h"
+#include "tests/testing/records.h"
 #include "tests/testing/domain_matchers.h"
 #include "tests/testing/region_events.h"
 #include "tests/testing/status_matchers.h"
@@ -53,14 +54,14 @@ class StateStoreTest : public ::testing::Test {
 TEST_F(StateStoreTest, TwoRegionsSharingMunicipalityProviderAndContractIdsStayApart) {
   const std::string db = dir_.Sub("projection");
   {
-    absl::StatusOr<std::unique_ptr<Projection>> projection = Projection::Open(db);
+    absl::StatusOr<std::unique_ptr<Projection>> projection = Projection::Open(db, testing::TestProjectionOptions());
     ASSERT_THAT(projection, IsOk());
     int64_t offset = 0;
     for (const auto& [region, scale, name] :
          {std::tuple("haaglanden", int64_t{100}, "Haaglanden care"),
           std::tuple("holland-rijnland", int64_t{7}, "Rijnland care")}) {
       for (const v1::Event& event : RegionEvents(region, scale, name)) {
-        ASSERT_THAT((*projection)->Apply("events", 0, Offset(offset++), event.SerializeAsString()),
+        ASSERT_THAT((*projection)->Apply("events", 0, Offset(offset++), testing::Signed(event)),
                     IsOk());
       }
     }
@@ -225,7 +226,7 @@ TEST_F(StateStoreTest, ADatabaseOfAnotherLayoutIsRefusedWithTheReasonOrRecreated
   EXPECT_THAT(StateStore::Open(options),
               StatusIs(absl::StatusCode::kFailedPrecondition,
                        HasSubstr("has layout 'inkoop-state-store-0', this build keeps "
-                                 "'inkoop-state-store-1'")));
+                                 "'inkoop-state-store-2'")));
   std::unique_ptr<StateStore> store = Open(/*recreate=*/true);
   ASSERT_NE(store, nullptr);
   EXPECT_THAT(store->recreated_because(), HasSubstr("has layout 'inkoop-state-store-0'"));

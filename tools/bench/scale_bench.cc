@@ -29,6 +29,7 @@
 #include "absl/time/clock.h"
 #include "engine/kafka/kafka.h"
 #include "engine/kafka/kafka_flags.h"
+#include "engine/signing.h"
 #include "projections/reader.h"
 #include "tests/testing/process.h"
 #include "tools/client/submitter.h"
@@ -172,12 +173,23 @@ class ProjectionMetrics {
   std::unique_ptr<ProjectionReader> reader_;
 };
 
+// The engine's signing key in `dir`, made when missing.
+std::string SigningKeyFile(const std::string& dir) {
+  const std::string path = dir + "/signing-key.pem";
+  bool created = false;
+  if (absl::StatusOr<SigningKey> key = SigningKey::LoadOrCreate(path, &created); !key.ok()) {
+    std::fprintf(stderr, "signing key: %s\n", std::string(key.status().message()).c_str());
+  }
+  return path;
+}
+
 std::unique_ptr<ChildProcess> StartEngine(const KafkaOptions& kafka, const std::string& dir) {
   return std::make_unique<ChildProcess>(
       std::vector<std::string>{absl::GetFlag(FLAGS_inkoopd), "--brokers", kafka.brokers,
                                "--topic_prefix", kafka.topic_prefix, "--transactional_id",
                                kafka.topic_prefix + "inkoopd", "--group_id",
-                               kafka.topic_prefix + "inkoopd", "--state_dir", dir + "/engine"},
+                               kafka.topic_prefix + "inkoopd", "--state_dir", dir + "/engine",
+                               "--signing_key", SigningKeyFile(dir)},
       dir + "/inkoopd.log");
 }
 
@@ -185,7 +197,7 @@ std::unique_ptr<ChildProcess> StartProjector(const KafkaOptions& kafka, const st
   return std::make_unique<ChildProcess>(
       std::vector<std::string>{absl::GetFlag(FLAGS_projector), "--brokers", kafka.brokers,
                                "--topic_prefix", kafka.topic_prefix, "--db",
-                               dir + "/projection"},
+                               dir + "/projection", "--keys", SigningKeyFile(dir) + ".pub"},
       dir + "/projector.log");
 }
 

@@ -58,6 +58,10 @@ std::string Args::TakeOr(const std::string& name, const std::string& fallback) {
   return Take(name).value_or(fallback);
 }
 
+void Args::Set(const std::string& name, const std::string& value) {
+  options_[Normalise(name)] = value;
+}
+
 bool Args::TakeFlag(const std::string& name) {
   std::optional<std::string> value = Take(name);
   return value.has_value() && *value != "false";

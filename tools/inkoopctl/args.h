@@ -26,6 +26,8 @@ class Args {
   std::optional<std::string> Take(const std::string& name);
   std::string TakeOr(const std::string& name, const std::string& fallback);
   bool TakeFlag(const std::string& name);
+  // Sets option `name` (normalised) to `value`, as if given.
+  void Set(const std::string& name, const std::string& value);
   // The options not taken yet, in order of their names.
   const std::map<std::string, std::string>& rest() const { return options_; }
   // kInvalidArgument naming the first option nobody took.

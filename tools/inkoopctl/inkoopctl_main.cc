@@ -8,6 +8,7 @@
 #include "engine/environment.h"
 #include "engine/kafka/kafka.h"
 #include "tools/inkoopctl/args.h"
+#include "tools/inkoopctl/auditor.h"
 #include "tools/inkoopctl/command_builder.h"
 #include "tools/inkoopctl/show.h"
 #include "tools/inkoopctl/submit.h"
@@ -27,6 +28,22 @@ usage:
                          (--region: env INKOOP_REGION; default the projection's only region)
   inkoopctl tail [--region R]   (prints the committed events, oldest first)
   inkoopctl parked             (events the projector could not apply)
+auditors:
+  inkoopctl replay [--region R] [--as-of T | --to-sequence N] --db NEW_DIR
+                         replays the events topic into a fresh database; prints each region's
+                         last event and state digest, and any event that could not be admitted
+  inkoopctl verify [--region R] [--checkpoints FILE] [--db LIVE_DIR]
+                         checks every signature and link to the end of the log, compares the
+                         replay's digests with the live projection's at its offsets, and that
+                         the log still extends every checkpoint in FILE
+  inkoopctl checkpoint [--region R]   (prints the region's latest signed checkpoint line)
+  inkoopctl keygen --out FILE         (an Ed25519 signing key, and FILE.pub for the key file)
+  inkoopctl audit contract C | municipality M [--year Y] | provider P --region R [--csv]
+                         every event that touched it, in order, with its effect
+  inkoopctl show ... --as-of T        (the state as it was at T, from a replay)
+                         (T: 2016-07-01 or 2016-07-01T00:00:00Z, by when events happened)
+  --keys FILE            the engine's public keys (env INKOOP_KEYS, default
+                         .run/inkoopd-signing-key.pem.pub)
   inkoopctl commands           (lists the command names)
 
 options everywhere:
@@ -57,7 +74,7 @@ int main(int argc, char** argv) {
   }
   const std::string verb = words[0];
   words.erase(words.begin());
-  absl::StatusOr<inkoop::Args> parsed = inkoop::Args::Parse(words, {"json"});
+  absl::StatusOr<inkoop::Args> parsed = inkoop::Args::Parse(words, {"json", "csv"});
   if (!parsed.ok()) {
     std::cerr << "inkoopctl: " << parsed.status().message() << "\n";
     return 2;
@@ -67,8 +84,10 @@ int main(int argc, char** argv) {
   kafka.brokers = args.TakeOr("brokers", inkoop::EnvironmentOr("INKOOP_BROKERS", kafka.brokers));
   kafka.topic_prefix =
       args.TakeOr("topic_prefix", inkoop::EnvironmentOr("INKOOP_TOPIC_PREFIX", ""));
-  const std::string db = args.TakeOr("db", inkoop::EnvironmentOr("INKOOP_DB", ".run/projection"));
   const bool json = args.TakeFlag("json");
+  // replay's --db is the new database it writes, never the default.
+  if (verb == "replay") return inkoop::RunReplay(kafka, args, json);
+  const std::string db = args.TakeOr("db", inkoop::EnvironmentOr("INKOOP_DB", ".run/projection"));
   int timeout_seconds = 30;
   if (auto text = args.Take("timeout"); text && !absl::SimpleAtoi(*text, &timeout_seconds)) {
     std::cerr << "inkoopctl: --timeout: expected seconds, got '" << *text << "'\n";
@@ -76,7 +95,39 @@ int main(int argc, char** argv) {
   }
 
   if (verb == "submit") return inkoop::RunSubmit(kafka, args, absl::Seconds(timeout_seconds), json);
-  if (verb == "show") return inkoop::RunShow(db, args, json);
+  if (verb == "show") {
+    const std::optional<std::string> as_of = args.Take("as_of");
+    if (!as_of.has_value()) return inkoop::RunShow(db, args, json);
+    absl::StatusOr<absl::Time> moment = inkoop::ParseMoment(*as_of);
+    if (!moment.ok()) {
+      std::cerr << "inkoopctl: --as-of: " << moment.status().message() << "\n";
+      return 2;
+    }
+    absl::StatusOr<inkoop::KeyRing> keys = inkoop::KeysFromArgs(args);
+    if (!keys.ok()) {
+      std::cerr << "inkoopctl: " << keys.status().message() << "\n";
+      return 2;
+    }
+    const std::string region = args.TakeOr("region", inkoop::EnvironmentOr("INKOOP_REGION", ""));
+    if (region.empty()) {
+      std::cerr << "inkoopctl: show --as-of: --region: expected the region (or set "
+                   "INKOOP_REGION), got none\n";
+      return 2;
+    }
+    absl::StatusOr<std::string> replayed =
+        inkoop::AsOfDatabase(kafka, *keys, region, *moment, ".run/as-of");
+    if (!replayed.ok()) {
+      std::cerr << "inkoopctl: show --as-of: " << replayed.status().message() << "\n";
+      return 3;
+    }
+    std::cout << "as of " << *as_of << " (replayed into " << *replayed << ")\n";
+    args.Set("region", region);
+    return inkoop::RunShow(*replayed, args, json);
+  }
+  if (verb == "verify") return inkoop::RunVerify(kafka, db, args, json);
+  if (verb == "checkpoint") return inkoop::RunCheckpoint(db, args);
+  if (verb == "audit") return inkoop::RunAudit(kafka, args, json);
+  if (verb == "keygen") return inkoop::RunKeygen(args);
   if (verb == "parked") return inkoop::RunParked(db, args, json);
   if (verb == "tail") return inkoop::RunTail(kafka, args, json);
   if (verb == "commands") {
@@ -84,6 +135,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   std::cerr << "inkoopctl: unknown command '" << verb
-            << "' (expected submit, show, tail, parked, commands, help)\n";
+            << "' (expected submit, show, tail, parked, replay, verify, checkpoint, audit, "
+               "keygen, commands, help)\n";
   return 2;
 }

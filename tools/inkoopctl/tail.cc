@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "engine/domain/roles.h"
+#include "engine/envelope.h"
 #include "engine/kafka/partition_reader.h"
 #include "google/protobuf/util/json_util.h"
 #include "tools/client/submitter.h"
@@ -48,12 +49,14 @@ int RunTail(const KafkaOptions& kafka, Args& args, bool json) {
   for (int32_t partition : partitions) {
     absl::Status read = ReadPartitionToEnd(
         kafka, kafka.events_topic(), partition, Offset(0), [&](const RdKafka::Message& message) {
-          v1::Event event;
-          if (!event.ParseFromArray(message.payload(), static_cast<int>(message.len()))) {
+          absl::StatusOr<ReadEvent> record = OpenRecord(
+              absl::string_view(static_cast<const char*>(message.payload()), message.len()));
+          if (!record.ok()) {
             std::cout << kafka.events_topic() << "/" << partition << "@" << message.offset()
                       << ": undecodable (" << message.len() << " bytes)\n";
             return absl::OkStatus();
           }
+          const v1::Event& event = record->event;
           if (!region.empty() && event.region() != region) return absl::OkStatus();
           if (json) {
             std::string out;
