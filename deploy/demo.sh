@@ -6,7 +6,9 @@
 # a budget shift, claims and a payment, indicators, a provider's bankruptcy
 # with clients transferred and a case escalated (refused commands show their
 # reasons). Prints budgets per lot, contracts and continuity cases from the
-# projection, and stops what it started.
+# projection; then, as an auditor, takes a signed checkpoint, replays and
+# verifies the history and reads a contract's audit trail; stops what it
+# started.
 #
 #   deploy/demo.sh [--keep]   --keep leaves broker, engine and projector running
 set -euo pipefail
@@ -219,6 +221,18 @@ ctl show contracts
 echo
 echo "== Continuity cases"
 ctl show cases
+echo
+echo "== The auditor keeps a signed checkpoint outside the system ..."
+ctl checkpoint | tee "$run/checkpoints.txt"
+echo "== ... replays the history into a fresh database ..."
+ctl replay --db "$run/replay"
+echo "== ... verifies every signature and link, the live projection's digest and the checkpoint ..."
+ctl verify --checkpoints "$run/checkpoints.txt"
+echo "== ... reads the audit trail of one contract ..."
+ctl audit contract AMB-HOR
+echo "== ... and Delft's budget as it stood on 2015-12-31"
+ctl show budget --municipality Delft --year 2016 --as-of 2015-12-31
+
 echo
 echo "== The events on the broker (inkoopctl tail; raw: kcat -b $INKOOP_BROKERS -t ${INKOOP_TOPIC_PREFIX}inkoop.events -C -e)"
 ctl tail | cut -c1-160

@@ -148,6 +148,7 @@ absl::Status Admission::Offer(const RecordAt& at, absl::string_view value, Chain
     tidy();
     return absl::OkStatus();
   }
+  ++signatures_verified_;
   if (!broken.empty()) {
     park(std::move(broken), false);
     tidy();

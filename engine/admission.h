@@ -101,6 +101,8 @@ class Admission {
   void Reset();
 
   size_t held() const { return held_count_; }
+  // Signatures checked and found good since construction.
+  uint64_t signatures_verified() const { return signatures_verified_; }
   // Every event held, by region and sequence.
   std::vector<const Arrival*> Held() const;
   const KeyRing& keys() const { return keys_; }
@@ -121,6 +123,7 @@ class Admission {
   AdmissionLimits limits_;
   absl::flat_hash_map<std::string, Region> regions_;
   size_t held_count_ = 0;
+  uint64_t signatures_verified_ = 0;
   absl::flat_hash_set<std::string> dirty_;   // held keys changed since Stage
   absl::flat_hash_set<std::string> stored_;  // held keys the caller stored
 };

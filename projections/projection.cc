@@ -39,6 +39,7 @@ absl::StatusOr<std::unique_ptr<Projection>> Projection::Open(const std::string& 
   store_options.path = path;
   store_options.extra_families = ProjectionFamilies();
   store_options.sync = options.sync;
+  store_options.disable_wal = options.disable_wal;
   // A projection follows from the log: one this build cannot use is rebuilt.
   store_options.recreate_if_unusable = true;
   ASSIGN_OR_RETURN(projection->store_, StateStore::Open(store_options));

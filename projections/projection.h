@@ -59,7 +59,8 @@ struct ProjectionOptions {
   KeyRing keys;
   // What is kept in memory of claims and indicators between batches.
   size_t cache_bytes = 256u << 20;
-  bool sync = false;  // see StoreOptions::sync
+  bool sync = false;         // see StoreOptions::sync
+  bool disable_wal = false;  // see StoreOptions::disable_wal
   // Replay: called for every event parked, after it is added to the batch.
   std::function<void(const v1::ParkedEvent&, bool conflict)> on_park;
   // Replay: once an admitted event of a region makes this true, that event

@@ -32,6 +32,8 @@ absl::StatusOr<ReplayResult> Replay(const ReplayOptions& options) {
   ReplayResult result;
   ProjectionOptions projection_options;
   projection_options.keys = options.keys;
+  // A replay interrupted is made again, never resumed after a crash.
+  projection_options.disable_wal = true;
   projection_options.on_park = [&](const v1::ParkedEvent& parked, bool conflict) {
     result.problems.push_back(ReplayProblem{
         absl::StrCat(parked.topic(), "/", parked.partition(), "@", parked.offset()),
@@ -117,6 +119,7 @@ absl::StatusOr<ReplayResult> Replay(const ReplayOptions& options) {
   }
   RETURN_IF_ERROR(projection->Commit());
   result.applied = projection->counters().applied;
+  result.signatures = projection->admission().signatures_verified();
   for (const Arrival* held : projection->admission().Held()) {
     result.problems.push_back(ReplayProblem{
         held->at.ToString(), held->read.event.region(), held->read.event.sequence(),

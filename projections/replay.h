@@ -62,6 +62,7 @@ struct RegionHead {
 struct ReplayResult {
   uint64_t records = 0;  // read this run
   uint64_t applied = 0;  // applied this run
+  uint64_t signatures = 0;  // verified this run
   // What was parked, in reading order; then what stays held at the end, never
   // vouched for by a signature.
   std::vector<ReplayProblem> problems;

@@ -200,6 +200,7 @@ absl::Status StateStore::Write(StoreBatch& batch) {
   if (batch.empty()) return absl::OkStatus();
   rocksdb::WriteOptions options;
   options.sync = options_.sync;
+  options.disableWAL = options_.disable_wal;
   absl::Status written =
       RocksStatus(db_->Write(options, batch.batch_.get()), "state store: write batch");
   if (written.ok()) {

@@ -62,6 +62,9 @@ struct StoreOptions {
   // and after a power loss RocksDB recovers a consistent prefix of batches,
   // whose offsets say where to read the log again.
   bool sync = false;
+  // No write-ahead log: for a database that is rebuilt from the log when a
+  // crash leaves it behind (a replay). RocksDB flushes it at close.
+  bool disable_wal = false;
   size_t block_cache_bytes = 32u << 20;
   size_t write_buffer_bytes = 16u << 20;  // per column family, two at most
   bool recreate_if_unusable = false;

@@ -7,6 +7,7 @@
 #include <signal.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "absl/strings/escaping.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
@@ -26,6 +28,7 @@
 #include "projections/reader.h"
 #include "tests/integration/cluster.h"
 #include "tools/client/submitter.h"
+#include "tools/loadgen/region_year.h"
 
 namespace inkoop::testing {
 namespace {
@@ -364,6 +367,52 @@ TEST_F(AuditorTest, AForgedEventWrittenFirstIsNotTakenAndTheRealOneIsNotLost) {
   RunResult verified = Ctl(options_, {"verify", "--db", db_, "--keys", Keys()});
   EXPECT_EQ(verified.exit_code, 1);
   EXPECT_THAT(verified.out, HasSubstr("conflict: region 'north' sequence 10"));
+}
+
+// (a) at scale: a region-year history from the load profile (claims,
+// payments, indicators, shifts, year close), written by the real engine and
+// projected by the real projector, verifies: the replay's digest equals the
+// live projection's. INKOOP_TEST_HISTORY_COMMANDS sets its size (the
+// benchmark checks 1M).
+TEST(AuditorHistoryTest, AGeneratedRegionHistoryVerifiesAgainstTheLiveProjection) {
+  int64_t size = 100'000;
+  if (const char* text = std::getenv("INKOOP_TEST_HISTORY_COMMANDS"); text != nullptr) {
+    ASSERT_TRUE(absl::SimpleAtoi(text, &size)) << text;
+  }
+  const KafkaOptions options = FreshTopics("region-history");
+  TempDir dir;
+  const std::string db = dir.Sub("projection");
+  auto engine = StartEngine(options, dir);
+  auto projector = StartProjector(options, dir, db);
+  RegionYearOptions profile_options;
+  profile_options.claims = size;
+  absl::StatusOr<std::unique_ptr<RegionYearProfile>> profile =
+      RegionYearProfile::Create(profile_options);
+  ASSERT_TRUE(profile.ok()) << profile.status();
+  std::vector<v1::Command> commands;
+  for (v1::Command command; static_cast<int64_t>(commands.size()) < size &&
+                            (*profile)->Next(command);) {
+    commands.push_back(command);
+  }
+  absl::StatusOr<std::unique_ptr<Submitter>> submitter =
+      Submitter::Connect(options, absl::Seconds(30));
+  ASSERT_TRUE(submitter.ok()) << submitter.status();
+  auto results = (*submitter)->SubmitAll(commands, absl::Minutes(15));
+  ASSERT_TRUE(results.ok()) << results.status() << Tail(engine->log_path());
+  uint64_t last = 0;
+  for (const v1::CommandResult& result : *results) {
+    ASSERT_TRUE(result.accepted()) << result.message();
+    for (uint64_t sequence : result.sequences()) last = std::max(last, sequence);
+  }
+  ASSERT_NE(AwaitProjection(db, {{"haaglanden", last}}, absl::Now() + absl::Minutes(10),
+                            projector->log_path()),
+            nullptr);
+  RunResult verified = RunProgram({INKOOPCTL_PATH, "verify", "--brokers", options.brokers,
+                                   "--topic-prefix", options.topic_prefix, "--db", db, "--keys",
+                                   SigningKeyPath(dir) + ".pub"});
+  EXPECT_EQ(verified.exit_code, 0) << verified.out << verified.err;
+  EXPECT_THAT(verified.out, HasSubstr("(replay equals the live projection)"));
+  EXPECT_THAT(verified.out, HasSubstr(absl::StrCat("haaglanden/", last, ", every event admitted")));
 }
 
 }  // namespace

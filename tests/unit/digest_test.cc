@@ -86,6 +86,30 @@ TEST_F(DigestTest, AnyDifferenceInContentGivesAnotherDigest) {
   EXPECT_NE(DigestOf(fewer, 0), digest);
 }
 
+TEST_F(DigestTest, TheFirstDifferenceNamesTheReadModelTheKeyAndBothValues) {
+  DigestOf(RegionEvents(kRegion, 100, "Haaglanden care"), 0);  // db-0
+  DigestOf(RegionEvents(kRegion, 101, "Haaglanden care"), 0);  // db-1: other amounts
+  DigestOf(RegionEvents(kRegion, 100, "Haaglanden care"), 0);  // db-2: as db-0
+  absl::StatusOr<std::unique_ptr<ProjectionReader>> a = ProjectionReader::Open(dir_.Sub("db-0"));
+  absl::StatusOr<std::unique_ptr<ProjectionReader>> b = ProjectionReader::Open(dir_.Sub("db-1"));
+  absl::StatusOr<std::unique_ptr<ProjectionReader>> c = ProjectionReader::Open(dir_.Sub("db-2"));
+  ASSERT_THAT(a, IsOk());
+  ASSERT_THAT(b, IsOk());
+  ASSERT_THAT(c, IsOk());
+  auto same = (*a)->FirstDifference(**c, kRegion);
+  ASSERT_THAT(same, IsOk());
+  EXPECT_EQ(*same, std::nullopt);
+  auto different = (*a)->FirstDifference(**b, kRegion);
+  ASSERT_THAT(different, IsOk());
+  ASSERT_TRUE(different->has_value());
+  EXPECT_EQ((*different)->family, "state");
+  // Delft's budget year (kind B, the year sign-flipped for order), the
+  // first key the amounts change.
+  EXPECT_EQ((*different)->key, "B\\x00\\x05Delft\\x80\\x00\\x07\\xe0");
+  EXPECT_NE((*different)->ours, (*different)->theirs);
+  EXPECT_NE((*different)->ours, "(absent)");
+}
+
 TEST_F(DigestTest, AnUnknownRegionHasTheDigestOfNothing) {
   const std::string empty = DigestOf({}, 0);
   EXPECT_EQ(empty.size(), 32u);

@@ -5,10 +5,14 @@
 // projector's apply events/s and bytes written per applied event (the
 // projector caught up alone, after the engine), the engine's restart time
 // from its checkpoint and from scratch, and the peak RSS of both. Each figure
-// is printed as one JSON line and, at the end, in a table.
+// is printed as one JSON line and, at the end, in a table. Then the auditor's
+// replay of the whole log into a fresh database, against a plain consume of
+// the same records, with the cost of verifying signatures and a check that
+// the replay's state digest equals the live projection's.
 //
 //   inkoop-bench-scale --brokers 127.0.0.1:29092 --sizes 10000,1000000,10000000
 #include <signal.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -30,7 +34,9 @@
 #include "engine/kafka/kafka.h"
 #include "engine/kafka/kafka_flags.h"
 #include "engine/signing.h"
+#include "engine/kafka/partition_reader.h"
 #include "projections/reader.h"
+#include "projections/replay.h"
 #include "tests/testing/process.h"
 #include "tools/client/submitter.h"
 #include "tools/loadgen/region_year.h"
@@ -238,6 +244,79 @@ absl::Status Send(Submitter& submitter, RegionYearProfile& profile, int64_t coun
   return absl::OkStatus();
 }
 
+// Replay of the whole log into a fresh database, beside a plain consume of
+// the same records in the same run; what verifying the signatures costs;
+// and whether the replay's state digest equals the live projection's.
+bool MeasureReplay(const KafkaOptions& kafka, const std::string& dir, int32_t partitions,
+                   int64_t history) {
+  int64_t raw = 0;
+  const absl::Time raw_start = absl::Now();
+  for (int32_t p = 0; p < partitions; ++p) {
+    absl::Status read = ReadPartitionToEnd(kafka, kafka.events_topic(), p, Offset(0),
+                                           [&](const RdKafka::Message& m) {
+                                             raw += m.len() > 0 ? 1 : 0;
+                                             return absl::OkStatus();
+                                           });
+    if (!read.ok()) {
+      std::fprintf(stderr, "raw consume: %s\n", read.ToString().c_str());
+      return false;
+    }
+  }
+  const double raw_seconds = absl::ToDoubleSeconds(absl::Now() - raw_start);
+  absl::StatusOr<KeyRing> keys = KeyRing::Load(SigningKeyFile(dir) + ".pub");
+  if (!keys.ok()) return false;
+  ReplayOptions options;
+  options.kafka = kafka;
+  options.keys = *keys;
+  options.db_path = dir + "/replay";
+  const double rss_before = PeakRssMib(getpid());
+  absl::StatusOr<ReplayResult> replayed = Replay(options);
+  if (!replayed.ok()) {
+    std::fprintf(stderr, "replay: %s\n", replayed.status().ToString().c_str());
+    return false;
+  }
+  const double replay_seconds = absl::ToDoubleSeconds(replayed->took);
+  Report("replay_events_per_s", static_cast<double>(replayed->records) / replay_seconds,
+         "events/s", history);
+  Report("raw_consume_events_per_s", static_cast<double>(raw) / raw_seconds, "events/s", history);
+  Report("replay_vs_raw_consume", (static_cast<double>(replayed->records) / replay_seconds) /
+                                      (static_cast<double>(raw) / raw_seconds),
+         "ratio", history);
+  Report("replay_s", replay_seconds, "s", history);
+  Report("replay_peak_rss_mib", std::max(rss_before, PeakRssMib(getpid())), "MiB", history);
+  Report("replay_problems", static_cast<double>(replayed->problems.size()), "events", history);
+
+  // One signature per region per transaction: their count and unit cost.
+  absl::StatusOr<SigningKey> key = SigningKey::Load(SigningKeyFile(dir));
+  if (!key.ok()) return false;
+  const std::string statement = ChainStatement("haaglanden", 1, std::string(32, 'h'),
+                                               google::protobuf::Timestamp());
+  const std::string signature = key->Sign(statement);
+  constexpr int kVerifies = 2000;
+  const absl::Time verify_start = absl::Now();
+  for (int i = 0; i < kVerifies; ++i) {
+    if (!VerifySignature(key->public_key(), statement, signature).ok()) return false;
+  }
+  const double verify_us = absl::ToDoubleMicroseconds(absl::Now() - verify_start) / kVerifies;
+  Report("signatures_in_log", static_cast<double>(replayed->signatures), "signatures", history);
+  Report("signature_verify_us", verify_us, "us", history);
+  Report("replay_share_verifying_signatures",
+         static_cast<double>(replayed->signatures) * verify_us / 1e6 / replay_seconds, "ratio",
+         history);
+
+  absl::StatusOr<std::unique_ptr<ProjectionReader>> live =
+      ProjectionReader::Open(dir + "/projection");
+  absl::StatusOr<std::unique_ptr<ProjectionReader>> replay = ProjectionReader::Open(options.db_path);
+  if (!live.ok() || !replay.ok()) return false;
+  absl::StatusOr<std::string> a = (*live)->Digest("haaglanden");
+  absl::StatusOr<std::string> b = (*replay)->Digest("haaglanden");
+  if (!a.ok() || !b.ok()) return false;
+  Report("replay_digest_equals_live", *a == *b ? 1 : 0, "bool", history);
+  std::error_code ignored;
+  std::filesystem::remove_all(options.db_path, ignored);
+  return *a == *b;
+}
+
 int Run() {
   std::vector<int64_t> sizes;
   for (absl::string_view part : absl::StrSplit(absl::GetFlag(FLAGS_sizes), ',', absl::SkipEmpty())) {
@@ -329,6 +408,7 @@ int Run() {
     engine_rss = std::max(engine_rss, PeakRssMib(engine->pid()));
     projector_rss = std::max(projector_rss, PeakRssMib(projector->pid()));
     Stop(projector);
+    if (!MeasureReplay(kafka, dir, *partitions, history_events)) return 1;
 
     // Restarts: from the checkpoint, then with the state store removed.
     Stop(engine);
