@@ -156,11 +156,22 @@ absl::Status Admission::Offer(const RecordAt& at, absl::string_view value, Chain
   }
 
   // Walk back from the signed event to the head: that path is admitted.
+  // Held events always link to another held one or to the head the
+  // admission last saw; if the caller could not apply an admitted event,
+  // its head stayed behind and the walk cannot reach it.
   std::vector<std::string> path;  // hashes, newest first
   for (std::string previous = event.previous_hash(); previous != head_hash;) {
-    const Arrival& held = region.by_hash.at(previous);
+    auto held = region.by_hash.find(previous);
+    if (held == region.by_hash.end()) {
+      park(absl::StrCat("event ", Name(event), " does not chain back to ", event.region(), "/",
+                        head, ", the region's last applied event (", Short(head_hash),
+                        "): an event between them was not applied"),
+           false);
+      tidy();
+      return absl::OkStatus();
+    }
     path.push_back(previous);
-    previous = held.read.event.previous_hash();
+    previous = held->second.read.event.previous_hash();
   }
   const std::string signed_hash = event.hash();
   const uint64_t new_head = event.sequence();
