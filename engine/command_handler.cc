@@ -1,6 +1,9 @@
 #include "engine/command_handler.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "engine/domain/decide.h"
 #include "engine/envelope.h"
 #include "engine/status_macros.h"
@@ -21,13 +24,63 @@ google::protobuf::Timestamp ToProto(absl::Time time) {
 
 }  // namespace
 
+std::string CutEchoes(absl::string_view message) {
+  constexpr size_t kEcho = 200;
+  constexpr size_t kWhole = 2000;
+  std::string out;
+  size_t i = 0;
+  while (i < message.size()) {
+    const size_t open = message.find('\'', i);
+    if (open == absl::string_view::npos) {
+      absl::StrAppend(&out, message.substr(i));
+      break;
+    }
+    const size_t close = message.find('\'', open + 1);
+    const size_t end = close == absl::string_view::npos ? message.size() : close;
+    absl::StrAppend(&out, message.substr(i, open + 1 - i));
+    const absl::string_view quoted = message.substr(open + 1, end - open - 1);
+    if (quoted.size() > kEcho) {
+      absl::StrAppend(&out, quoted.substr(0, kEcho), "...[", quoted.size() - kEcho, " bytes cut]");
+    } else {
+      absl::StrAppend(&out, quoted);
+    }
+    if (close == absl::string_view::npos) break;
+    out.push_back('\'');
+    i = close + 1;
+  }
+  if (out.size() > kWhole) {
+    const size_t cut = out.size() - kWhole;
+    out.resize(kWhole);
+    absl::StrAppend(&out, "...[", cut, " bytes cut]");
+  }
+  return out;
+}
+
+std::string CommandType(const v1::Command& command) {
+  const google::protobuf::FieldDescriptor* field =
+      command.GetDescriptor()->FindFieldByNumber(command.body_case());
+  return field == nullptr ? "command without body" : field->name();
+}
+
+std::string CommandDigest(const v1::Command& command) {
+  std::string bytes;
+  {
+    google::protobuf::io::StringOutputStream stream(&bytes);
+    google::protobuf::io::CodedOutputStream coded(&stream);
+    coded.SetSerializationDeterministic(true);
+    command.SerializeToCodedStream(&coded);
+  }
+  return Sha256(bytes);
+}
+
 v1::CommandResult RefusedResult(const v1::Command& command, const absl::Status& status) {
   v1::CommandResult result;
   result.set_command_id(command.command_id());
   result.set_region(command.region());
   result.set_accepted(false);
   result.set_code(static_cast<int32_t>(status.code()));
-  result.set_message(std::string(status.message()));
+  result.set_message(CutEchoes(status.message()));
+  result.set_command_type(CommandType(command));
   return result;
 }
 
@@ -70,8 +123,24 @@ Outcome CommandHandler::Handle(const v1::Command& command, absl::Time now) {
     outcome.failure = seen.status();
     return outcome;
   }
+  const std::string digest = CommandDigest(command);
   if (seen->has_value()) {
-    outcome.result = **seen;
+    const v1::CommandResult& first = **seen;
+    if (!first.command_digest().empty() && first.command_digest() != digest) {
+      // Not remembered: the id stays the first command's.
+      outcome.result = RefusedResult(
+          command,
+          absl::AlreadyExistsError(absl::StrCat(
+              "command_id '", command.command_id(), "' was first used for a ",
+              first.command_type(), " (",
+              first.accepted() ? absl::StrCat("accepted, events ", absl::StrJoin(first.sequences(), ", "))
+                               : absl::StrCat("refused: ", first.message()),
+              "); this ", CommandType(command),
+              " with the same id and another body is a conflicting repeat, not decided")));
+      outcome.result.set_conflicting_repeat(true);
+      return outcome;
+    }
+    outcome.result = first;
     outcome.result.set_duplicate(true);
     return outcome;
   }
@@ -99,10 +168,13 @@ Outcome CommandHandler::Handle(const v1::Command& command, absl::Time now) {
   absl::StatusOr<std::vector<v1::Event>> decided = Decide(state, *decided_command);
   if (!decided.ok()) {
     outcome.result = RefusedResult(command, decided.status());
+    outcome.result.set_command_digest(digest);
     cache_->RememberResult(outcome.result);
     return outcome;
   }
 
+  outcome.result.set_command_type(CommandType(command));
+  outcome.result.set_command_digest(digest);
   outcome.result.set_command_id(command.command_id());
   outcome.result.set_region(command.region());
   outcome.result.set_accepted(true);

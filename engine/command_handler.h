@@ -33,6 +33,10 @@ struct Outcome {
   absl::Status failure;
 };
 
+// The default most bytes of a command (inkoopd --max_command_bytes,
+// inkoopctl --max-command-bytes).
+inline constexpr size_t kMaxCommandBytes = 256u << 10;
+
 // The longest region id the engine accepts; longer ones are refused.
 inline constexpr size_t kMaxRegionIdBytes = 256;
 
@@ -69,8 +73,19 @@ class CommandHandler {
 };
 
 // The result for a command that could not be decoded or routed: it carries
-// `status` and is not remembered (there is no command id to remember).
+// `status` (echoed values cut, see CutEchoes) and is not remembered (there
+// is no command id to remember).
 v1::CommandResult RefusedResult(const v1::Command& command, const absl::Status& status);
+
+// `message` with every quoted value ('...') longer than 200 bytes cut to its
+// first 200 and "...[N bytes cut]", and the whole at most 2,000 bytes: a
+// refusal never carries a client's megabyte back.
+std::string CutEchoes(absl::string_view message);
+
+// The command's type as its body field is named ("set_budget"), and SHA-256
+// of its deterministic serialization.
+std::string CommandType(const v1::Command& command);
+std::string CommandDigest(const v1::Command& command);
 
 }  // namespace inkoop
 

@@ -431,7 +431,24 @@ absl::Status Engine::ProcessBatch(std::vector<std::unique_ptr<RdKafka::Message>>
     next_offsets[partition] = message->offset() + 1;
     v1::Command command;
     Outcome outcome;
-    if (!command.ParseFromArray(message->payload(), static_cast<int>(message->len()))) {
+    const auto poisoned = poisoned_.find({partition, message->offset()});
+    if (message->len() > options_.max_command_bytes) {
+      // Read only for its id and region, so the client gets an answer.
+      (void)command.ParseFromArray(message->payload(), static_cast<int>(message->len()));
+      v1::Command named;
+      named.set_command_id(command.command_id().substr(0, 256));
+      named.set_region(command.region().substr(0, kMaxRegionIdBytes));
+      outcome.result = RefusedResult(
+          named, absl::ResourceExhaustedError(absl::StrCat(
+                     "command of ", message->len(), " bytes: expected at most ",
+                     options_.max_command_bytes, " bytes (--max_command_bytes)")));
+      handler_->RememberResult(outcome.result);
+      command = std::move(named);
+    } else if (poisoned != poisoned_.end()) {
+      (void)command.ParseFromArray(message->payload(), static_cast<int>(message->len()));
+      outcome.result = RefusedResult(command, absl::InternalError(poisoned->second));
+      handler_->RememberResult(outcome.result);
+    } else if (!command.ParseFromArray(message->payload(), static_cast<int>(message->len()))) {
       outcome.result = RefusedResult(
           command, absl::DataLossError(absl::StrCat("command at ", options_.kafka.commands_topic(),
                                                     "/", partition, "@", message->offset(),
@@ -445,10 +462,21 @@ absl::Status Engine::ProcessBatch(std::vector<std::unique_ptr<RdKafka::Message>>
     } else {
       outcome = handler_->Handle(command, now);
       if (!outcome.failure.ok()) return outcome.failure;
+      if (!options_.test_internal_error_command_id.empty() &&
+          command.command_id() == options_.test_internal_error_command_id) {
+        outcome.result = RefusedResult(
+            command, absl::InternalError("engine defect: the test's internal error"));
+      }
       if (outcome.result.code() == static_cast<int32_t>(absl::StatusCode::kInternal)) {
         // The state may be half-applied: drop this transaction and what it
-        // changed in memory.
-        return absl::InternalError(outcome.result.message());
+        // changed in memory; when read again the command is refused, so its
+        // region goes on.
+        const std::string reason = absl::StrCat(
+            "command at ", options_.kafka.commands_topic(), "/", partition, "@",
+            message->offset(), " could not be processed: ", outcome.result.message());
+        LogError(reason);
+        poisoned_[{partition, message->offset()}] = reason;
+        return absl::InternalError(reason);
       }
     }
     outcome.result.set_command_partition(partition);
@@ -499,6 +527,7 @@ absl::Status Engine::ProcessBatch(std::vector<std::unique_ptr<RdKafka::Message>>
   }
   MaybeCrash(EngineOptions::CrashPoint::kAfterCheckpoint);
   counters_.transactions++;
+  failed_transactions_ = 0;
   counters_.commands += batch.size();
   counters_.accepted += accepted;
   counters_.refused += refused;
@@ -548,8 +577,14 @@ absl::Status Engine::Run() {
           return status;
         }
         counters_.aborted_transactions++;
+        if (++failed_transactions_ > options_.max_failed_transactions) {
+          return absl::UnavailableError(absl::StrCat(
+              "stopping after ", failed_transactions_, " failed transactions in a row; the last: ",
+              status.message()));
+        }
         LogWarning(absl::StrCat("transaction aborted, resuming from the log: ", status.message()));
         RETURN_IF_ERROR(Resume());
+        continue;
       }
     }
     if (absl::Now() - last_report > absl::Seconds(10)) {

@@ -67,6 +67,14 @@ struct EngineOptions {
   std::string keys_path;
   // Memory kept of claims and indicators between batches.
   size_t cache_bytes = 256u << 20;
+  // Larger commands are refused unread (their result says why).
+  size_t max_command_bytes = kMaxCommandBytes;
+  // Transactions that may fail in a row (aborted, then resumed from the
+  // log) before the engine stops with the last error.
+  int max_failed_transactions = 20;
+  // For tests only: the command with this id meets an internal error, as
+  // an engine defect would.
+  std::string test_internal_error_command_id;
   // For crash tests only: after deciding this many commands, kill the
   // process with SIGKILL at `crash_point`. 0 = never.
   int64_t crash_after_commands = 0;
@@ -146,6 +154,11 @@ class Engine {
   std::unique_ptr<CommandHandler> handler_;
   std::optional<SigningKey> signing_key_;
   std::unique_ptr<Admission> admission_;
+  // Commands that met an internal error, by partition and offset, with its
+  // message: refused when read again instead of decided (they would fail
+  // again and stall their region).
+  std::map<std::pair<int32_t, int64_t>, std::string> poisoned_;
+  int failed_transactions_ = 0;  // in a row
   // Next offset to read per partition, as far as the state reflects it:
   // stored in the checkpoint, advanced by delivery reports.
   std::map<int32_t, int64_t> events_next_;

@@ -30,6 +30,10 @@ ABSL_FLAG(std::string, signing_key, ".run/inkoopd-signing-key.pem",
 ABSL_FLAG(std::string, keys, "",
           "key file of the keys trusted when rebuilding from the log (default: the signing key "
           "alone); must list the signing key");
+ABSL_FLAG(int64_t, max_command_bytes, 256 << 10,
+          "larger commands are refused unread, with a result saying so");
+ABSL_FLAG(std::string, test_internal_error_command_id, "",
+          "tests only: the command with this id meets an internal error, as a defect would");
 ABSL_FLAG(int, cache_mb, 256, "memory kept of claims and indicators between batches (MiB)");
 ABSL_FLAG(int64_t, test_crash_after_commands, 0,
           "crash tests only: SIGKILL itself after deciding this many commands, at --test_crash_at");
@@ -57,6 +61,13 @@ int main(int argc, char** argv) {
   options.state_dir = absl::GetFlag(FLAGS_state_dir);
   options.signing_key_path = absl::GetFlag(FLAGS_signing_key);
   options.keys_path = absl::GetFlag(FLAGS_keys);
+  if (absl::GetFlag(FLAGS_max_command_bytes) < 1024) {
+    inkoop::LogError(absl::StrCat("--max_command_bytes: expected 1024 or more, got ",
+                                  absl::GetFlag(FLAGS_max_command_bytes)));
+    return 2;
+  }
+  options.max_command_bytes = static_cast<size_t>(absl::GetFlag(FLAGS_max_command_bytes));
+  options.test_internal_error_command_id = absl::GetFlag(FLAGS_test_internal_error_command_id);
   options.cache_bytes = static_cast<size_t>(absl::GetFlag(FLAGS_cache_mb)) << 20;
   options.crash_after_commands = absl::GetFlag(FLAGS_test_crash_after_commands);
   const std::string crash_at = absl::GetFlag(FLAGS_test_crash_at);

@@ -50,9 +50,29 @@ absl::string_view CaseStatusName(v1::CaseStatus status) {
   }
 }
 
-// Letters, digits and '-', 6 to 64 characters: a pseudonym, never a name.
+// Nine digits passing the eleven test of the citizen service number (BSN):
+// 9*d1 + 8*d2 + ... + 2*d8 - d9 is a multiple of 11.
+bool IsBsnShaped(absl::string_view id) {
+  if (id.size() != 9 || !std::all_of(id.begin(), id.end(), [](char c) {
+        return absl::ascii_isdigit(static_cast<unsigned char>(c));
+      })) {
+    return false;
+  }
+  int sum = 0;
+  for (int i = 0; i < 8; ++i) sum += (9 - i) * (id[i] - '0');
+  sum -= id[8] - '0';
+  return sum % 11 == 0;
+}
+
+// Letters, digits and '-', 6 to 64 characters, at least one digit (a word
+// or a name is not a pseudonym), and never shaped like a BSN.
 bool IsPseudonymousId(absl::string_view id) {
   if (id.size() < kMinClientIdLength || id.size() > kMaxClientIdLength) return false;
+  if (IsBsnShaped(id)) return false;
+  if (std::none_of(id.begin(), id.end(),
+                   [](char c) { return absl::ascii_isdigit(static_cast<unsigned char>(c)); })) {
+    return false;
+  }
   return std::all_of(id.begin(), id.end(), [](char c) {
     return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '-';
   });
@@ -114,7 +134,8 @@ absl::Status ValidateClientIds(const v1::TransferClients& command) {
     if (!IsPseudonymousId(id)) {
       return absl::InvalidArgumentError(absl::StrCat(
           "client_ids[", i, "]: expected a pseudonymous id (letters, digits, '-', ",
-          kMinClientIdLength, "-", kMaxClientIdLength, " characters), got '", id, "'"));
+          kMinClientIdLength, "-", kMaxClientIdLength,
+          " characters, at least one digit, not a BSN), got '", id, "'"));
     }
     if (!seen.insert(id).second) {
       return absl::InvalidArgumentError(

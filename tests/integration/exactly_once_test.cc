@@ -352,10 +352,12 @@ TEST_F(ExactlyOnceTest, RepeatedCommandIdAfterEngineRestartReturnsTheFirstResult
   ASSERT_TRUE(engine->Wait(absl::Seconds(10)).has_value());
   engine = StartEngine(options, dir_);
 
-  // Same ids, even with a different body: the first result comes back.
+  // The same commands again: their first results come back. The same id
+  // with another body is a conflicting repeat, known after the restart too.
   v1::Command changed = accepted;
+  changed.set_command_id(accepted.command_id());
   changed.mutable_set_budget()->set_amount_cents(1);
-  auto again = (*submitter)->SubmitAll({changed, refused}, absl::Seconds(60));
+  auto again = (*submitter)->SubmitAll({accepted, refused}, absl::Seconds(60));
   ASSERT_TRUE(again.ok()) << again.status() << Tail(engine->log_path());
   EXPECT_TRUE((*again)[0].duplicate());
   EXPECT_TRUE((*again)[0].accepted());
@@ -363,6 +365,10 @@ TEST_F(ExactlyOnceTest, RepeatedCommandIdAfterEngineRestartReturnsTheFirstResult
   EXPECT_TRUE((*again)[1].duplicate());
   EXPECT_FALSE((*again)[1].accepted());
   EXPECT_EQ((*again)[1].message(), (*first)[1].message());
+  auto conflicting = (*submitter)->Submit(changed, absl::Seconds(60));
+  ASSERT_TRUE(conflicting.ok()) << conflicting.status();
+  EXPECT_TRUE(conflicting->conflicting_repeat());
+  EXPECT_FALSE(conflicting->accepted());
   EXPECT_EQ(ReadAllEvents(options).size(), events);
 }
 

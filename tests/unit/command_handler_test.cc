@@ -169,15 +169,38 @@ TEST_F(CommandHandlerTest, AcceptedResultNamesCommandAndRegion) {
 
 TEST_F(CommandHandlerTest, RepeatedCommandIdReturnsTheFirstResultAsDuplicateWithoutEvents) {
   RunCycle();
-  // Same id, different body: the first result stands.
-  Outcome repeat = handler_.Handle(SetBudget("budget", 999999), kNow);
+  // The same command again (a client retrying): the first result stands.
+  Outcome repeat = handler_.Handle(SetBudget("budget", 100000), kNow);
   EXPECT_THAT(repeat.events, IsEmpty());
   EXPECT_TRUE(repeat.result.duplicate());
   v1::CommandResult expected = results_[1];
   expected.set_duplicate(true);
   EXPECT_THAT(repeat.result, EqualsProto(expected));
+  EXPECT_EQ(repeat.result.command_type(), "set_budget");
+  EXPECT_EQ(handler_.State(kRegion).sequence, Sequence(3));
+}
+
+// The same id with another body is not the same command: it is refused as a
+// conflicting repeat naming the first command, and decides nothing.
+TEST_F(CommandHandlerTest, RepeatedCommandIdWithAnotherBodyIsAConflictingRepeat) {
+  RunCycle();
+  for (v1::Command other : {SetBudget("budget", 999999), SubmitPlan("budget", 1, 1)}) {
+    Outcome repeat = handler_.Handle(other, kNow);
+    EXPECT_THAT(repeat.events, IsEmpty());
+    EXPECT_FALSE(repeat.result.accepted());
+    EXPECT_FALSE(repeat.result.duplicate());
+    EXPECT_TRUE(repeat.result.conflicting_repeat());
+    EXPECT_EQ(repeat.result.code(), static_cast<int>(absl::StatusCode::kAlreadyExists));
+    EXPECT_THAT(repeat.result.message(),
+                HasSubstr(absl::StrCat("command_id 'budget' was first used for a set_budget "
+                                       "(accepted, events 2); this ",
+                                       CommandType(other), " with the same id and another body "
+                                       "is a conflicting repeat, not decided")));
+  }
   EXPECT_EQ(handler_.State(kRegion).sequence, Sequence(3));
   EXPECT_EQ(FindYearBudget(handler_.State(kRegion), "Delft", 2016)->budget_cents, 100000);
+  // The id still answers with the first result.
+  EXPECT_TRUE(handler_.Handle(SetBudget("budget", 100000), kNow).result.duplicate());
 }
 
 TEST_F(CommandHandlerTest, RepeatedIdOfARefusedCommandReturnsTheRefusal) {
@@ -188,14 +211,40 @@ TEST_F(CommandHandlerTest, RepeatedIdOfARefusedCommandReturnsTheRefusal) {
   EXPECT_THAT(first.result.message(), HasSubstr("amount_cents"));
   EXPECT_THAT(first.events, IsEmpty());
 
-  // Corrected body, same id: still the first (refused) result.
-  Outcome repeat = handler_.Handle(SetBudget("budget", 5), kNow);
+  // The same command again: still the first (refused) result.
+  Outcome repeat = handler_.Handle(SetBudget("budget", -5), kNow);
   EXPECT_THAT(repeat.events, IsEmpty());
   EXPECT_TRUE(repeat.result.duplicate());
   EXPECT_FALSE(repeat.result.accepted());
   EXPECT_EQ(repeat.result.code(), static_cast<int>(absl::StatusCode::kInvalidArgument));
   EXPECT_EQ(repeat.result.message(), first.result.message());
+  // A corrected body under the same id is a conflicting repeat.
+  Outcome corrected = handler_.Handle(SetBudget("budget", 5), kNow);
+  EXPECT_TRUE(corrected.result.conflicting_repeat());
+  EXPECT_THAT(corrected.result.message(), HasSubstr("(refused: amount_cents"));
   EXPECT_EQ(FindYearBudget(handler_.State(kRegion), "Delft", 2016), nullptr);
+}
+
+TEST(CutEchoes, LongQuotedValuesAreCutWithAMarkerAndTheWholeIsBounded) {
+  const std::string name(999'800, 'x');
+  const std::string cut = CutEchoes(absl::StrCat("municipality '", name, "' is not a member"));
+  EXPECT_EQ(cut, absl::StrCat("municipality '", std::string(200, 'x'), "...[999600 bytes cut]' ",
+                              "is not a member"));
+  EXPECT_EQ(CutEchoes("tender 'T1' closed for bids on 2015-10-01"),
+            "tender 'T1' closed for bids on 2015-10-01");
+  EXPECT_EQ(CutEchoes("an unclosed 'quote"), "an unclosed 'quote");
+  const std::string many = CutEchoes(std::string(5000, 'y'));
+  EXPECT_EQ(many, absl::StrCat(std::string(2000, 'y'), "...[3000 bytes cut]"));
+}
+
+TEST_F(CommandHandlerTest, ARefusalEchoingAHugeValueIsCut) {
+  RunCycle();
+  v1::Command huge = SetBudget("huge", 5);
+  huge.mutable_set_budget()->set_municipality(std::string(999'800, 'm'));
+  Outcome outcome = handler_.Handle(huge, kNow);
+  EXPECT_FALSE(outcome.result.accepted());
+  EXPECT_LT(outcome.result.message().size(), 2100u);
+  EXPECT_THAT(outcome.result.message(), HasSubstr("bytes cut]"));
 }
 
 TEST_F(CommandHandlerTest, TheSameCommandIdInAnotherRegionIsANewCommand) {
@@ -285,7 +334,7 @@ TEST_F(CommandHandlerTest, RememberedResultsMakeARebuiltHandlerAnswerDuplicates)
   for (const v1::CommandResult& result : results_) rebuilt.RememberResult(result);
   EXPECT_EQ(rebuilt.results_remembered(), 3u);
 
-  Outcome repeat = rebuilt.Handle(SubmitPlan("plan", 1, 1), kNow);
+  Outcome repeat = rebuilt.Handle(SubmitPlan("plan", 60000, 40000), kNow);
   EXPECT_THAT(repeat.events, IsEmpty());
   EXPECT_TRUE(repeat.result.duplicate());
   EXPECT_TRUE(repeat.result.accepted());

@@ -513,7 +513,14 @@ INSTANTIATE_TEST_SUITE_P(
                 "transfer_clients { client_ids: ['Jan Jansen', 'cl-000002', 'cl-000003'] }",
                 Code::kInvalidArgument,
                 "client_ids[0]: expected a pseudonymous id (letters, digits, '-', 6-64 "
-                "characters), got 'Jan Jansen'"},
+                "characters, at least one digit, not a BSN), got 'Jan Jansen'"},
+        // 9*1 + 8*1 + 7*1 + 6*2 + 5*2 + 4*2 + 3*3 + 2*3 - 3 = 66, a multiple of 11.
+        Refusal{"WhenAClientIdIsShapedLikeABsn", ATransferWithoutIds,
+                "transfer_clients { client_ids: ['cl-000001', '111222333', 'cl-000003'] }",
+                Code::kInvalidArgument, "client_ids[1]: expected a pseudonymous id"},
+        Refusal{"WhenAClientIdIsAWord", ATransferWithoutIds,
+                "transfer_clients { client_ids: ['cl-000001', 'cl-000002', 'jansenfamilie'] }",
+                Code::kInvalidArgument, "client_ids[2]: expected a pseudonymous id"},
         Refusal{"WhenAClientIdIsTooShort", ATransferWithoutIds,
                 "transfer_clients { client_ids: ['cl-000001', 'cl-1', 'cl-000003'] }",
                 Code::kInvalidArgument, "client_ids[1]: expected a pseudonymous id"},

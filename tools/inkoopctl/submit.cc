@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "engine/command_handler.h"
 #include "engine/environment.h"
 #include "engine/status_macros.h"
 #include "google/protobuf/util/json_util.h"
@@ -84,9 +85,22 @@ absl::StatusOr<v1::Command> BuildSubmittedCommand(Args& args) {
 }
 
 int RunSubmit(const KafkaOptions& kafka, Args& args, absl::Duration timeout, bool json) {
+  const std::string limit_text = args.TakeOr(
+      "max_command_bytes", EnvironmentOr("INKOOP_MAX_COMMAND_BYTES", absl::StrCat(kMaxCommandBytes)));
+  size_t limit = 0;
+  if (!absl::SimpleAtoi(limit_text, &limit) || limit == 0) {
+    std::cerr << "inkoopctl: --max-command-bytes: expected a number of bytes, got '" << limit_text
+              << "'\n";
+    return 2;
+  }
   absl::StatusOr<v1::Command> command = BuildSubmittedCommand(args);
   if (!command.ok()) {
     std::cerr << "inkoopctl: " << command.status().message() << "\n";
+    return 2;
+  }
+  if (const size_t size = command->ByteSizeLong(); size > limit) {
+    std::cerr << "inkoopctl: command of " << size << " bytes: expected at most " << limit
+              << " bytes (--max-command-bytes; the engine refuses larger ones); not sent\n";
     return 2;
   }
   absl::StatusOr<std::unique_ptr<Submitter>> submitter =
@@ -100,10 +114,10 @@ int RunSubmit(const KafkaOptions& kafka, Args& args, absl::Duration timeout, boo
     std::cerr << "inkoopctl: " << result.status().message() << "\n";
     return 3;
   }
-  const std::string what =
-      command->GetDescriptor()->FindFieldByNumber(command->body_case()) != nullptr
-          ? command->GetDescriptor()->FindFieldByNumber(command->body_case())->name()
-          : "command";
+  // A repeat is answered with the first command's result, and named by it.
+  const std::string what = result->duplicate() && !result->command_type().empty()
+                               ? result->command_type()
+                               : CommandType(*command);
   if (json) {
     std::string out;
     google::protobuf::util::JsonPrintOptions options;
