@@ -143,6 +143,8 @@ ctl submit submit-bid --occurred-at 2015-09-20 --actor horizon --role provider -
 ctl submit submit-bid --occurred-at 2015-09-28 --actor kompas --role provider --tender-id AMB-2016 --bid-id bid-kom --provider-id kompas --amount 10000000.00 --tariffs "$tariffs"
 echo "== Refused: a bid after the deadline"
 refused submit submit-bid --occurred-at 2015-10-05 --actor kompas --role provider --tender-id AMB-2016 --bid-id bid-late --provider-id kompas --amount 1.00
+echo "== Refused: the same late bid sent again dated before the deadline (the region's clock only moves forward)"
+refused submit submit-bid --occurred-at 2015-09-01 --actor kompas --role provider --tender-id AMB-2016 --bid-id bid-late --provider-id kompas --amount 1.00
 ctl submit award-tender --occurred-at 2015-10-15 --actor inkoopbureau --role bureau --tender-id AMB-2016 --bid-ids bid-jzw,bid-hor,bid-kom
 
 echo

@@ -1,5 +1,7 @@
 #include "engine/command_handler.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "google/protobuf/io/coded_stream.h"
@@ -160,10 +162,25 @@ Outcome CommandHandler::Handle(const v1::Command& command, absl::Time now) {
   // The domain reads no clock: a command without occurred_at happened now.
   const v1::Command* decided_command = &command;
   v1::Command dated;
+  const absl::Time clock = absl::FromUnixMicros(state.clock_micros);
   if (!command.has_occurred_at()) {
     dated = command;
-    *dated.mutable_occurred_at() = recorded_at;
+    *dated.mutable_occurred_at() = ToProto(std::max(now, clock));
     decided_command = &dated;
+  } else if (const absl::Time occurred = absl::FromUnixSeconds(command.occurred_at().seconds()) +
+                                         absl::Nanoseconds(command.occurred_at().nanos());
+             absl::ToUnixMicros(occurred) < state.clock_micros) {
+    // The region's time only moves forward: a command dated before its
+    // latest event cannot take effect then (a late bid sent as an early one).
+    outcome.result = RefusedResult(
+        command, absl::FailedPreconditionError(absl::StrCat(
+                     "occurred_at ", absl::FormatTime("%Y-%m-%dT%H:%M:%E*SZ", occurred, absl::UTCTimeZone()),
+                     " is before the region's clock ",
+                     absl::FormatTime("%Y-%m-%dT%H:%M:%E*SZ", clock, absl::UTCTimeZone()),
+                     " (the latest time of its events): a region's time only moves forward")));
+    outcome.result.set_command_digest(digest);
+    cache_->RememberResult(outcome.result);
+    return outcome;
   }
   absl::StatusOr<std::vector<v1::Event>> decided = Decide(state, *decided_command);
   if (!decided.ok()) {

@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "engine/domain/budget.h"
@@ -31,12 +33,17 @@ absl::Status CheckChain(const RegionState& state, const v1::Event& event) {
   return absl::OkStatus();
 }
 
+int64_t OccurredMicros(const v1::Event& event) {
+  return event.occurred_at().seconds() * 1'000'000 + event.occurred_at().nanos() / 1000;
+}
+
 }  // namespace
 
 absl::Status AdvanceChain(RegionState& state, const v1::Event& event) {
   if (absl::Status chained = CheckChain(state, event); !chained.ok()) return chained;
   state.sequence = Sequence(event.sequence());
   state.last_hash = event.hash();
+  state.clock_micros = std::max(state.clock_micros, OccurredMicros(event));
   return absl::OkStatus();
 }
 
@@ -140,6 +147,7 @@ absl::Status Evolve(RegionState& state, const v1::Event& event) {
   }
   state.sequence = Sequence(event.sequence());
   state.last_hash = event.hash();
+  state.clock_micros = std::max(state.clock_micros, OccurredMicros(event));
   return absl::OkStatus();
 }
 

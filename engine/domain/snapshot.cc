@@ -62,6 +62,7 @@ v1::RegionSnapshot ToSnapshot(const RegionState& state) {
   out.set_region(state.region);
   out.set_sequence(state.sequence.value());
   out.set_last_hash(state.last_hash);
+  out.set_clock_micros(state.clock_micros);
   *out.mutable_framework() = FrameworkToSnapshot(state.framework);
   for (const auto& [name, municipality] : state.municipalities) {
     // A municipality is stored by its years; one without any is no state.
@@ -129,6 +130,7 @@ absl::StatusOr<RegionState> FromSnapshot(const v1::RegionSnapshot& snapshot) {
   state.region = snapshot.region();
   state.sequence = Sequence(snapshot.sequence());
   state.last_hash = snapshot.last_hash();
+  state.clock_micros = snapshot.clock_micros();
   RETURN_IF_ERROR(FrameworkFromSnapshot(snapshot.framework(), snapshot.region(), state.framework));
   for (const v1::MunicipalitySnapshot& m : snapshot.municipalities()) {
     Municipality& municipality = state.municipalities[m.name()];

@@ -63,6 +63,9 @@ struct RegionState {
   std::string region;
   Sequence sequence;      // of the last event applied
   std::string last_hash;  // hash of that event (raw bytes)
+  // The region's clock: the latest occurred_at of its events, unix
+  // microseconds. Business time of a region only moves forward.
+  int64_t clock_micros = 0;
   Framework framework;
   absl::btree_map<std::string, Municipality> municipalities;
   // Entity records, by id. Each is one key in the state store; the tables

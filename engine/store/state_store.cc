@@ -254,6 +254,7 @@ absl::Status StateStore::LoadKinds(RegionState& state, bool whole) {
                      Parse<v1::RegionHeader>(*header_bytes, absl::StrCat("header of ", region)));
     state.sequence = Sequence(header.sequence());
     state.last_hash = header.last_hash();
+    state.clock_micros = header.clock_micros();
     state.equalised_years.insert(header.equalised_years().begin(),
                                  header.equalised_years().end());
   }
@@ -388,6 +389,7 @@ void StateStore::StageRegion(RegionState& state, StoreBatch& batch) {
   header.set_region(region);
   header.set_sequence(state.sequence.value());
   header.set_last_hash(state.last_hash);
+  header.set_clock_micros(state.clock_micros);
   for (int32_t year : state.equalised_years) header.add_equalised_years(year);
   batch.Put(kStateFamily, EntityKey(region, EntityKind::kHeader, ""), header.SerializeAsString());
 

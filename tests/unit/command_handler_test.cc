@@ -134,7 +134,7 @@ TEST_F(CommandHandlerTest, EventIdIsRegionSlashSequence) {
 TEST_F(CommandHandlerTest, EnvelopeCarriesTheCommandsActorIdsAndTimes) {
   v1::Command command = SetBudget("budget", 100000);
   command.set_correlation_id("may-circular");
-  command.mutable_occurred_at()->set_seconds(1462000000);
+  command.mutable_occurred_at()->set_seconds(1462100000);
   ASSERT_TRUE(handler_.Handle(AdoptFramework(), kNow).result.accepted());
   Outcome outcome = handler_.Handle(command, kNow);
   ASSERT_THAT(outcome.events, SizeIs(1));
@@ -145,7 +145,7 @@ TEST_F(CommandHandlerTest, EnvelopeCarriesTheCommandsActorIdsAndTimes) {
   EXPECT_EQ(event.actor().id(), "Delft");
   EXPECT_EQ(event.actor().role(), v1::ROLE_MUNICIPALITY);
   EXPECT_EQ(event.schema_version(), kSchemaVersion);
-  EXPECT_EQ(event.occurred_at().seconds(), 1462000000);
+  EXPECT_EQ(event.occurred_at().seconds(), 1462100000);
   EXPECT_EQ(event.recorded_at().seconds(), 1462060800);
   EXPECT_EQ(event.recorded_at().nanos(), 250000000);
   EXPECT_EQ(event.budget_set().amount_cents(), 100000);
@@ -223,6 +223,33 @@ TEST_F(CommandHandlerTest, RepeatedIdOfARefusedCommandReturnsTheRefusal) {
   EXPECT_TRUE(corrected.result.conflicting_repeat());
   EXPECT_THAT(corrected.result.message(), HasSubstr("(refused: amount_cents"));
   EXPECT_EQ(FindYearBudget(handler_.State(kRegion), "Delft", 2016), nullptr);
+}
+
+// The finding: a bid refused as late was accepted when sent again dated
+// before the deadline, and event times went backwards in the log.
+TEST_F(CommandHandlerTest, ACommandDatedBeforeTheRegionsClockIsRefusedWithBothDates) {
+  v1::Command adopt = AdoptFramework();
+  adopt.mutable_occurred_at()->set_seconds(1446681600);  // 2015-11-05
+  ASSERT_TRUE(handler_.Handle(adopt, kNow).result.accepted());
+  EXPECT_EQ(handler_.State(kRegion).clock_micros, int64_t{1446681600} * 1'000'000);
+
+  v1::Command backdated = SetBudget("budget", 100000);
+  backdated.mutable_occurred_at()->set_seconds(1441065600);  // 2015-09-01
+  Outcome refused = handler_.Handle(backdated, kNow);
+  EXPECT_THAT(refused.events, IsEmpty());
+  EXPECT_EQ(refused.result.code(), static_cast<int>(absl::StatusCode::kFailedPrecondition));
+  EXPECT_EQ(refused.result.message(),
+            "occurred_at 2015-09-01T00:00:00Z is before the region's clock 2015-11-05T00:00:00Z "
+            "(the latest time of its events): a region's time only moves forward");
+
+  // The same moment as the clock is fine; no date means now, never before
+  // the clock.
+  v1::Command same = SetBudget("budget-2", 100000);
+  same.mutable_occurred_at()->set_seconds(1446681600);
+  EXPECT_TRUE(handler_.Handle(same, kNow).result.accepted());
+  Outcome undated = handler_.Handle(SetBudget("budget-3", 5), absl::FromUnixSeconds(1400000000));
+  ASSERT_THAT(undated.events, SizeIs(1));
+  EXPECT_EQ(undated.events[0].occurred_at().seconds(), 1446681600);
 }
 
 TEST(CutEchoes, LongQuotedValuesAreCutWithAMarkerAndTheWholeIsBounded) {
