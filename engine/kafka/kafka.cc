@@ -1,9 +1,12 @@
 #include "engine/kafka/kafka.h"
 
+#include <fstream>
+
 #include <librdkafka/rdkafka.h>
 
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -85,8 +88,30 @@ absl::StatusOr<std::unique_ptr<RdKafka::Conf>> MakeConf(
   // Quiet the client's own logging of retries against an absent broker; the
   // callers report what fails.
   RETURN_IF_ERROR(set("log_level", "3"));
+  for (const auto& [name, value] : options.client_settings) RETURN_IF_ERROR(set(name, value));
   for (const auto& [name, value] : settings) RETURN_IF_ERROR(set(name, value));
   return conf;
+}
+
+absl::StatusOr<std::map<std::string, std::string>> ReadKafkaConfig(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return absl::NotFoundError(absl::StrCat("Kafka config ", path, ": cannot be read"));
+  std::map<std::string, std::string> settings;
+  int number = 0;
+  for (std::string line; std::getline(in, line);) {
+    ++number;
+    const absl::string_view text = absl::StripAsciiWhitespace(line);
+    if (text.empty() || text[0] == '#' || text[0] == '!') continue;
+    const size_t equals = text.find('=');
+    const absl::string_view name =
+        equals == absl::string_view::npos ? text : absl::StripAsciiWhitespace(text.substr(0, equals));
+    if (equals == absl::string_view::npos || name.empty()) {
+      return absl::InvalidArgumentError(absl::StrCat("Kafka config ", path, ":", number,
+                                                     ": expected name=value, got '", text, "'"));
+    }
+    settings[std::string(name)] = std::string(absl::StripAsciiWhitespace(text.substr(equals + 1)));
+  }
+  return settings;
 }
 
 absl::StatusOr<int32_t> PartitionCount(RdKafka::Handle& handle, const std::string& topic,

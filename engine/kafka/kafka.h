@@ -26,6 +26,9 @@ struct KafkaOptions {
   int partitions = 3;
   int replication_factor = 1;
   int min_insync_replicas = 1;
+  // librdkafka properties applied to every client before its own settings:
+  // security (SASL, TLS) and tuning, from --kafka_config (ReadKafkaConfig).
+  std::map<std::string, std::string> client_settings;
 
   std::string commands_topic() const { return topic_prefix + "inkoop.commands"; }
   std::string events_topic() const { return topic_prefix + "inkoop.events"; }
@@ -54,6 +57,10 @@ absl::StatusOr<std::unique_ptr<RdKafka::Conf>> MakeConf(
 // same partition count. Returns that count. kUnavailable when no broker
 // answers within `timeout`.
 absl::StatusOr<int32_t> EnsureTopics(const KafkaOptions& options, absl::Duration timeout);
+
+// A librdkafka properties file: `name=value` per line, `#` or `!` starts a
+// comment line, blank lines ignored. kInvalidArgument names the line.
+absl::StatusOr<std::map<std::string, std::string>> ReadKafkaConfig(const std::string& path);
 
 // Partition count of `topic` as the broker reports it; kNotFound if absent.
 absl::StatusOr<int32_t> PartitionCount(RdKafka::Handle& handle, const std::string& topic,

@@ -49,6 +49,7 @@ auditors:
 options everywhere:
   --brokers HOST:PORT    Kafka (env INKOOP_BROKERS, default 127.0.0.1:9092)
   --topic-prefix P       prefix of the topic names (env INKOOP_TOPIC_PREFIX)
+  --kafka-config FILE    librdkafka properties (SASL, TLS) for every client (env INKOOP_KAFKA_CONFIG)
   --db DIR               projection database (env INKOOP_DB, default .run/projection)
   --json                 print JSON instead of tables
   --timeout SECONDS      how long submit waits for the result (default 30)
@@ -84,6 +85,16 @@ int main(int argc, char** argv) {
   kafka.brokers = args.TakeOr("brokers", inkoop::EnvironmentOr("INKOOP_BROKERS", kafka.brokers));
   kafka.topic_prefix =
       args.TakeOr("topic_prefix", inkoop::EnvironmentOr("INKOOP_TOPIC_PREFIX", ""));
+  if (const std::string config =
+          args.TakeOr("kafka_config", inkoop::EnvironmentOr("INKOOP_KAFKA_CONFIG", ""));
+      !config.empty()) {
+    absl::StatusOr<std::map<std::string, std::string>> settings = inkoop::ReadKafkaConfig(config);
+    if (!settings.ok()) {
+      std::cerr << "inkoopctl: --kafka-config: " << settings.status().message() << "\n";
+      return 2;
+    }
+    kafka.client_settings = *std::move(settings);
+  }
   const bool json = args.TakeFlag("json");
   // replay's --db is the new database it writes, never the default.
   if (verb == "replay") return inkoop::RunReplay(kafka, args, json);
