@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every inkoop test on a fresh machine: installs what is missing, builds,
-# starts a real Kafka broker (KRaft, deploy/kafka) on 127.0.0.1:19092, runs
+# starts a real Kafka broker (KRaft, deploy/kafka) on 127.0.0.1:19092 and a
+# secured one (SASL, ACLs) on 127.0.0.1:19492, runs
 # the unit and integration tests with ctest, runs the unit tests again under
 # AddressSanitizer + UndefinedBehaviorSanitizer, stops the broker. Exits
 # non-zero on any failure.
@@ -12,15 +13,23 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 port=${INKOOP_TEST_PORT:-19092}
 
+secure_port=$((port + 400))
+secure_data="$root/.run/kafka-test-secure-$secure_port"
+
 deploy/install-deps.sh
-deploy/build.sh "-DINKOOP_TEST_BROKERS=127.0.0.1:$port"
+deploy/build.sh "-DINKOOP_TEST_BROKERS=127.0.0.1:$port" \
+  "-DINKOOP_TEST_SECURE_BROKERS=127.0.0.1:$secure_port" "-DINKOOP_TEST_SECURE_DIR=$secure_data"
 
 data="$root/.run/kafka-test-$port"
-if ! [[ -f "$data/broker.pid" ]] || ! kill -0 "$(cat "$data/broker.pid")" 2>/dev/null; then
-  rm -rf "$data"   # a fresh broker: tests must not depend on earlier runs
-fi
+for d in "$data" "$secure_data"; do
+  if ! [[ -f "$d/broker.pid" ]] || ! kill -0 "$(cat "$d/broker.pid")" 2>/dev/null; then
+    rm -rf "$d"   # a fresh broker: tests must not depend on earlier runs
+  fi
+done
+trap 'deploy/kafka/stop.sh --port "$port" --data "$data"; deploy/kafka/stop.sh --port "$secure_port" --data "$secure_data"' EXIT
 deploy/kafka/start.sh --port "$port" --data "$data" >/dev/null
-trap 'deploy/kafka/stop.sh --port "$port" --data "$data"' EXIT
+# A second broker with SASL and ACLs for tests/integration/secured_broker_test.cc.
+deploy/kafka/start.sh --port "$secure_port" --data "$secure_data" --secure --topic-prefix secure. >/dev/null
 
 summary() {  # ctest's "N% tests passed, F tests failed out of T" -> "P passed, F failed"
   sed -nE 's/.*tests passed, ([0-9]+) tests? failed out of ([0-9]+).*/\2 \1/p' "$1" | tail -n 1
