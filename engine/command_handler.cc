@@ -4,8 +4,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "engine/domain/decide.h"
 #include "engine/envelope.h"
 #include "engine/status_macros.h"
@@ -65,14 +63,7 @@ std::string CommandType(const v1::Command& command) {
 }
 
 std::string CommandDigest(const v1::Command& command) {
-  std::string bytes;
-  {
-    google::protobuf::io::StringOutputStream stream(&bytes);
-    google::protobuf::io::CodedOutputStream coded(&stream);
-    coded.SetSerializationDeterministic(true);
-    command.SerializeToCodedStream(&coded);
-  }
-  return Sha256(bytes);
+  return Sha256(DeterministicBytes(command));
 }
 
 v1::CommandResult RefusedResult(const v1::Command& command, const absl::Status& status) {

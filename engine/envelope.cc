@@ -9,17 +9,21 @@
 
 namespace inkoop {
 
-std::string EventBytes(const v1::Event& event) {
-  v1::Event unsealed = event;
-  unsealed.clear_hash();
+std::string DeterministicBytes(const google::protobuf::Message& message) {
   std::string bytes;
   {
     google::protobuf::io::StringOutputStream stream(&bytes);
     google::protobuf::io::CodedOutputStream coded(&stream);
     coded.SetSerializationDeterministic(true);
-    unsealed.SerializeToCodedStream(&coded);
+    message.SerializeToCodedStream(&coded);
   }
   return bytes;
+}
+
+std::string EventBytes(const v1::Event& event) {
+  v1::Event unsealed = event;
+  unsealed.clear_hash();
+  return DeterministicBytes(unsealed);
 }
 
 std::string Sha256(absl::string_view bytes) {

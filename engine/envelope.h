@@ -26,6 +26,10 @@ namespace inkoop {
 // 2: records are SealedEvents, hashes cover the stored bytes.
 inline constexpr uint32_t kSchemaVersion = 2;
 
+// `message` serialized deterministically (map entries in key order): the
+// same bytes for the same content within a build.
+std::string DeterministicBytes(const google::protobuf::Message& message);
+
 // The bytes the engine stores of `event`: its deterministic serialization
 // without `hash`.
 std::string EventBytes(const v1::Event& event);

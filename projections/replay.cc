@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
+#include "engine/domain/dates.h"
 #include "engine/envelope.h"
 #include "engine/kafka/partition_reader.h"
 #include "engine/log.h"
@@ -21,9 +22,6 @@ absl::Time TimeOf(const google::protobuf::Timestamp& t) {
   return absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos());
 }
 
-std::string Rfc3339(const google::protobuf::Timestamp& t) {
-  return absl::FormatTime("%Y-%m-%dT%H:%M:%E*SZ", TimeOf(t), absl::UTCTimeZone());
-}
 
 }  // namespace
 
@@ -49,10 +47,7 @@ absl::StatusOr<ReplayResult> Replay(const ReplayOptions& options) {
                    Projection::Open(options.db_path, projection_options));
 
   // Which partitions, from where to where.
-  ASSIGN_OR_RETURN(std::unique_ptr<RdKafka::Conf> conf, MakeConf(options.kafka, {}));
-  std::string error;
-  std::unique_ptr<RdKafka::Producer> metadata(RdKafka::Producer::create(conf.get(), error));
-  if (metadata == nullptr) return absl::InternalError(absl::StrCat("Kafka client: ", error));
+  ASSIGN_OR_RETURN(std::unique_ptr<RdKafka::Producer> metadata, MakeMetadataClient(options.kafka));
   const std::string topic = options.kafka.events_topic();
   ASSIGN_OR_RETURN(int32_t partitions, PartitionCount(*metadata, topic, absl::Seconds(10)));
   std::vector<int32_t> read;
@@ -96,12 +91,7 @@ absl::StatusOr<ReplayResult> Replay(const ReplayOptions& options) {
           ++progress.records;
           const absl::string_view value(static_cast<const char*>(message.payload()), message.len());
           if (!options.region.empty()) {
-            const absl::string_view key =
-                message.key_pointer() == nullptr
-                    ? absl::string_view()
-                    : absl::string_view(static_cast<const char*>(message.key_pointer()),
-                                        message.key_len());
-            if (key != options.region) return absl::OkStatus();
+            if (MessageKey(message) != options.region) return absl::OkStatus();
             if (projection->Ended(options.region)) return stop;
           }
           const absl::Status applied = projection->Apply(topic, p, Offset(message.offset()), value);
@@ -150,7 +140,7 @@ std::string FormatCheckpoint(const v1::SignedCheckpoint& checkpoint) {
   return absl::StrCat("inkoop-checkpoint region=", checkpoint.region(),
                       " sequence=", checkpoint.sequence(),
                       " hash=", absl::BytesToHexString(checkpoint.hash()),
-                      " time=", Rfc3339(checkpoint.recorded_at()), " key=", checkpoint.key_id(),
+                      " time=", FormatTimestamp(checkpoint.recorded_at()), " key=", checkpoint.key_id(),
                       " signature=", absl::BytesToHexString(checkpoint.signature()));
 }
 

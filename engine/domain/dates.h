@@ -8,6 +8,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
+#include "google/protobuf/timestamp.pb.h"
 
 namespace inkoop {
 
@@ -16,6 +17,10 @@ namespace inkoop {
 absl::StatusOr<absl::CivilDay> ParseDate(absl::string_view text, absl::string_view field);
 
 std::string FormatDate(absl::CivilDay day);
+
+// A protobuf timestamp as RFC 3339 in UTC with as many fraction digits as
+// it needs: "2015-09-01T12:00:00Z", "2026-12-03T11:44:34.63662942Z".
+std::string FormatTimestamp(const google::protobuf::Timestamp& timestamp);
 
 }  // namespace inkoop
 

@@ -114,6 +114,19 @@ absl::StatusOr<std::map<std::string, std::string>> ReadKafkaConfig(const std::st
   return settings;
 }
 
+absl::StatusOr<std::unique_ptr<RdKafka::Producer>> MakeMetadataClient(const KafkaOptions& options) {
+  ASSIGN_OR_RETURN(std::unique_ptr<RdKafka::Conf> conf, MakeConf(options, {}));
+  std::string error;
+  std::unique_ptr<RdKafka::Producer> client(RdKafka::Producer::create(conf.get(), error));
+  if (client == nullptr) return absl::InternalError(absl::StrCat("Kafka client: ", error));
+  return client;
+}
+
+absl::string_view MessageKey(const RdKafka::Message& message) {
+  if (message.key_pointer() == nullptr) return absl::string_view();
+  return absl::string_view(static_cast<const char*>(message.key_pointer()), message.key_len());
+}
+
 absl::StatusOr<int32_t> PartitionCount(RdKafka::Handle& handle, const std::string& topic,
                                        absl::Duration timeout) {
   std::unique_ptr<RdKafka::Topic> only;
@@ -198,10 +211,7 @@ absl::Status CreateTopic(rd_kafka_t* client, const std::string& topic, const Kaf
 }  // namespace
 
 absl::StatusOr<int32_t> EnsureTopics(const KafkaOptions& options, absl::Duration timeout) {
-  ASSIGN_OR_RETURN(std::unique_ptr<RdKafka::Conf> conf, MakeConf(options, {}));
-  std::string error;
-  std::unique_ptr<RdKafka::Producer> client(RdKafka::Producer::create(conf.get(), error));
-  if (client == nullptr) return absl::InternalError(absl::StrCat("Kafka client: ", error));
+  ASSIGN_OR_RETURN(std::unique_ptr<RdKafka::Producer> client, MakeMetadataClient(options));
 
   const absl::Time deadline = absl::Now() + timeout;
   std::vector<int32_t> counts;

@@ -62,6 +62,13 @@ absl::StatusOr<int32_t> EnsureTopics(const KafkaOptions& options, absl::Duration
 // comment line, blank lines ignored. kInvalidArgument names the line.
 absl::StatusOr<std::map<std::string, std::string>> ReadKafkaConfig(const std::string& path);
 
+// A client for metadata and watermark queries (a producer that produces
+// nothing), configured from `options`.
+absl::StatusOr<std::unique_ptr<RdKafka::Producer>> MakeMetadataClient(const KafkaOptions& options);
+
+// The key of `message`; empty when it has none.
+absl::string_view MessageKey(const RdKafka::Message& message);
+
 // Partition count of `topic` as the broker reports it; kNotFound if absent.
 absl::StatusOr<int32_t> PartitionCount(RdKafka::Handle& handle, const std::string& topic,
                                        absl::Duration timeout);

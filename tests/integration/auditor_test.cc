@@ -47,7 +47,7 @@ std::vector<Record> RawRecords(const KafkaOptions& options, int32_t partition) {
   absl::Status read = ReadPartitionToEnd(
       options, options.events_topic(), partition, Offset(0), [&](const RdKafka::Message& m) {
         records.push_back(
-            Record{std::string(static_cast<const char*>(m.key_pointer()), m.key_len()),
+            Record{std::string(MessageKey(m)),
                    std::string(static_cast<const char*>(m.payload()), m.len())});
         return absl::OkStatus();
       });

@@ -17,7 +17,9 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "engine/domain/decide.h"
+#include "engine/domain/dates.h"
 #include "engine/domain/money.h"
+#include "tools/inkoopctl/show.h"
 #include "engine/domain/roles.h"
 #include "engine/domain/snapshot.h"
 #include "google/protobuf/descriptor.h"
@@ -29,7 +31,6 @@ namespace inkoop {
 namespace {
 
 using ::google::protobuf::Descriptor;
-using ::google::protobuf::EnumDescriptor;
 using ::google::protobuf::FieldDescriptor;
 using ::google::protobuf::Message;
 using ::google::protobuf::Reflection;
@@ -39,21 +40,6 @@ constexpr absl::string_view kNone = "(none)";
 
 // ---------------------------------------------------------------------------
 // Values as text.
-
-// CONTRACT_STATUS_ACTIVE -> "active", FUNDING_MODEL_PER_UNIT -> "per unit":
-// the prefix every value of the enum shares is dropped (as inkoopctl show).
-std::string EnumWord(const EnumDescriptor& type, int value) {
-  const google::protobuf::EnumValueDescriptor* found = type.FindValueByNumber(value);
-  if (found == nullptr) return absl::StrCat(value);
-  const std::string& name = found->name();
-  const std::string& first = type.value(0)->name();
-  size_t common = 0;
-  while (common < name.size() && common < first.size() && name[common] == first[common]) ++common;
-  while (common > 0 && name[common - 1] != '_') --common;
-  std::string word = absl::AsciiStrToLower(absl::string_view(name).substr(common));
-  std::replace(word.begin(), word.end(), '_', ' ');
-  return word;
-}
 
 bool IsMoney(const FieldDescriptor& field) {
   return field.cpp_type() == FieldDescriptor::CPPTYPE_INT64 &&
@@ -439,18 +425,12 @@ bool NamesSubject(const AuditSubject& subject, const v1::Event& event) {
 // ---------------------------------------------------------------------------
 // Rows.
 
-std::string Rfc3339(const google::protobuf::Timestamp& timestamp) {
-  const absl::Time time =
-      absl::FromUnixSeconds(timestamp.seconds()) + absl::Nanoseconds(timestamp.nanos());
-  return absl::FormatTime("%Y-%m-%dT%H:%M:%E*SZ", time, absl::UTCTimeZone());
-}
-
 AuditRow RowOf(const v1::Event& event, std::vector<std::string> effects) {
   AuditRow row;
   row.sequence = event.sequence();
   row.event_id = event.event_id();
-  if (event.has_occurred_at()) row.occurred_at = Rfc3339(event.occurred_at());
-  if (event.has_recorded_at()) row.recorded_at = Rfc3339(event.recorded_at());
+  if (event.has_occurred_at()) row.occurred_at = FormatTimestamp(event.occurred_at());
+  if (event.has_recorded_at()) row.recorded_at = FormatTimestamp(event.recorded_at());
   row.actor = event.actor().id();
   row.role = std::string(RoleName(event.actor().role()));
   row.command_id = event.command_id();

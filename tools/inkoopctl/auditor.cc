@@ -452,13 +452,10 @@ int RunAudit(const KafkaOptions& kafka, Args& args, bool json) {
     return 2;
   }
 
-  absl::StatusOr<std::unique_ptr<RdKafka::Conf>> conf = MakeConf(kafka, {});
-  if (!conf.ok()) return ExitFor(conf.status());
-  std::string error;
-  std::unique_ptr<RdKafka::Producer> metadata(RdKafka::Producer::create(conf->get(), error));
-  if (metadata == nullptr) return ExitFor(absl::InternalError(error));
+  absl::StatusOr<std::unique_ptr<RdKafka::Producer>> metadata = MakeMetadataClient(kafka);
+  if (!metadata.ok()) return ExitFor(metadata.status());
   absl::StatusOr<int32_t> partitions =
-      PartitionCount(*metadata, kafka.events_topic(), absl::Seconds(10));
+      PartitionCount(**metadata, kafka.events_topic(), absl::Seconds(10));
   if (!partitions.ok()) return ExitFor(partitions.status());
   const int32_t partition = PartitionFor(region, *partitions);
 
@@ -473,12 +470,7 @@ int RunAudit(const KafkaOptions& kafka, Args& args, bool json) {
   absl::Status read = ReadPartitionToEnd(
       kafka, kafka.events_topic(), partition, Offset(0),
       [&](const RdKafka::Message& message) -> absl::Status {
-        const absl::string_view key =
-            message.key_pointer() == nullptr
-                ? absl::string_view()
-                : absl::string_view(static_cast<const char*>(message.key_pointer()),
-                                    message.key_len());
-        if (key != region) return absl::OkStatus();
+        if (MessageKey(message) != region) return absl::OkStatus();
         decisions.clear();
         const absl::Status offered = admission.Offer(
             RecordAt{kafka.events_topic(), partition, message.offset()},
@@ -524,18 +516,15 @@ absl::StatusOr<std::string> AsOfDatabase(const KafkaOptions& kafka, const KeyRin
                                          const std::string& cache) {
   // The log only grows: a replay is reusable while the region's partition
   // has the same end.
-  absl::StatusOr<std::unique_ptr<RdKafka::Conf>> conf = MakeConf(kafka, {});
-  if (!conf.ok()) return conf.status();
-  std::string error;
-  std::unique_ptr<RdKafka::Producer> metadata(RdKafka::Producer::create(conf->get(), error));
-  if (metadata == nullptr) return absl::InternalError(absl::StrCat("Kafka client: ", error));
+  absl::StatusOr<std::unique_ptr<RdKafka::Producer>> metadata = MakeMetadataClient(kafka);
+  if (!metadata.ok()) return metadata.status();
   absl::StatusOr<int32_t> partitions =
-      PartitionCount(*metadata, kafka.events_topic(), absl::Seconds(10));
+      PartitionCount(**metadata, kafka.events_topic(), absl::Seconds(10));
   if (!partitions.ok()) return partitions.status();
   const int32_t partition = PartitionFor(region, *partitions);
   int64_t low = 0, high = 0;
   absl::Status ended = KafkaStatus(
-      metadata->query_watermark_offsets(kafka.events_topic(), partition, &low, &high, 10'000),
+      (*metadata)->query_watermark_offsets(kafka.events_topic(), partition, &low, &high, 10'000),
       "read the end of the events topic");
   if (!ended.ok()) return ended;
   const std::string name =

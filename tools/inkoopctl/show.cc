@@ -53,8 +53,6 @@ std::string FormatBudget(const v1::BudgetView& view) {
   return out;
 }
 
-namespace {
-
 std::string EnumWord(const google::protobuf::EnumDescriptor& type, int value) {
   const google::protobuf::EnumValueDescriptor* v = type.FindValueByNumber(value);
   if (v == nullptr) return absl::StrCat(value);
@@ -68,6 +66,8 @@ std::string EnumWord(const google::protobuf::EnumDescriptor& type, int value) {
   for (char& c : word) c = c == '_' ? ' ' : c;
   return word;
 }
+
+namespace {
 
 std::string FormatContract(const v1::ContractRecord& c) {
   std::string out = absl::StrFormat(
