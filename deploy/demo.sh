@@ -5,7 +5,8 @@
 # budgets and local plans, purchase order, tender, bids and award, contracts,
 # a budget shift, claims and a payment, indicators, a provider's bankruptcy
 # with clients transferred and a case escalated (refused commands show their
-# reasons). Prints budgets per lot, contracts and continuity cases from the
+# reasons). Every actor signs with its own key, and the region runs on a
+# manual clock that a clock actor moves through the scenario's days. Prints budgets per lot, contracts and continuity cases from the
 # projection; then, as an auditor, takes a signed checkpoint, replays and
 # verifies the history and reads a contract's audit trail; stops what it
 # started.
@@ -40,8 +41,23 @@ echo "== Kafka broker at $INKOOP_BROKERS (topics $INKOOP_TOPIC_PREFIX*)"
 # public key line in its .pub file.
 build/tools/inkoopctl keygen --out "$run/engine-signing-key.pem" >/dev/null 2>&1
 export INKOOP_KEYS="$run/engine-signing-key.pem.pub"
+# Every actor signs its commands with its own key; the region's registry
+# (its events) says whose key is whose and in which role. The bureau's key
+# founds the region: the engine trusts it for haaglanden's adoption.
+keys="$run/actor-keys"
+mkdir -p "$keys"
+keyfile() { echo "$keys/${1// /-}.pem"; }
+for actor in inkoopbureau region-clock "Den Haag" Delft Zoetermeer Rijswijk jeugdzorg-west horizon kompas Gouda; do
+  build/tools/inkoopctl keygen --out "$(keyfile "$actor")" >/dev/null 2>&1
+done
+keyline() { grep -v '^#' "$(keyfile "$1").pub"; }  # "<key id> <public key hex>"
+echo "$(keyline inkoopbureau) region=haaglanden" >"$run/founders.keys"
+entry() {  # actor role: its registry entry (JSON) with its public key
+  echo "{\"actorId\":\"$1\",\"role\":\"ROLE_${2^^}\",\"publicKey\":\"$(keyline "$1" | cut -d' ' -f2)\"}"
+}
 build/engine/inkoopd --transactional_id "${INKOOP_TOPIC_PREFIX}inkoopd" --state_dir "$run/engine-state" \
-  --group_id "${INKOOP_TOPIC_PREFIX}inkoopd" --signing_key "$run/engine-signing-key.pem" >"$run/inkoopd.log" 2>&1 &
+  --group_id "${INKOOP_TOPIC_PREFIX}inkoopd" --signing_key "$run/engine-signing-key.pem" \
+  --founders "$run/founders.keys" >"$run/inkoopd.log" 2>&1 &
 engine=$!
 build/projections/inkoop-projector --db "$INKOOP_DB" --keys "$INKOOP_KEYS" >"$run/projector.log" 2>&1 &
 projector=$!
@@ -57,7 +73,27 @@ cleanup() {
 }
 trap cleanup EXIT
 
-ctl() { build/tools/inkoopctl "$@"; }
+# Submits sign with the key of the --actor they name.
+ctl() {
+  local actor="" previous=""
+  for word in "$@"; do
+    [[ "$previous" == "--actor" ]] && actor="$word"
+    previous="$word"
+  done
+  if [[ -n "$actor" && -f "$(keyfile "$actor")" ]]; then
+    build/tools/inkoopctl "$@" --key "$(keyfile "$actor")"
+  else
+    build/tools/inkoopctl "$@"
+  fi
+}
+# The region runs on a manual clock (the scenario plays 2014-2016): the
+# clock actor moves it to each day before that day's commands.
+clock_day=""
+at() {
+  [[ "$1" == "$clock_day" ]] && return 0
+  ctl submit advance-clock --actor region-clock --to "$1" >/dev/null
+  clock_day="$1"
+}
 # Waits until inkoopd has created the topics.
 for _ in $(seq 1 60); do
   kcat -b "$INKOOP_BROKERS" -L -t "${INKOOP_TOPIC_PREFIX}inkoop.results" 2>/dev/null | grep -q "partition 0" && break
@@ -74,7 +110,9 @@ refused() {  # runs a command that must be refused and shows why
 
 echo
 echo "== The bureau adopts the Haaglanden framework 2015-2016 (ten municipalities, six lots)"
-ctl submit adopt-framework --actor inkoopbureau --role bureau --framework-id H10-2015-2016 --occurred-at 2014-11-03 \
+ctl submit adopt-framework --actor inkoopbureau --role bureau --framework-id H10-2015-2016 --clock-start 2014-11-03 \
+  --actor-keys "[$(entry inkoopbureau bureau),$(entry region-clock clock),$(entry "Den Haag" municipality),
+                 $(entry Delft municipality),$(entry Zoetermeer municipality),$(entry Rijswijk municipality)]" \
   --municipalities "Den Haag,Delft,Leidschendam-Voorburg,Midden-Delfland,Pijnacker-Nootdorp,Rijswijk,Voorschoten,Wassenaar,Westland,Zoetermeer" \
   --lots '[{"code":"local","name":"Local policy, personal budgets, execution"},
            {"code":"regional","name":"Regional public tasks"},
@@ -93,15 +131,20 @@ ctl submit adopt-framework --actor inkoopbureau --role bureau --framework-id H10
 
 echo
 echo "== Municipalities set their 2016 budgets (May circular)"
-ctl submit set-budget --occurred-at 2015-06-02 --actor "Den Haag" --role municipality --municipality "Den Haag" --year 2016 --source may_circular --amount 120000000.00
-ctl submit set-budget --occurred-at 2015-06-02 --actor Delft --role municipality --municipality Delft --year 2016 --source may_circular --amount 18450000.00
-ctl submit set-budget --occurred-at 2015-06-03 --actor Zoetermeer --role municipality --municipality Zoetermeer --year 2016 --source may_circular --amount 21730000.00
-ctl submit set-budget --occurred-at 2015-06-04 --actor Rijswijk --role municipality --municipality Rijswijk --year 2016 --source may_circular --amount 8125000.00
+at 2015-06-02
+ctl submit set-budget --actor "Den Haag" --role municipality --municipality "Den Haag" --year 2016 --source may_circular --amount 120000000.00
+at 2015-06-02
+ctl submit set-budget --actor Delft --role municipality --municipality Delft --year 2016 --source may_circular --amount 18450000.00
+at 2015-06-03
+ctl submit set-budget --actor Zoetermeer --role municipality --municipality Zoetermeer --year 2016 --source may_circular --amount 21730000.00
+at 2015-06-04
+ctl submit set-budget --actor Rijswijk --role municipality --municipality Rijswijk --year 2016 --source may_circular --amount 8125000.00
 
 echo
 echo "== ... and submit their local procurement plans"
 plan() {  # municipality local regional ambulatory specialist housing top (euros)
-  ctl submit submit-local-plan --occurred-at 2015-07-01 --actor "$1" --role municipality --municipality "$1" --year 2016 \
+  at 2015-07-01
+  ctl submit submit-local-plan --actor "$1" --role municipality --municipality "$1" --year 2016 \
     --priorities "early help close to home,fewer residential placements" --lots "[
       {\"lot\":\"local\",\"amountCents\":\"$2\"},{\"lot\":\"regional\",\"amountCents\":\"$3\"},
       {\"lot\":\"ambulatory\",\"amountCents\":\"$4\"},{\"lot\":\"specialist\",\"amountCents\":\"$5\"},
@@ -116,41 +159,55 @@ echo
 echo "== Refused: Rijswijk revises its plan beyond its budget"
 refused submit submit-local-plan --actor Rijswijk --role municipality --municipality Rijswijk --year 2016 \
   --lots '[{"lot":"ambulatory","amountCents":"500000000"},{"lot":"specialist","amountCents":"400000000"}]'
-echo "== Refused: Gouda is not a municipality of this region"
+echo "== Refused: Delft claims to be the bureau (the role comes from the region's registry, not the command)"
+refused submit register-provider --actor Delft --role bureau --provider-id delft-zorg --name "Delft Zorg" --chamber-of-commerce-number 11111111
+echo "== Refused: Gouda is not a municipality of this region (its key is in no registry here)"
 refused submit set-budget --actor Gouda --role municipality --municipality Gouda --year 2016 --source may_circular --amount 1000000.00
 echo "== Refused: Delft may not set Den Haag's budget"
 refused submit set-budget --actor Delft --role municipality --municipality "Den Haag" --year 2016 --source may_circular --amount 1.00
 
 echo
 echo "== Rijswijk keeps its unplanned money for personal budgets (PGB)"
-ctl submit reserve-local-parts --occurred-at 2015-07-02 --actor Rijswijk --role municipality --municipality Rijswijk --year 2016 \
+at 2015-07-02
+ctl submit reserve-local-parts --actor Rijswijk --role municipality --municipality Rijswijk --year 2016 \
   --reservations '[{"kind":"RESERVATION_KIND_PERSONAL_BUDGETS","amountCents":"1500000"}]'
 
 echo
 echo "== The region sends its purchase order for 2016 to the bureau"
-ctl submit issue-purchase-order --occurred-at 2015-07-15 --actor inkoopbureau --role bureau --year 2016
+at 2015-07-15
+ctl submit issue-purchase-order --actor inkoopbureau --role bureau --year 2016
 
 echo
 echo "== Providers register, the bureau tenders ambulatory care (open house, P*Q), providers bid"
-ctl submit register-provider --occurred-at 2015-08-01 --actor inkoopbureau --role bureau --provider-id jeugdzorg-west --name "Jeugdzorg West B.V." --chamber-of-commerce-number 27012345
-ctl submit register-provider --occurred-at 2015-08-01 --actor inkoopbureau --role bureau --provider-id horizon --name "Stichting Horizon" --chamber-of-commerce-number 41150123
-ctl submit register-provider --occurred-at 2015-08-01 --actor inkoopbureau --role bureau --provider-id kompas --name "Kompas Ambulant" --chamber-of-commerce-number 62874512
-ctl submit publish-tender --occurred-at 2015-08-10 --actor inkoopbureau --role bureau --tender-id AMB-2016 --lot ambulatory --year 2016 \
+at 2015-08-01
+ctl submit register-provider --actor inkoopbureau --role bureau --provider-id jeugdzorg-west --actor-key "$(entry jeugdzorg-west provider)" --name "Jeugdzorg West B.V." --chamber-of-commerce-number 27012345
+at 2015-08-01
+ctl submit register-provider --actor inkoopbureau --role bureau --provider-id horizon --actor-key "$(entry horizon provider)" --name "Stichting Horizon" --chamber-of-commerce-number 41150123
+at 2015-08-01
+ctl submit register-provider --actor inkoopbureau --role bureau --provider-id kompas --actor-key "$(entry kompas provider)" --name "Kompas Ambulant" --chamber-of-commerce-number 62874512
+at 2015-08-10
+ctl submit publish-tender --actor inkoopbureau --role bureau --tender-id AMB-2016 --lot ambulatory --year 2016 \
   --procedure open_house --funding-model per_unit --ceiling 45000000.00 --deadline 2015-10-01
 tariffs='[{"productCode":"45A12","unit":"UNIT_HOUR","tariffCents":"8500"},{"productCode":"45A13","unit":"UNIT_HOUR","tariffCents":"10400"}]'
-ctl submit submit-bid --occurred-at 2015-09-14 --actor jeugdzorg-west --role provider --tender-id AMB-2016 --bid-id bid-jzw --provider-id jeugdzorg-west --amount 15000000.00 --tariffs "$tariffs"
-ctl submit submit-bid --occurred-at 2015-09-20 --actor horizon --role provider --tender-id AMB-2016 --bid-id bid-hor --provider-id horizon --amount 12000000.00 --tariffs "$tariffs"
-ctl submit submit-bid --occurred-at 2015-09-28 --actor kompas --role provider --tender-id AMB-2016 --bid-id bid-kom --provider-id kompas --amount 10000000.00 --tariffs "$tariffs"
+at 2015-09-14
+ctl submit submit-bid --actor jeugdzorg-west --role provider --tender-id AMB-2016 --bid-id bid-jzw --provider-id jeugdzorg-west --amount 15000000.00 --tariffs "$tariffs"
+at 2015-09-20
+ctl submit submit-bid --actor horizon --role provider --tender-id AMB-2016 --bid-id bid-hor --provider-id horizon --amount 12000000.00 --tariffs "$tariffs"
+at 2015-09-28
+ctl submit submit-bid --actor kompas --role provider --tender-id AMB-2016 --bid-id bid-kom --provider-id kompas --amount 10000000.00 --tariffs "$tariffs"
 echo "== Refused: a bid after the deadline"
-refused submit submit-bid --occurred-at 2015-10-05 --actor kompas --role provider --tender-id AMB-2016 --bid-id bid-late --provider-id kompas --amount 1.00
+at 2015-10-05
+refused submit submit-bid --actor kompas --role provider --tender-id AMB-2016 --bid-id bid-late --provider-id kompas --amount 1.00
 echo "== Refused: the same late bid sent again dated before the deadline (the region's clock only moves forward)"
 refused submit submit-bid --occurred-at 2015-09-01 --actor kompas --role provider --tender-id AMB-2016 --bid-id bid-late --provider-id kompas --amount 1.00
-ctl submit award-tender --occurred-at 2015-10-15 --actor inkoopbureau --role bureau --tender-id AMB-2016 --bid-ids bid-jzw,bid-hor,bid-kom
+at 2015-10-15
+ctl submit award-tender --actor inkoopbureau --role bureau --tender-id AMB-2016 --bid-ids bid-jzw,bid-hor,bid-kom
 
 echo
 echo "== The bureau signs the contracts (ceilings per municipality per year)"
 contract() {  # id provider "Den Haag" Delft Zoetermeer Rijswijk (euros per year)
-  ctl submit sign-contract --occurred-at 2015-11-02 --actor inkoopbureau --role bureau --contract-id "$1" --provider-id "$2" \
+  at 2015-11-02
+  ctl submit sign-contract --actor inkoopbureau --role bureau --contract-id "$1" --provider-id "$2" \
     --lot ambulatory --tender-id AMB-2016 --funding-model per_unit --term-start 2016-01-01 --term-end 2016-12-31 \
     --ceilings "[{\"municipality\":\"Den Haag\",\"ceilingCents\":\"$3\"},{\"municipality\":\"Delft\",\"ceilingCents\":\"$4\"},
                  {\"municipality\":\"Zoetermeer\",\"ceilingCents\":\"$5\"},{\"municipality\":\"Rijswijk\",\"ceilingCents\":\"$6\"}]" \
@@ -160,50 +217,66 @@ contract AMB-JZW jeugdzorg-west 1200000000 200000000 200000000 80000000
 contract AMB-HOR horizon        1000000000 150000000 150000000 60000000
 contract AMB-KOM kompas          800000000 100000000 100000000 40000000
 echo "== Refused: a fourth contract would commit more than Rijswijk planned for ambulatory care"
-refused submit sign-contract --occurred-at 2015-11-03 --actor inkoopbureau --role bureau --contract-id AMB-EXTRA --provider-id kompas \
+at 2015-11-03
+refused submit sign-contract --actor inkoopbureau --role bureau --contract-id AMB-EXTRA --provider-id kompas \
   --lot ambulatory --funding-model per_unit --term-start 2016-01-01 --term-end 2016-12-31 \
   --ceilings '[{"municipality":"Rijswijk","ceilingCents":"100000000"}]' --tariffs "$tariffs"
 
 echo
 echo "== During 2016: Delft shifts uncommitted money to ambulatory care; providers claim; Den Haag pays"
-ctl submit shift-budget --occurred-at 2016-02-10 --actor Delft --role municipality --municipality Delft --year 2016 \
+at 2016-02-10
+ctl submit shift-budget --actor Delft --role municipality --municipality Delft --year 2016 \
   --from-lot specialist --to-lot ambulatory --amount 250000.00 --reason "waiting lists for ambulatory care"
 echo "== Refused: a shift of committed money"
-refused submit shift-budget --occurred-at 2016-02-11 --actor Rijswijk --role municipality --municipality Rijswijk --year 2016 \
+at 2016-02-11
+refused submit shift-budget --actor Rijswijk --role municipality --municipality Rijswijk --year 2016 \
   --from-lot ambulatory --to-lot housing --amount 700000.00 --reason "more housing"
-ctl submit record-claim --occurred-at 2016-04-05 --actor jeugdzorg-west --role provider --claim-id JZW-2016-03-DH --contract-id AMB-JZW \
+at 2016-04-05
+ctl submit record-claim --actor jeugdzorg-west --role provider --claim-id JZW-2016-03-DH --contract-id AMB-JZW \
   --municipality "Den Haag" --period-start 2016-03-01 --period-end 2016-03-31 --product-code 45A12 --units 1200 --amount 102000.00
-ctl submit record-claim --occurred-at 2016-04-06 --actor horizon --role provider --claim-id HOR-2016-03-DE --contract-id AMB-HOR \
+at 2016-04-06
+ctl submit record-claim --actor horizon --role provider --claim-id HOR-2016-03-DE --contract-id AMB-HOR \
   --municipality Delft --period-start 2016-03-01 --period-end 2016-03-31 --product-code 45A13 --units 300 --amount 31200.00
 echo "== Refused: a claim that is not units x tariff"
-refused submit record-claim --occurred-at 2016-04-07 --actor kompas --role provider --claim-id KOM-1 --contract-id AMB-KOM \
+at 2016-04-07
+refused submit record-claim --actor kompas --role provider --claim-id KOM-1 --contract-id AMB-KOM \
   --municipality Delft --period-start 2016-03-01 --period-end 2016-03-31 --product-code 45A12 --units 10 --amount 900.00
-ctl submit record-payment --occurred-at 2016-04-20 --actor "Den Haag" --role municipality --claim-id JZW-2016-03-DH --amount 102000.00 --paid-on 2016-04-20
-ctl submit report-indicator --occurred-at 2016-05-02 --actor horizon --role provider --provider-id horizon --contract-id AMB-HOR \
+at 2016-04-20
+ctl submit record-payment --actor "Den Haag" --role municipality --claim-id JZW-2016-03-DH --amount 102000.00 --paid-on 2016-04-20
+at 2016-05-02
+ctl submit report-indicator --actor horizon --role provider --provider-id horizon --contract-id AMB-HOR \
   --period-start 2016-01-01 --period-end 2016-03-31 --indicator satisfaction --value-permille 840
-ctl submit report-indicator --occurred-at 2016-05-02 --actor horizon --role provider --provider-id horizon --contract-id AMB-HOR \
+at 2016-05-02
+ctl submit report-indicator --actor horizon --role provider --provider-id horizon --contract-id AMB-HOR \
   --period-start 2016-01-01 --period-end 2016-03-31 --indicator goal_attainment --value-permille 710 \
   --sub-indicators '[{"name":"goals reached","valuePermille":700},{"name":"problems reduced","valuePermille":750},
                      {"name":"self-reliance","valuePermille":680},{"name":"participation","valuePermille":710}]'
 
 echo
 echo "== Jeugdzorg West goes bankrupt: its contracts are suspended, continuity cases open"
-ctl submit declare-provider-failure --occurred-at 2016-06-15 --actor inkoopbureau --role bureau --provider-id jeugdzorg-west \
+at 2016-06-15
+ctl submit declare-provider-failure --actor inkoopbureau --role bureau --provider-id jeugdzorg-west \
   --failed-on 2016-06-15 --reason bankruptcy --explanation "declared bankrupt by the district court of The Hague"
 echo "== Refused: the failed provider claims again"
-refused submit record-claim --occurred-at 2016-06-20 --actor jeugdzorg-west --role provider --claim-id JZW-2016-06-DH --contract-id AMB-JZW \
+at 2016-06-20
+refused submit record-claim --actor jeugdzorg-west --role provider --claim-id JZW-2016-06-DH --contract-id AMB-JZW \
   --municipality "Den Haag" --period-start 2016-06-01 --period-end 2016-06-14 --product-code 45A12 --units 10 --amount 850.00
 echo "== Den Haag's clients move to Horizon, with the ceiling no year has claimed; Rijswijk's case goes to the continuity authority"
-ctl submit transfer-clients --occurred-at 2016-06-20 --actor inkoopbureau --role bureau --case-id "AMB-JZW/Den Haag" --to-contract-id AMB-HOR \
+at 2016-06-20
+ctl submit transfer-clients --actor inkoopbureau --role bureau --case-id "AMB-JZW/Den Haag" --to-contract-id AMB-HOR \
   --client-count 4 --client-ids "cl-7f3a91,cl-02be44,cl-91c0d2,cl-5e6b18" --ceiling 3000000.00
 echo "== Refused: a client named instead of a pseudonymous id"
-refused submit transfer-clients --occurred-at 2016-06-20 --actor inkoopbureau --role bureau --case-id "AMB-JZW/Delft" --to-contract-id AMB-KOM \
+at 2016-06-20
+refused submit transfer-clients --actor inkoopbureau --role bureau --case-id "AMB-JZW/Delft" --to-contract-id AMB-KOM \
   --client-count 1 --client-ids "Jan Jansen" --ceiling 1000.00
-ctl submit transfer-clients --occurred-at 2016-06-21 --actor inkoopbureau --role bureau --case-id "AMB-JZW/Delft" --to-contract-id AMB-KOM \
+at 2016-06-21
+ctl submit transfer-clients --actor inkoopbureau --role bureau --case-id "AMB-JZW/Delft" --to-contract-id AMB-KOM \
   --client-count 2 --client-ids "cl-a1b2c3,cl-d4e5f6" --ceiling 500000.00
-ctl submit escalate-case --occurred-at 2016-06-22 --actor inkoopbureau --role bureau --case-id "AMB-JZW/Rijswijk" \
+at 2016-06-22
+ctl submit escalate-case --actor inkoopbureau --role bureau --case-id "AMB-JZW/Rijswijk" \
   --reason "no provider on the lot has capacity for intensive home treatment"
-ctl submit close-case --occurred-at 2016-07-01 --actor inkoopbureau --role bureau --case-id "AMB-JZW/Den Haag" \
+at 2016-07-01
+ctl submit close-case --actor inkoopbureau --role bureau --case-id "AMB-JZW/Den Haag" \
   --outcome "all clients continue their care at Stichting Horizon"
 
 # The projector applies events asynchronously: wait until it shows the last case.

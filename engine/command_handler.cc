@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "engine/authentication.h"
 #include "engine/domain/decide.h"
 #include "engine/envelope.h"
 #include "engine/status_macros.h"
@@ -77,10 +78,13 @@ v1::CommandResult RefusedResult(const v1::Command& command, const absl::Status& 
   return result;
 }
 
-CommandHandler::CommandHandler()
-    : owned_cache_(std::make_unique<RegionCache>(nullptr, 0)), cache_(owned_cache_.get()) {}
+CommandHandler::CommandHandler(KeyRing founders)
+    : owned_cache_(std::make_unique<RegionCache>(nullptr, 0)),
+      cache_(owned_cache_.get()),
+      founders_(std::move(founders)) {}
 
-CommandHandler::CommandHandler(RegionCache* cache) : cache_(cache) {}
+CommandHandler::CommandHandler(RegionCache* cache, KeyRing founders)
+    : cache_(cache), founders_(std::move(founders)) {}
 
 const RegionState& CommandHandler::State(const std::string& region) {
   absl::StatusOr<RegionState*> state = cache_->Region(region);
@@ -89,7 +93,23 @@ const RegionState& CommandHandler::State(const std::string& region) {
   return *kNone;
 }
 
-Outcome CommandHandler::Handle(const v1::Command& command, absl::Time now) {
+namespace {
+
+std::string FormatUtc(absl::Time time) {
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%E*SZ", time, absl::UTCTimeZone());
+}
+
+absl::Time FromProto(const google::protobuf::Timestamp& t) {
+  return absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos());
+}
+
+// How far a client's clock may run ahead of the engine's in a region on the
+// wall clock.
+constexpr absl::Duration kClientClockSkew = absl::Minutes(5);
+
+}  // namespace
+
+std::optional<Outcome> CommandHandler::Precheck(const v1::Command& command) {
   Outcome outcome;
   if (command.command_id().empty()) {
     outcome.result = RefusedResult(
@@ -110,6 +130,50 @@ Outcome CommandHandler::Handle(const v1::Command& command, absl::Time now) {
                                                        command.region().size())));
     return outcome;
   }
+  return std::nullopt;
+}
+
+absl::StatusOr<RegionState*> CommandHandler::LoadFor(const v1::Command& command) {
+  ASSIGN_OR_RETURN(RegionState * state, cache_->Region(command.region()));
+  RETURN_IF_ERROR(cache_->Prefetch(*state, command));
+  return state;
+}
+
+Outcome CommandHandler::Handle(const v1::SignedCommand& signed_command,
+                               const v1::Command& command, absl::Time now) {
+  return Run(&signed_command, command, now);
+}
+
+Outcome CommandHandler::HandleAuthenticated(const v1::Command& command, absl::Time now) {
+  return Run(nullptr, command, now);
+}
+
+Outcome CommandHandler::Run(const v1::SignedCommand* signed_command, const v1::Command& command,
+                            absl::Time now) {
+  if (std::optional<Outcome> refused = Precheck(command)) return *std::move(refused);
+  Outcome outcome;
+  absl::StatusOr<RegionState*> loaded = LoadFor(command);
+  if (!loaded.ok()) {
+    outcome.failure = loaded.status();
+    return outcome;
+  }
+  v1::Command decided = command;
+  if (signed_command != nullptr) {
+    absl::StatusOr<v1::Actor> actor = Authenticate(**loaded, founders_, *signed_command, command);
+    if (!actor.ok()) {
+      // Not remembered: whoever cannot sign for the actor cannot take the
+      // command id from it either.
+      outcome.result = RefusedResult(command, actor.status());
+      return outcome;
+    }
+    *decided.mutable_actor() = *actor;
+  }
+  return DecideAt(command, std::move(decided), **loaded, now);
+}
+
+Outcome CommandHandler::DecideAt(const v1::Command& command, v1::Command decided_command,
+                                 RegionState& state, absl::Time now) {
+  Outcome outcome;
   absl::StatusOr<std::optional<v1::CommandResult>> seen =
       cache_->Result(command.region(), command.command_id());
   if (!seen.ok()) {
@@ -137,49 +201,54 @@ Outcome CommandHandler::Handle(const v1::Command& command, absl::Time now) {
     outcome.result.set_duplicate(true);
     return outcome;
   }
+  auto refuse = [&](const absl::Status& status) {
+    outcome.result = RefusedResult(command, status);
+    outcome.result.set_command_digest(digest);
+    cache_->RememberResult(outcome.result);
+    return outcome;
+  };
+  if (absl::Status keys = CompleteKeyIds(decided_command); !keys.ok()) return refuse(keys);
 
-  absl::StatusOr<RegionState*> loaded = cache_->Region(command.region());
-  if (loaded.ok()) {
-    if (absl::Status prefetched = cache_->Prefetch(**loaded, command); !prefetched.ok()) {
-      loaded = prefetched;
+  // The region's time. The domain reads no clock: the command is decided at
+  // this time, which only moves forward: the engine's wall clock, or on a
+  // manual clock the time the clock role advanced it to.
+  const absl::Time clock = absl::FromUnixMicros(state.clock_micros);
+  absl::Time region_time = state.framework.manual_clock ? clock : std::max(now, clock);
+  absl::Duration skew = state.framework.manual_clock ? absl::ZeroDuration() : kClientClockSkew;
+  if (command.has_adopt_framework() && command.adopt_framework().has_clock_start() &&
+      !state.framework.adopted) {
+    region_time = std::max(clock, FromProto(command.adopt_framework().clock_start()));
+    skew = absl::ZeroDuration();
+  } else if (command.has_advance_clock() && state.framework.manual_clock) {
+    // Decide refuses a time before the clock.
+    region_time = FromProto(command.advance_clock().to());
+    skew = absl::InfiniteDuration();
+  }
+  if (command.has_occurred_at()) {
+    const absl::Time occurred = FromProto(command.occurred_at());
+    if (occurred < clock) {
+      // A command dated before the region's latest event cannot take effect
+      // then (a late bid sent as an early one).
+      return refuse(absl::FailedPreconditionError(absl::StrCat(
+          "occurred_at ", FormatUtc(occurred), " is before the region's clock ",
+          FormatUtc(clock),
+          " (the latest time of its events): a region's time only moves forward")));
+    }
+    if (occurred > region_time + skew) {
+      return refuse(absl::FailedPreconditionError(absl::StrCat(
+          "occurred_at ", FormatUtc(occurred), " is after the region's time ",
+          FormatUtc(region_time),
+          state.framework.manual_clock
+              ? ": the region runs on a manual clock, which only the clock role moves "
+                "(advance_clock)"
+              : ": a command cannot be dated ahead of the engine's clock")));
     }
   }
-  if (!loaded.ok()) {
-    outcome.failure = loaded.status();
-    return outcome;
-  }
-  RegionState& state = **loaded;
+  *decided_command.mutable_occurred_at() = ToProto(region_time);
   const google::protobuf::Timestamp recorded_at = ToProto(now);
-  // The domain reads no clock: a command without occurred_at happened now.
-  const v1::Command* decided_command = &command;
-  v1::Command dated;
-  const absl::Time clock = absl::FromUnixMicros(state.clock_micros);
-  if (!command.has_occurred_at()) {
-    dated = command;
-    *dated.mutable_occurred_at() = ToProto(std::max(now, clock));
-    decided_command = &dated;
-  } else if (const absl::Time occurred = absl::FromUnixSeconds(command.occurred_at().seconds()) +
-                                         absl::Nanoseconds(command.occurred_at().nanos());
-             absl::ToUnixMicros(occurred) < state.clock_micros) {
-    // The region's time only moves forward: a command dated before its
-    // latest event cannot take effect then (a late bid sent as an early one).
-    outcome.result = RefusedResult(
-        command, absl::FailedPreconditionError(absl::StrCat(
-                     "occurred_at ", absl::FormatTime("%Y-%m-%dT%H:%M:%E*SZ", occurred, absl::UTCTimeZone()),
-                     " is before the region's clock ",
-                     absl::FormatTime("%Y-%m-%dT%H:%M:%E*SZ", clock, absl::UTCTimeZone()),
-                     " (the latest time of its events): a region's time only moves forward")));
-    outcome.result.set_command_digest(digest);
-    cache_->RememberResult(outcome.result);
-    return outcome;
-  }
-  absl::StatusOr<std::vector<v1::Event>> decided = Decide(state, *decided_command);
-  if (!decided.ok()) {
-    outcome.result = RefusedResult(command, decided.status());
-    outcome.result.set_command_digest(digest);
-    cache_->RememberResult(outcome.result);
-    return outcome;
-  }
+
+  absl::StatusOr<std::vector<v1::Event>> decided = Decide(state, decided_command);
+  if (!decided.ok()) return refuse(decided.status());
 
   outcome.result.set_command_type(CommandType(command));
   outcome.result.set_command_digest(digest);
@@ -190,9 +259,9 @@ Outcome CommandHandler::Handle(const v1::Command& command, absl::Time now) {
     event.set_region(command.region());
     event.set_sequence(state.sequence.value() + 1);
     event.set_event_id(absl::StrCat(command.region(), "/", event.sequence()));
-    *event.mutable_occurred_at() = decided_command->occurred_at();
+    *event.mutable_occurred_at() = decided_command.occurred_at();
     *event.mutable_recorded_at() = recorded_at;
-    *event.mutable_actor() = command.actor();
+    *event.mutable_actor() = decided_command.actor();
     event.set_command_id(command.command_id());
     event.set_correlation_id(command.correlation_id().empty() ? command.command_id()
                                                               : command.correlation_id());

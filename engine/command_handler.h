@@ -10,6 +10,7 @@
 #define INKOOP_ENGINE_COMMAND_HANDLER_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,7 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "engine/domain/state.h"
+#include "engine/signing.h"
 #include "engine/store/region_cache.h"
 #include "inkoop/v1/commands.pb.h"
 #include "inkoop/v1/events.pb.h"
@@ -42,14 +44,26 @@ inline constexpr size_t kMaxRegionIdBytes = 256;
 
 class CommandHandler {
  public:
-  // All in memory: every state and result stays.
-  CommandHandler();
+  // All in memory: every state and result stays. `founders`: the keys that
+  // may adopt a region's framework (engine/authentication.h).
+  explicit CommandHandler(KeyRing founders = KeyRing());
   // On `cache` (not owned; must outlive the handler).
-  explicit CommandHandler(RegionCache* cache);
+  explicit CommandHandler(RegionCache* cache, KeyRing founders = KeyRing());
 
-  // Decides `command` at time `now` (the command's occurred_at when it has
-  // one), applies the events to the region's state and remembers the result.
-  Outcome Handle(const v1::Command& command, absl::Time now);
+  // Authenticates `command` (the bytes of `signed_command`) against the
+  // region's registry, then decides it as HandleAuthenticated does. A
+  // command that fails authentication is refused and not remembered.
+  Outcome Handle(const v1::SignedCommand& signed_command, const v1::Command& command,
+                 absl::Time now);
+
+  // Decides `command`, whose actor (id and role) the caller vouches for, at
+  // the region's time: `now` on the wall clock (never before the region's
+  // latest event), or the manual clock's time. A command's own occurred_at
+  // must lie between the region's latest event and that time (plus five
+  // minutes of client clock skew on the wall clock); the events are dated
+  // at the region's time. Applies the events to the region's state and
+  // remembers the result.
+  Outcome HandleAuthenticated(const v1::Command& command, absl::Time now);
 
   // Rebuilding from the log: applies an event the engine produced earlier.
   absl::Status Replay(const v1::Event& event);
@@ -68,8 +82,21 @@ class CommandHandler {
   size_t results_remembered() const { return cache_->results_held(); }
 
  private:
+  // A refusal when the command has no id or region, or too long a region.
+  static std::optional<Outcome> Precheck(const v1::Command& command);
+  absl::StatusOr<RegionState*> LoadFor(const v1::Command& command);
+  // Handle (authenticating `signed_command`) or, without it,
+  // HandleAuthenticated.
+  Outcome Run(const v1::SignedCommand* signed_command, const v1::Command& command,
+              absl::Time now);
+  // `command` as it arrived (for its result and digest), decided as
+  // `decided_command` (the authenticated actor).
+  Outcome DecideAt(const v1::Command& command, v1::Command decided_command, RegionState& state,
+                   absl::Time now);
+
   std::unique_ptr<RegionCache> owned_cache_;
   RegionCache* cache_;
+  KeyRing founders_;
 };
 
 // The result for a command that could not be decoded or routed: it carries

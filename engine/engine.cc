@@ -97,7 +97,7 @@ absl::Status Engine::OpenStore() {
     RETURN_IF_ERROR(store_->Write(batch));
   }
   cache_ = std::make_unique<RegionCache>(store_.get(), options_.cache_bytes);
-  handler_ = std::make_unique<CommandHandler>(cache_.get());
+  handler_ = std::make_unique<CommandHandler>(cache_.get(), founders_);
   return absl::OkStatus();
 }
 
@@ -163,6 +163,11 @@ absl::Status Engine::Init() {
     }
   }
   signing_key_.emplace(std::move(key));
+  if (options_.founders_path.empty()) {
+    LogWarning("no --founders key file: no new region can adopt a framework here");
+  } else {
+    ASSIGN_OR_RETURN(founders_, KeyRing::Load(options_.founders_path));
+  }
   admission_ = std::make_unique<Admission>(std::move(keys),
                                            AdmissionLimits{.max_unsigned_run = kSignEvery});
   RETURN_IF_ERROR(OpenStore());
@@ -429,12 +434,15 @@ absl::Status Engine::ProcessBatch(std::vector<std::unique_ptr<RdKafka::Message>>
   for (const std::unique_ptr<RdKafka::Message>& message : batch) {
     const int32_t partition = message->partition();
     next_offsets[partition] = message->offset() + 1;
+    v1::SignedCommand signed_command;
     v1::Command command;
     Outcome outcome;
     const auto poisoned = poisoned_.find({partition, message->offset()});
+    const bool decodable =
+        signed_command.ParseFromArray(message->payload(), static_cast<int>(message->len())) &&
+        command.ParseFromString(signed_command.command());
     if (message->len() > options_.max_command_bytes) {
       // Read only for its id and region, so the client gets an answer.
-      (void)command.ParseFromArray(message->payload(), static_cast<int>(message->len()));
       v1::Command named;
       named.set_command_id(command.command_id().substr(0, 256));
       named.set_region(command.region().substr(0, kMaxRegionIdBytes));
@@ -445,14 +453,14 @@ absl::Status Engine::ProcessBatch(std::vector<std::unique_ptr<RdKafka::Message>>
       handler_->RememberResult(outcome.result);
       command = std::move(named);
     } else if (poisoned != poisoned_.end()) {
-      (void)command.ParseFromArray(message->payload(), static_cast<int>(message->len()));
       outcome.result = RefusedResult(command, absl::InternalError(poisoned->second));
       handler_->RememberResult(outcome.result);
-    } else if (!command.ParseFromArray(message->payload(), static_cast<int>(message->len()))) {
+    } else if (!decodable) {
       outcome.result = RefusedResult(
-          command, absl::DataLossError(absl::StrCat("command at ", options_.kafka.commands_topic(),
-                                                    "/", partition, "@", message->offset(),
-                                                    ": not a decodable inkoop.v1.Command")));
+          command, absl::DataLossError(absl::StrCat(
+                       "command at ", options_.kafka.commands_topic(), "/", partition, "@",
+                       message->offset(),
+                       ": not a decodable inkoop.v1.SignedCommand carrying an inkoop.v1.Command")));
     } else if (PartitionFor(command.region(), partition_count_) != partition) {
       outcome.result = RefusedResult(
           command, absl::InvalidArgumentError(absl::StrCat(
@@ -460,7 +468,7 @@ absl::Status Engine::ProcessBatch(std::vector<std::unique_ptr<RdKafka::Message>>
                        PartitionFor(command.region(), partition_count_), " of ",
                        options_.kafka.commands_topic(), ", got it on partition ", partition)));
     } else {
-      outcome = handler_->Handle(command, now);
+      outcome = handler_->Handle(signed_command, command, now);
       if (!outcome.failure.ok()) return outcome.failure;
       if (!options_.test_internal_error_command_id.empty() &&
           command.command_id() == options_.test_internal_error_command_id) {

@@ -65,6 +65,9 @@ struct EngineOptions {
   // Keys trusted when rebuilding from the log (engine/signing.h); empty =
   // the signing key alone. It must trust the signing key.
   std::string keys_path;
+  // Keys that may adopt a region's framework, starting its registry of
+  // actors (engine/authentication.h); empty = none.
+  std::string founders_path;
   // Memory kept of claims and indicators between batches.
   size_t cache_bytes = 256u << 20;
   // Larger commands are refused unread (their result says why).
@@ -153,6 +156,7 @@ class Engine {
   std::unique_ptr<RegionCache> cache_;
   std::unique_ptr<CommandHandler> handler_;
   std::optional<SigningKey> signing_key_;
+  KeyRing founders_;
   std::unique_ptr<Admission> admission_;
   // Commands that met an internal error, by partition and offset, with its
   // message: refused when read again instead of decided (they would fail

@@ -30,6 +30,9 @@ ABSL_FLAG(std::string, signing_key, ".run/inkoopd-signing-key.pem",
 ABSL_FLAG(std::string, keys, "",
           "key file of the keys trusted when rebuilding from the log (default: the signing key "
           "alone); must list the signing key");
+ABSL_FLAG(std::string, founders, "",
+          "key file of the keys that may adopt a region's framework and so found its registry "
+          "of actors (region= limits a key to one region); without it no region can start");
 ABSL_FLAG(int64_t, max_command_bytes, 256 << 10,
           "larger commands are refused unread, with a result saying so");
 ABSL_FLAG(std::string, test_internal_error_command_id, "",
@@ -61,6 +64,7 @@ int main(int argc, char** argv) {
   options.state_dir = absl::GetFlag(FLAGS_state_dir);
   options.signing_key_path = absl::GetFlag(FLAGS_signing_key);
   options.keys_path = absl::GetFlag(FLAGS_keys);
+  options.founders_path = absl::GetFlag(FLAGS_founders);
   if (absl::GetFlag(FLAGS_max_command_bytes) < 1024) {
     inkoop::LogError(absl::StrCat("--max_command_bytes: expected 1024 or more, got ",
                                   absl::GetFlag(FLAGS_max_command_bytes)));

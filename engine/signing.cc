@@ -76,6 +76,13 @@ std::string KeyId(absl::string_view public_key) {
   return absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(digest), 8));
 }
 
+std::string CommandStatement(absl::string_view command_bytes) {
+  std::string statement = "inkoop.v1.command";
+  statement.push_back('\0');
+  statement.append(command_bytes.data(), command_bytes.size());
+  return statement;
+}
+
 struct SigningKey::Handle {
   Pkey key;
 };

@@ -6,6 +6,7 @@
 #include "engine/domain/continuity.h"
 #include "engine/domain/contract.h"
 #include "engine/domain/framework.h"
+#include "engine/domain/registry.h"
 #include "engine/domain/roles.h"
 #include "engine/domain/tender.h"
 
@@ -49,6 +50,14 @@ absl::StatusOr<std::vector<v1::Event>> Decide(const RegionState& state,
       return DecideAdoptFramework(state, actor, command.adopt_framework());
     case v1::Command::kAmendFramework:
       return DecideAmendFramework(state, actor, command.amend_framework());
+    case v1::Command::kRegisterKey:
+      return DecideRegisterKey(state, command);
+    case v1::Command::kRevokeKey:
+      return DecideRevokeKey(state, command);
+    case v1::Command::kRotateKey:
+      return DecideRotateKey(state, command);
+    case v1::Command::kAdvanceClock:
+      return DecideAdvanceClock(state, command);
     case v1::Command::kSetBudget:
       return DecideSetBudget(state, actor, command.set_budget());
     case v1::Command::kSubmitLocalPlan:

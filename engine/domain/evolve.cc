@@ -8,6 +8,7 @@
 #include "engine/domain/contract.h"
 #include "engine/domain/decide.h"
 #include "engine/domain/framework.h"
+#include "engine/domain/registry.h"
 #include "engine/domain/tender.h"
 
 namespace inkoop {
@@ -51,11 +52,19 @@ absl::Status Evolve(RegionState& state, const v1::Event& event) {
   if (absl::Status chained = CheckChain(state, event); !chained.ok()) return chained;
   switch (event.payload_case()) {
     case v1::Event::kFrameworkAdopted:
-      ApplyFrameworkAdopted(state, event.framework_adopted());
+      ApplyFrameworkAdopted(state, event.framework_adopted(), event.sequence());
       break;
     case v1::Event::kFrameworkAmended:
       ApplyFrameworkAmended(state, event.framework_amended());
       break;
+    case v1::Event::kActorKeyRegistered:
+      ApplyActorKeyRegistered(state, event.actor_key_registered(), event.sequence());
+      break;
+    case v1::Event::kActorKeyRevoked:
+      ApplyActorKeyRevoked(state, event.actor_key_revoked(), event.sequence());
+      break;
+    case v1::Event::kClockAdvanced:
+      break;  // the envelope's occurred_at moves the clock, below
     case v1::Event::kBudgetSet:
       ApplyBudgetSet(state, event.budget_set());
       break;
@@ -69,7 +78,7 @@ absl::Status Evolve(RegionState& state, const v1::Event& event) {
       ApplyPurchaseOrderIssued(state, event.purchase_order_issued());
       break;
     case v1::Event::kProviderRegistered:
-      ApplyProviderRegistered(state, event.provider_registered());
+      ApplyProviderRegistered(state, event.provider_registered(), event.sequence());
       break;
     case v1::Event::kTenderPublished:
       ApplyTenderPublished(state, event.tender_published());

@@ -10,6 +10,7 @@
 #include "absl/strings/str_join.h"
 #include "engine/domain/dates.h"
 #include "engine/domain/money.h"
+#include "engine/domain/registry.h"
 #include "engine/domain/roles.h"
 #include "engine/domain/rules.h"
 #include "engine/status_macros.h"
@@ -145,8 +146,28 @@ absl::StatusOr<std::vector<v1::Event>> DecideAdoptFramework(const RegionState& s
                                                    command.period_start(), ", got ",
                                                    command.period_end()));
   }
+  // The first registry: keys of the bureau, of member municipalities, of
+  // clock and system actors. (The engine requires the adopting actor's own
+  // key among them: the founding key the command is signed with.)
+  RegionState members;
+  members.region = state.region;
+  members.framework.municipalities.insert(command.municipalities().begin(),
+                                          command.municipalities().end());
+  for (int i = 0; i < command.actor_keys_size(); ++i) {
+    const v1::ActorKey& key = command.actor_keys(i);
+    const std::string field = absl::StrCat("actor_keys[", i, "]");
+    if (key.role() == v1::ROLE_PROVIDER) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          field, ".role: providers' keys come with register_provider, got one for '",
+          key.actor_id(), "'"));
+    }
+    RETURN_IF_ERROR(RequireKeyFits(members, key, field));
+    *members.actor_keys[key.key_id()].mutable_key() = key;
+  }
   v1::Event event;
   v1::FrameworkAdopted& adopted = *event.mutable_framework_adopted();
+  *adopted.mutable_actor_keys() = command.actor_keys();
+  adopted.set_manual_clock(command.has_clock_start());
   adopted.set_framework_id(command.framework_id());
   *adopted.mutable_municipalities() = command.municipalities();
   *adopted.mutable_lots() = command.lots();
@@ -165,7 +186,8 @@ std::vector<const LotInfo*> LotsInOrder(const Framework& framework) {
   return lots;
 }
 
-void ApplyFrameworkAdopted(RegionState& state, const v1::FrameworkAdopted& event) {
+void ApplyFrameworkAdopted(RegionState& state, const v1::FrameworkAdopted& event,
+                           uint64_t sequence) {
   Framework& framework = state.framework;
   framework.adopted = true;
   framework.id = event.framework_id();
@@ -186,6 +208,12 @@ void ApplyFrameworkAdopted(RegionState& state, const v1::FrameworkAdopted& event
   for (const v1::LotRules& rules : event.lot_rules()) framework.rules[rules.lot()] = rules;
   framework.quality_indicators.assign(event.quality_indicators().begin(),
                                       event.quality_indicators().end());
+  framework.manual_clock = event.manual_clock();
+  for (const v1::ActorKey& key : event.actor_keys()) {
+    v1::ActorKeyRegistered registered;
+    *registered.mutable_key() = key;
+    ApplyActorKeyRegistered(state, registered, sequence);
+  }
 }
 
 absl::StatusOr<std::vector<v1::Event>> DecideAmendFramework(const RegionState& state,

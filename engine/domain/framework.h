@@ -15,7 +15,9 @@ namespace inkoop {
 absl::StatusOr<std::vector<v1::Event>> DecideAdoptFramework(const RegionState& state,
                                                             const v1::Actor& actor,
                                                             const v1::AdoptFramework& command);
-void ApplyFrameworkAdopted(RegionState& state, const v1::FrameworkAdopted& event);
+// `sequence`: the event's (the registry remembers where a key came from).
+void ApplyFrameworkAdopted(RegionState& state, const v1::FrameworkAdopted& event,
+                           uint64_t sequence);
 absl::StatusOr<std::vector<v1::Event>> DecideAmendFramework(const RegionState& state,
                                                             const v1::Actor& actor,
                                                             const v1::AmendFramework& command);

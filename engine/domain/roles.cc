@@ -16,6 +16,8 @@ absl::string_view RoleName(v1::Role role) {
       return "auditor";
     case v1::ROLE_SYSTEM:
       return "system";
+    case v1::ROLE_CLOCK:
+      return "clock";
     default:
       return "unspecified";
   }

@@ -25,6 +25,7 @@ v1::FrameworkSnapshot FrameworkToSnapshot(const Framework& framework) {
   for (const auto& [code, rules] : framework.rules) *f.add_lot_rules() = rules;
   for (const std::string& indicator : framework.quality_indicators)
     f.add_quality_indicators(indicator);
+  f.set_manual_clock(framework.manual_clock);
   for (const LotInfo* lot : LotsInOrder(framework)) {
     v1::Lot& l = *f.add_lots();
     l.set_code(lot->code);
@@ -81,6 +82,7 @@ v1::RegionSnapshot ToSnapshot(const RegionState& state) {
   for (const auto& [year, record] : state.purchase_orders) *out.add_purchase_orders() = record;
   for (const auto& [key, record] : state.indicators) *out.add_indicators() = record;
   for (int32_t year : state.equalised_years) out.add_equalised_years(year);
+  for (const auto& [id, record] : state.actor_keys) *out.add_actor_keys() = record;
   return out;
 }
 
@@ -106,6 +108,7 @@ absl::Status FrameworkFromSnapshot(const v1::FrameworkSnapshot& f, absl::string_
   }
   for (const v1::LotRules& rules : f.lot_rules()) framework.rules[rules.lot()] = rules;
   framework.quality_indicators.assign(f.quality_indicators().begin(), f.quality_indicators().end());
+  framework.manual_clock = f.manual_clock();
   return absl::OkStatus();
 }
 
@@ -149,6 +152,7 @@ absl::StatusOr<RegionState> FromSnapshot(const v1::RegionSnapshot& snapshot) {
     state.indicators.Load(IndicatorKey(r), r);
   state.equalised_years.insert(snapshot.equalised_years().begin(),
                                snapshot.equalised_years().end());
+  for (const v1::ActorKeyRecord& r : snapshot.actor_keys()) state.actor_keys.Load(r.key().key_id(), r);
   return state;
 }
 

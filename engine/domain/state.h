@@ -35,6 +35,8 @@ struct Framework {
   absl::btree_map<std::string, LotInfo> lots;        // by code
   absl::btree_map<std::string, v1::LotRules> rules;  // by lot code; every lot has an entry
   std::vector<std::string> quality_indicators;
+  // Time moves only by ClockAdvanced (adopted with clock_start).
+  bool manual_clock = false;
 };
 
 // Money of one municipality on one lot in one year.
@@ -82,6 +84,9 @@ struct RegionState {
   // "<contract>\0<indicator number>\0<period_start>".
   EntityTable<std::string, v1::IndicatorRecord> indicators;
   absl::btree_set<int32_t> equalised_years;
+  // The registry of actors: every key ever registered, by key id
+  // (engine/domain/registry.h).
+  EntityTable<std::string, v1::ActorKeyRecord> actor_keys;
 };
 
 }  // namespace inkoop

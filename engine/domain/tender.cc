@@ -9,6 +9,7 @@
 #include "engine/domain/dates.h"
 #include "engine/domain/framework.h"
 #include "engine/domain/money.h"
+#include "engine/domain/registry.h"
 #include "engine/domain/roles.h"
 #include "engine/domain/rules.h"
 #include "engine/status_macros.h"
@@ -163,6 +164,22 @@ absl::StatusOr<std::vector<v1::Event>> DecideRegisterProvider(const RegionState&
   registered.set_provider_id(body.provider_id());
   registered.set_name(body.name());
   registered.set_chamber_of_commerce_number(body.chamber_of_commerce_number());
+  if (body.has_actor_key()) {
+    v1::ActorKey key = body.actor_key();
+    if (key.actor_id().empty()) key.set_actor_id(body.provider_id());
+    if (key.role() == v1::ROLE_UNSPECIFIED) key.set_role(v1::ROLE_PROVIDER);
+    if (key.actor_id() != body.provider_id() || key.role() != v1::ROLE_PROVIDER) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "actor_key: expected a key of provider '", body.provider_id(), "', got one of '",
+          key.actor_id(), "' as ", RoleName(key.role())));
+    }
+    RegionState with_provider;
+    with_provider.region = state.region;
+    with_provider.providers[body.provider_id()];
+    for (const auto& [id, record] : state.actor_keys) with_provider.actor_keys.Load(id, record);
+    RETURN_IF_ERROR(RequireKeyFits(with_provider, key, "actor_key"));
+    *registered.mutable_actor_key() = std::move(key);
+  }
   return OneEvent(std::move(event));
 }
 
@@ -355,12 +372,18 @@ absl::StatusOr<std::vector<v1::Event>> DecideCancelTender(const RegionState& sta
   return OneEvent(std::move(event));
 }
 
-void ApplyProviderRegistered(RegionState& state, const v1::ProviderRegistered& event) {
+void ApplyProviderRegistered(RegionState& state, const v1::ProviderRegistered& event,
+                             uint64_t sequence) {
   v1::ProviderRecord& provider = state.providers[event.provider_id()];
   provider.Clear();
   provider.set_provider_id(event.provider_id());
   provider.set_name(event.name());
   provider.set_chamber_of_commerce_number(event.chamber_of_commerce_number());
+  if (event.has_actor_key()) {
+    v1::ActorKeyRegistered registered;
+    *registered.mutable_key() = event.actor_key();
+    ApplyActorKeyRegistered(state, registered, sequence);
+  }
 }
 
 void ApplyTenderPublished(RegionState& state, const v1::TenderPublished& event) {

@@ -28,7 +28,8 @@ absl::StatusOr<std::vector<v1::Event>> DecideAwardTender(const RegionState& stat
 absl::StatusOr<std::vector<v1::Event>> DecideCancelTender(const RegionState& state,
                                                           const v1::Command& command);
 
-void ApplyProviderRegistered(RegionState& state, const v1::ProviderRegistered& event);
+void ApplyProviderRegistered(RegionState& state, const v1::ProviderRegistered& event,
+                             uint64_t sequence);
 void ApplyTenderPublished(RegionState& state, const v1::TenderPublished& event);
 void ApplyBidReceived(RegionState& state, const v1::BidReceived& event);
 void ApplyBidWithdrawn(RegionState& state, const v1::BidWithdrawn& event);

@@ -33,6 +33,7 @@ enum class EntityKind : char {
   kClaim = 'K',      // ClaimRecord
   kIndicator = 'I',  // IndicatorRecord, id = IndicatorKey
   kResult = 'R',     // CommandResult, id = command id
+  kActorKey = 'A',   // ActorKeyRecord, id = key id
 };
 
 std::string EncodeBigEndian32(uint32_t value);

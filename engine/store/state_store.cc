@@ -24,7 +24,7 @@ namespace {
 // Written once into a new database; a database without it, or with another
 // value, was written by a build that kept state differently.
 constexpr absl::string_view kLayoutKey = "layout";
-constexpr absl::string_view kLayout = "inkoop-state-store-2";  // 2: sealed records, held events
+constexpr absl::string_view kLayout = "inkoop-state-store-3";  // 3: the registry of actors
 constexpr char kStateFamilyName[] = "state";
 
 rocksdb::ColumnFamilyOptions FamilyOptions(const StoreOptions& options,
@@ -285,6 +285,7 @@ absl::Status StateStore::LoadKinds(RegionState& state, bool whole) {
                          return absl::OkStatus();
                        }));
   RETURN_IF_ERROR(ScanTable(*this, region, EntityKind::kProvider, state.providers));
+  RETURN_IF_ERROR(ScanTable(*this, region, EntityKind::kActorKey, state.actor_keys));
   RETURN_IF_ERROR(ScanTable(*this, region, EntityKind::kTender, state.tenders));
   RETURN_IF_ERROR(ScanTable(*this, region, EntityKind::kContract, state.contracts));
   RETURN_IF_ERROR(ScanTable(*this, region, EntityKind::kCase, state.cases));
@@ -417,6 +418,7 @@ void StateStore::StageRegion(RegionState& state, StoreBatch& batch) {
     municipality.years.MarkClean();
   }
   StageTable(region, EntityKind::kProvider, state.providers, Same, batch);
+  StageTable(region, EntityKind::kActorKey, state.actor_keys, Same, batch);
   StageTable(region, EntityKind::kTender, state.tenders, Same, batch);
   StageTable(region, EntityKind::kContract, state.contracts, Same, batch);
   StageTable(region, EntityKind::kCase, state.cases, Same, batch);

@@ -97,23 +97,26 @@ class AuditorTest : public ::testing::Test {
     engine_ = StartEngine(options_, dir_);
     projector_ = StartProjector(options_, dir_, db_);
     absl::StatusOr<std::unique_ptr<Submitter>> submitter =
-        Submitter::Connect(options_, absl::Seconds(30));
+        ConnectSigned(options_, absl::Seconds(30));
     ASSERT_TRUE(submitter.ok()) << submitter.status();
     submitter_ = std::move(*submitter);
-    auto adopted = submitter_->Submit(
-        Dated(AdoptFramework("north", {"north-m0", "north-m1"}, {"lot-a"}), kJune2015),
+    // The region runs on a manual clock: each budget's day is one clock
+    // advance (an event) before it.
+    auto adopted = submitter_->SubmitAll(
+        OnClock(Dated(AdoptFramework("north", {"north-m0", "north-m1"}, {"lot-a"}), kJune2015)),
         absl::Seconds(60));
-    ASSERT_TRUE(adopted.ok() && adopted->accepted()) << Tail(engine_->log_path());
+    ASSERT_TRUE(adopted.ok() && adopted->front().accepted()) << Tail(engine_->log_path());
     std::vector<v1::Command> budgets;
     for (int i = 0; i < 8; ++i) {
-      budgets.push_back(Dated(SetBudget("north", i % 2 ? "north-m1" : "north-m0", 2016,
-                                        1'000'000'00 + i),
-                              kJune2015 + (i + 1) * kDay));
+      clock_.Play(Dated(SetBudget("north", i % 2 ? "north-m1" : "north-m0", 2016,
+                                  1'000'000'00 + i),
+                        kJune2015 + (i + 1) * kDay),
+                  budgets);
     }
     auto results = submitter_->SubmitAll(budgets, absl::Seconds(60));
     ASSERT_TRUE(results.ok()) << results.status();
     for (const v1::CommandResult& r : *results) ASSERT_TRUE(r.accepted()) << r.message();
-    ASSERT_NE(AwaitProjection(db_, {{"north", 9}}, absl::Now() + absl::Seconds(60),
+    ASSERT_NE(AwaitProjection(db_, {{"north", kLast}}, absl::Now() + absl::Seconds(60),
                               projector_->log_path()),
               nullptr);
     partition_ = PartitionFor("north", 3);
@@ -128,6 +131,18 @@ class AuditorTest : public ::testing::Test {
 
   std::string Keys() const { return SigningKeyPath(dir_) + ".pub"; }
 
+  // `command` with the clock advance its date needs before it.
+  std::vector<v1::Command> OnClock(v1::Command command) {
+    std::vector<v1::Command> out;
+    clock_.Play(std::move(command), out);
+    return out;
+  }
+
+  // The fixture's last event: the framework, then a clock advance and a
+  // budget for each of eight days.
+  static constexpr uint64_t kLast = 17;
+  ScenarioClock clock_{TestActorKeys()};
+
   KafkaOptions options_;
   TempDir dir_;
   const std::string db_ = dir_.Sub("projection");
@@ -139,10 +154,10 @@ class AuditorTest : public ::testing::Test {
 
 TEST_F(AuditorTest, ReplayAndVerifyAgreeWithTheLiveProjection) {
   const std::vector<Record> records = RawRecords(options_, partition_);
-  ASSERT_EQ(records.size(), 9u);
+  ASSERT_EQ(records.size(), kLast);
   int signed_count = 0;
   for (const Record& r : records) signed_count += OpenRecord(r.value)->is_signed() ? 1 : 0;
-  EXPECT_LT(signed_count, 9) << "expected events before the last of a transaction unsigned";
+  EXPECT_LT(signed_count, static_cast<int>(kLast)) << "expected events before the last of a transaction unsigned";
 
   RunResult replayed = Ctl(options_, {"replay", "--db", dir_.Sub("replay"), "--keys", Keys()});
   ASSERT_EQ(replayed.exit_code, 0) << replayed.out << replayed.err;
@@ -150,7 +165,7 @@ TEST_F(AuditorTest, ReplayAndVerifyAgreeWithTheLiveProjection) {
   ASSERT_TRUE(live.ok());
   absl::StatusOr<std::string> digest = (*live)->Digest("north");
   ASSERT_TRUE(digest.ok());
-  EXPECT_THAT(replayed.out, HasSubstr("region north: last event north/9"));
+  EXPECT_THAT(replayed.out, HasSubstr("region north: last event north/17"));
   EXPECT_THAT(replayed.out, HasSubstr("state digest " + absl::BytesToHexString(*digest)));
 
   RunResult verified = Ctl(options_, {"verify", "--db", db_, "--keys", Keys()});
@@ -173,14 +188,15 @@ TEST_F(AuditorTest, AsOfEqualsAProjectionThatStoppedThen) {
   ASSERT_TRUE(projector_->Wait(absl::Seconds(20)).has_value());
   const std::string stopped_db = dir_.Sub("stopped");
   {
-    // Replays up to the sequence of 2015-06-06 (the framework + five budgets).
-    RunResult at = Ctl(options_, {"replay", "--region", "north", "--to-sequence", "6", "--db",
+    // Replays up to the sequence of 2015-06-06 (the framework + five days).
+    RunResult at = Ctl(options_, {"replay", "--region", "north", "--to-sequence", "11", "--db",
                                   stopped_db, "--keys", Keys()});
     ASSERT_EQ(at.exit_code, 0) << at.out << at.err;
   }
-  auto later = submitter_->Submit(Dated(SetBudget("north", "north-m0", 2016, 5), kJune2015 + 30 * kDay),
-                                  absl::Seconds(60));
-  ASSERT_TRUE(later.ok() && later->accepted()) << (later.ok() ? later->message() : "");
+  auto later = submitter_->SubmitAll(
+      OnClock(Dated(SetBudget("north", "north-m0", 2016, 5), kJune2015 + 30 * kDay)),
+      absl::Seconds(60));
+  ASSERT_TRUE(later.ok() && later->back().accepted()) << (later.ok() ? later->back().message() : "");
 
   RunResult as_of = Ctl(options_, {"replay", "--region", "north", "--as-of",
                                    "2015-06-06T23:59:59Z", "--db", dir_.Sub("as-of"), "--keys",
@@ -190,7 +206,7 @@ TEST_F(AuditorTest, AsOfEqualsAProjectionThatStoppedThen) {
   ASSERT_TRUE(stopped.ok());
   absl::StatusOr<std::string> digest = (*stopped)->Digest("north");
   ASSERT_TRUE(digest.ok());
-  EXPECT_THAT(as_of.out, HasSubstr("region north: last event north/6"));
+  EXPECT_THAT(as_of.out, HasSubstr("region north: last event north/11"));
   EXPECT_THAT(as_of.out, HasSubstr("state digest " + absl::BytesToHexString(*digest)));
 
   // The live projector stopped before the later budget: its state at that
@@ -221,7 +237,7 @@ class TamperedHistoryTest : public AuditorTest,
 
 TEST_P(TamperedHistoryTest, VerifyFailsAndNamesTheEvent) {
   const std::vector<Record> original = RawRecords(options_, partition_);
-  ASSERT_EQ(original.size(), 9u);
+  ASSERT_EQ(original.size(), kLast);
   const KafkaOptions copy = FreshTopics(absl::StrCat("tampered-", GetParam().name));
   Produce(copy, partition_, GetParam().tamper(original));
 
@@ -282,7 +298,7 @@ INSTANTIATE_TEST_SUITE_P(
 TEST_F(AuditorTest, AHistoryRewrittenWithAFreshKeyIsCaughtByACheckpoint) {
   RunResult checkpoint = Ctl(options_, {"checkpoint", "--region", "north", "--db", db_});
   ASSERT_EQ(checkpoint.exit_code, 0) << checkpoint.err;
-  EXPECT_THAT(checkpoint.out, HasSubstr("inkoop-checkpoint region=north sequence=9 hash="));
+  EXPECT_THAT(checkpoint.out, HasSubstr("inkoop-checkpoint region=north sequence=17 hash="));
   const std::string checkpoints = dir_.Sub("checkpoints.txt");
   std::ofstream(checkpoints) << checkpoint.out;
 
@@ -314,14 +330,14 @@ TEST_F(AuditorTest, AHistoryRewrittenWithAFreshKeyIsCaughtByACheckpoint) {
                                 "--checkpoints", checkpoints});
   EXPECT_EQ(caught.exit_code, 1) << caught.out << caught.err;
   EXPECT_THAT(caught.out, HasSubstr("FAIL checkpoint"));
-  EXPECT_THAT(caught.out, HasSubstr("at north/9"));
+  EXPECT_THAT(caught.out, HasSubstr("at north/17"));
   EXPECT_THAT(caught.out, HasSubstr("the history was rewritten"));
 
   // And the real history extends the checkpoint.
   RunResult real = Ctl(options_, {"verify", "--db", db_, "--keys", Keys(), "--checkpoints",
                                   checkpoints});
   EXPECT_EQ(real.exit_code, 0) << real.out << real.err;
-  EXPECT_THAT(real.out, HasSubstr("checkpoint north/9"));
+  EXPECT_THAT(real.out, HasSubstr("checkpoint north/17"));
 }
 
 // The attack on the live system: a forged event at the region's next
@@ -331,18 +347,18 @@ TEST_F(AuditorTest, AHistoryRewrittenWithAFreshKeyIsCaughtByACheckpoint) {
 TEST_F(AuditorTest, AForgedEventWrittenFirstIsNotTakenAndTheRealOneIsNotLost) {
   const std::vector<Record> records = RawRecords(options_, partition_);
   v1::Event forged = DecodedEvent(records.back());
-  forged.set_sequence(10);
-  forged.set_event_id("north/10");
+  forged.set_sequence(kLast + 1);
+  forged.set_event_id("north/18");
   forged.set_previous_hash(DecodedEvent(records.back()).hash());
   forged.mutable_budget_set()->set_amount_cents(1);
   Produce(options_, partition_, {Record{"north", SealedRecord(forged, nullptr)}});
 
   v1::Command real = SetBudget("north", "north-m1", 2016, 777'000'00);
-  real.set_expected_sequence(9);
+  real.set_expected_sequence(kLast);
   auto accepted = submitter_->Submit(real, absl::Seconds(60));
   ASSERT_TRUE(accepted.ok() && accepted->accepted())
       << (accepted.ok() ? accepted->message() : "") << Tail(engine_->log_path());
-  ASSERT_EQ(accepted->sequences(0), 10u);
+  ASSERT_EQ(accepted->sequences(0), kLast + 1);
 
   // The engine rebuilds from the log with nothing on disk.
   engine_->Signal(SIGKILL);
@@ -350,14 +366,14 @@ TEST_F(AuditorTest, AForgedEventWrittenFirstIsNotTakenAndTheRealOneIsNotLost) {
   std::filesystem::remove_all(dir_.Sub("inkoopd-state"));
   engine_ = StartEngine(options_, dir_);
   v1::Command next = SetBudget("north", "north-m0", 2016, 5);
-  next.set_expected_sequence(10);
+  next.set_expected_sequence(kLast + 1);
   auto after = submitter_->Submit(next, absl::Seconds(60));
   ASSERT_TRUE(after.ok()) << Tail(engine_->log_path());
   EXPECT_TRUE(after->accepted()) << after->message();
-  EXPECT_THAT(Tail(engine_->log_path(), 200), HasSubstr("conflict: region 'north' sequence 10"));
+  EXPECT_THAT(Tail(engine_->log_path(), 200), HasSubstr("conflict: region 'north' sequence 18"));
 
   std::unique_ptr<ProjectionReader> reader = AwaitProjection(
-      db_, {{"north", 11}}, absl::Now() + absl::Seconds(60), projector_->log_path());
+      db_, {{"north", kLast + 2}}, absl::Now() + absl::Seconds(60), projector_->log_path());
   ASSERT_NE(reader, nullptr);
   absl::StatusOr<std::optional<v1::BudgetView>> view = reader->Budget("north", "north-m1", 2016);
   ASSERT_TRUE(view.ok() && view->has_value());
@@ -366,7 +382,7 @@ TEST_F(AuditorTest, AForgedEventWrittenFirstIsNotTakenAndTheRealOneIsNotLost) {
 
   RunResult verified = Ctl(options_, {"verify", "--db", db_, "--keys", Keys()});
   EXPECT_EQ(verified.exit_code, 1);
-  EXPECT_THAT(verified.out, HasSubstr("conflict: region 'north' sequence 10"));
+  EXPECT_THAT(verified.out, HasSubstr("conflict: region 'north' sequence 18"));
 }
 
 // (a) at scale: a region-year history from the load profile (claims,
@@ -390,12 +406,13 @@ TEST(AuditorHistoryTest, AGeneratedRegionHistoryVerifiesAgainstTheLiveProjection
       RegionYearProfile::Create(profile_options);
   ASSERT_TRUE(profile.ok()) << profile.status();
   std::vector<v1::Command> commands;
+  ScenarioClock clock(TestActorKeys());
   for (v1::Command command; static_cast<int64_t>(commands.size()) < size &&
                             (*profile)->Next(command);) {
-    commands.push_back(command);
+    clock.Play(command, commands);
   }
   absl::StatusOr<std::unique_ptr<Submitter>> submitter =
-      Submitter::Connect(options, absl::Seconds(30));
+      ConnectSigned(options, absl::Seconds(30));
   ASSERT_TRUE(submitter.ok()) << submitter.status();
   auto results = (*submitter)->SubmitAll(commands, absl::Minutes(15));
   ASSERT_TRUE(results.ok()) << results.status() << Tail(engine->log_path());

@@ -24,7 +24,7 @@ class BoundedCommandsTest : public ::testing::Test {
     options_ = FreshTopics("bounded");
     engine_ = StartEngine(options_, dir_, engine_flags);
     absl::StatusOr<std::unique_ptr<Submitter>> submitter =
-        Submitter::Connect(options_, absl::Seconds(30));
+        ConnectSigned(options_, absl::Seconds(30));
     ASSERT_TRUE(submitter.ok()) << submitter.status();
     submitter_ = std::move(*submitter);
     auto adopted = submitter_->Submit(AdoptFramework("north", {"north-m0"}, {"lot-a"}),
@@ -33,6 +33,7 @@ class BoundedCommandsTest : public ::testing::Test {
   }
 
   RunResult Ctl(std::vector<std::string> words) {
+    words.insert(words.end(), {"--key", ActorKeyFile(dir_, "north-m0")});
     std::vector<std::string> argv = {INKOOPCTL_PATH};
     argv.insert(argv.end(), words.begin(), words.end());
     argv.insert(argv.end(), {"--brokers", options_.brokers, "--topic-prefix", options_.topic_prefix});

@@ -3,7 +3,9 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cctype>
 #include <cstdlib>
+#include <fstream>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -41,6 +43,36 @@ std::string SigningKeyPath(const TempDir& dir) {
   return path;
 }
 
+ActorKeys& TestActorKeys() {
+  static ActorKeys* const keys = new ActorKeys(ActorKeys::Derived("inkoop integration tests"));
+  return *keys;
+}
+
+std::string FoundersPath(const TempDir& dir) {
+  const std::string path = dir.Sub("founders.keys");
+  // "bureau" of the tests' frameworks, "inkoopbureau" of the load profile's.
+  std::ofstream(path) << TestActorKeys().For("bureau")->KeyFileLine() << "\n"
+                      << TestActorKeys().For("inkoopbureau")->KeyFileLine() << "\n";
+  return path;
+}
+
+absl::StatusOr<std::unique_ptr<Submitter>> ConnectSigned(const KafkaOptions& options,
+                                                         absl::Duration timeout) {
+  absl::StatusOr<std::unique_ptr<Submitter>> submitter = Submitter::Connect(options, timeout);
+  if (submitter.ok()) (*submitter)->set_keys(&TestActorKeys());
+  return submitter;
+}
+
+std::string ActorKeyFile(const TempDir& dir, const std::string& actor) {
+  std::string name = actor;
+  for (char& c : name) {
+    if (!std::isalnum(static_cast<unsigned char>(c))) c = '-';
+  }
+  const std::string path = dir.Sub(absl::StrCat("actor-", name, ".pem"));
+  std::ofstream(path) << TestActorKeys().For(actor)->ToPem();
+  return path;
+}
+
 std::unique_ptr<ChildProcess> StartEngine(const KafkaOptions& options, const TempDir& dir,
                                           const std::vector<std::string>& extra) {
   std::vector<std::string> argv = {INKOOPD_PATH,
@@ -57,7 +89,9 @@ std::unique_ptr<ChildProcess> StartEngine(const KafkaOptions& options, const Tem
                                    "--state_dir",
                                    dir.Sub("inkoopd-state"),
                                    "--signing_key",
-                                   SigningKeyPath(dir)};
+                                   SigningKeyPath(dir),
+                                   "--founders",
+                                   FoundersPath(dir)};
   argv.insert(argv.end(), extra.begin(), extra.end());
   return std::make_unique<ChildProcess>(argv, dir.Sub("inkoopd.log"));
 }
@@ -166,6 +200,7 @@ v1::Command AdoptFramework(const std::string& region,
   }
   adopt.set_period_start("2015-01-01");
   adopt.set_period_end("2016-12-31");
+  TestActorKeys().Enroll(command, {{std::string(kScenarioClockActor), v1::ROLE_CLOCK}});
   return command;
 }
 

@@ -17,6 +17,8 @@
 #include "projections/reader.h"
 #include "tests/testing/process.h"
 #include "tests/testing/temp_dir.h"
+#include "tools/client/actor_keys.h"
+#include "tools/client/submitter.h"
 
 namespace inkoop::testing {
 
@@ -37,6 +39,17 @@ std::unique_ptr<ChildProcess> StartEngine(const KafkaOptions& options, const Tem
 std::unique_ptr<ChildProcess> StartProjector(const KafkaOptions& options, const TempDir& dir,
                                              const std::string& db);
 
+// The scenario keys every test's actors sign with (tools/client/actor_keys.h).
+// The engines StartEngine starts trust the key of actor "bureau" as a
+// founding key (its key file in FoundersPath(dir)).
+ActorKeys& TestActorKeys();
+std::string FoundersPath(const TempDir& dir);
+// A submitter that signs with TestActorKeys().
+absl::StatusOr<std::unique_ptr<Submitter>> ConnectSigned(const KafkaOptions& options,
+                                                         absl::Duration timeout);
+// The PEM file of `actor`'s test key in `dir`, for inkoopctl --key.
+std::string ActorKeyFile(const TempDir& dir, const std::string& actor);
+
 // Every committed event / result, per partition in offset order.
 std::vector<v1::Event> ReadAllEvents(const KafkaOptions& options, int partitions = 3);
 std::vector<v1::CommandResult> ReadAllResults(const KafkaOptions& options, int partitions = 3);
@@ -49,7 +62,9 @@ std::unique_ptr<ProjectionReader> AwaitProjection(const std::string& db,
                                                   absl::Time deadline,
                                                   const std::string& projector_log);
 
-// Commands for a region with a framework of `municipalities` and lots.
+// Commands for a region with a framework of `municipalities` and lots; the
+// adoption registers the test keys of "bureau", the municipalities and the
+// scenario clock actor.
 v1::Command AdoptFramework(const std::string& region,
                            const std::vector<std::string>& municipalities,
                            const std::vector<std::string>& lots);

@@ -44,7 +44,7 @@ class BackgroundSender {
   BackgroundSender(const KafkaOptions& options, std::vector<v1::Command> commands)
       : thread_([this, options, commands = std::move(commands)] {
           absl::StatusOr<std::unique_ptr<Submitter>> submitter =
-              Submitter::Connect(options, absl::Seconds(30));
+              ConnectSigned(options, absl::Seconds(30));
           if (!submitter.ok()) {
             status_ = submitter.status();
           } else {
@@ -173,7 +173,7 @@ class ExactlyOnceTest : public ::testing::Test {
   // model's verdict on each.
   void AdoptFrameworks(const KafkaOptions& options, const std::vector<std::string>& regions) {
     absl::StatusOr<std::unique_ptr<Submitter>> submitter =
-        Submitter::Connect(options, absl::Seconds(30));
+        ConnectSigned(options, absl::Seconds(30));
     ASSERT_TRUE(submitter.ok()) << submitter.status();
     auto adopted = (*submitter)->SubmitAll(Frameworks(regions), absl::Seconds(90));
     ASSERT_TRUE(adopted.ok()) << adopted.status();
@@ -237,7 +237,7 @@ TEST_F(ExactlyOnceTest, EngineKilledTenTimesLosesNothingAndAppliesNothingTwice) 
 
   // Every command gets its result once the last engine has caught up.
   absl::StatusOr<std::unique_ptr<Submitter>> waiter =
-      Submitter::Connect(options, absl::Seconds(30));
+      ConnectSigned(options, absl::Seconds(30));
   ASSERT_TRUE(waiter.ok());
   std::vector<v1::CommandResult> on_topic;
   const absl::Time deadline = absl::Now() + absl::Minutes(5);
@@ -338,7 +338,7 @@ TEST_F(ExactlyOnceTest, RepeatedCommandIdAfterEngineRestartReturnsTheFirstResult
   auto engine = StartEngine(options, dir_);
   AdoptFrameworks(options, {"north"});
   absl::StatusOr<std::unique_ptr<Submitter>> submitter =
-      Submitter::Connect(options, absl::Seconds(30));
+      ConnectSigned(options, absl::Seconds(30));
   ASSERT_TRUE(submitter.ok());
   v1::Command accepted = SetBudget("north", "north-m0", 2016, 120'000'000);
   v1::Command refused = SetBudget("north", "north-m0", 2016, -1);
@@ -419,7 +419,7 @@ TEST_F(ExactlyOnceTest, PoisonEventsAreParkedAndLaterEventsStillApply) {
   engine->Wait(absl::Seconds(10));
   engine = StartEngine(options, dir_);
   absl::StatusOr<std::unique_ptr<Submitter>> submitter =
-      Submitter::Connect(options, absl::Seconds(30));
+      ConnectSigned(options, absl::Seconds(30));
   ASSERT_TRUE(submitter.ok());
   auto later =
       (*submitter)->Submit(SetBudget("north", "north-m1", 2016, 777'000'00), absl::Seconds(60));
@@ -482,7 +482,7 @@ TEST_F(ExactlyOnceTest, AnOlderEngineWithTheSameTransactionalIdCannotWrite) {
     absl::SleepFor(absl::Milliseconds(100));
   }
   absl::StatusOr<std::unique_ptr<Submitter>> submitter =
-      Submitter::Connect(options, absl::Seconds(30));
+      ConnectSigned(options, absl::Seconds(30));
   ASSERT_TRUE(submitter.ok());
   std::vector<v1::Command> commands;
   for (int i = 0; i < 50; ++i) commands.push_back(SetBudget("north", "north-m0", 2016, 1000 + i));

@@ -64,7 +64,7 @@ TEST(SecuredBrokerTest, OnlyTheEngineWritesEventsAndAClientWritingThemIsRefused)
   absl::StatusOr<std::unique_ptr<Submitter>> submitter = absl::UnavailableError("not yet");
   for (const absl::Time deadline = absl::Now() + absl::Seconds(60);
        !submitter.ok() && absl::Now() < deadline; absl::SleepFor(absl::Milliseconds(300))) {
-    submitter = Submitter::Connect(client_options, absl::Seconds(5));
+    submitter = ConnectSigned(client_options, absl::Seconds(5));
   }
   ASSERT_TRUE(submitter.ok()) << submitter.status() << Tail(engine->log_path());
   const std::string region = absl::StrCat("north-", absl::ToUnixNanos(absl::Now()));

@@ -28,7 +28,7 @@ TEST(WalkingSkeleton, ProjectionEqualsWhatTheCommandsImplyAcrossAProjectorKill) 
   auto projector = StartProjector(options, dir, dir.Sub("projection"));
 
   absl::StatusOr<std::unique_ptr<Submitter>> submitter =
-      Submitter::Connect(options, absl::Seconds(10));
+      ConnectSigned(options, absl::Seconds(10));
   ASSERT_TRUE(submitter.ok()) << submitter.status();
 
   const std::vector<std::string> regions = {"north", "south", "east", "west"};

@@ -167,7 +167,7 @@ class AuditTrailTest : public ::testing::Test {
   }
 
   // Handles `body` (text format) as command `id` of `actor`, happening on
-  // `day` (YYYY-MM-DD) at 09:30 and decided a second later.
+  // `day` (YYYY-MM-DD) at 09:30, decided then.
   void Submit(const std::string& id, const v1::Actor& actor, const std::string& day,
               const std::string& body) {
     v1::Command command = ParseText<v1::Command>(body);
@@ -178,8 +178,8 @@ class AuditTrailTest : public ::testing::Test {
     ASSERT_TRUE(absl::ParseCivilTime(day, &civil)) << day;
     const absl::Time occurred =
         absl::FromCivil(absl::CivilSecond(civil) + 9 * 3600 + 30 * 60, absl::UTCTimeZone());
-    command.mutable_occurred_at()->set_seconds(absl::ToUnixSeconds(occurred));
-    Outcome outcome = handler_.Handle(command, occurred + absl::Seconds(1));
+    // The engine's wall clock says `occurred`: it dates the events.
+    Outcome outcome = handler_.HandleAuthenticated(command, occurred);
     ASSERT_TRUE(outcome.result.accepted()) << id << ": " << outcome.result.message();
     for (v1::Event& event : outcome.events) events_.push_back(std::move(event));
   }
@@ -208,7 +208,7 @@ TEST_F(AuditTrailTest, ContractRowCarriesEnvelopeActorRoleCommandAndTimes) {
   const AuditRow row = RowAt(Trail(Contract("C-1")), kAmendC1);
   EXPECT_EQ(row.event_id, "haaglanden/11");
   EXPECT_EQ(row.occurred_at, "2016-02-01T09:30:00Z");
-  EXPECT_EQ(row.recorded_at, "2016-02-01T09:30:01Z");
+  EXPECT_EQ(row.recorded_at, "2016-02-01T09:30:00Z");
   EXPECT_EQ(row.actor, "bureau");
   EXPECT_EQ(row.role, "bureau");
   EXPECT_EQ(row.command_id, "amend-c1");

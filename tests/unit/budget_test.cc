@@ -89,7 +89,7 @@ class BudgetTest : public ::testing::Test {
   // The handler decides, fills in the envelope, seals and evolves.
   void Accept(v1::Command command) {
     command.set_command_id(absl::StrCat("cmd-", ++commands_));
-    Outcome outcome = handler_.Handle(command, absl::Now());
+    Outcome outcome = handler_.HandleAuthenticated(command, absl::Now());
     ASSERT_TRUE(outcome.result.accepted()) << outcome.result.message();
   }
 

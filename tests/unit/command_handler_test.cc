@@ -87,7 +87,7 @@ class CommandHandlerTest : public ::testing::Test {
   void RunCycle() {
     for (const v1::Command& command :
          {AdoptFramework(), SetBudget("budget", 100000), SubmitPlan("plan", 60000, 40000)}) {
-      Outcome outcome = handler_.Handle(command, kNow);
+      Outcome outcome = handler_.HandleAuthenticated(command, kNow);
       ASSERT_TRUE(outcome.result.accepted()) << outcome.result.message();
       results_.push_back(outcome.result);
       for (v1::Event& event : outcome.events) events_.push_back(std::move(event));
@@ -134,9 +134,11 @@ TEST_F(CommandHandlerTest, EventIdIsRegionSlashSequence) {
 TEST_F(CommandHandlerTest, EnvelopeCarriesTheCommandsActorIdsAndTimes) {
   v1::Command command = SetBudget("budget", 100000);
   command.set_correlation_id("may-circular");
-  command.mutable_occurred_at()->set_seconds(1462100000);
-  ASSERT_TRUE(handler_.Handle(AdoptFramework(), kNow).result.accepted());
-  Outcome outcome = handler_.Handle(command, kNow);
+  // On the wall clock the engine dates the events: the client's own
+  // occurred_at (within five minutes of the engine's clock) is not taken.
+  command.mutable_occurred_at()->set_seconds(1462060800 + 120);
+  ASSERT_TRUE(handler_.HandleAuthenticated(AdoptFramework(), kNow).result.accepted());
+  Outcome outcome = handler_.HandleAuthenticated(command, kNow);
   ASSERT_THAT(outcome.events, SizeIs(1));
   const v1::Event& event = outcome.events[0];
   EXPECT_EQ(event.region(), kRegion);
@@ -145,21 +147,21 @@ TEST_F(CommandHandlerTest, EnvelopeCarriesTheCommandsActorIdsAndTimes) {
   EXPECT_EQ(event.actor().id(), "Delft");
   EXPECT_EQ(event.actor().role(), v1::ROLE_MUNICIPALITY);
   EXPECT_EQ(event.schema_version(), kSchemaVersion);
-  EXPECT_EQ(event.occurred_at().seconds(), 1462100000);
+  EXPECT_EQ(event.occurred_at().seconds(), 1462060800);
   EXPECT_EQ(event.recorded_at().seconds(), 1462060800);
   EXPECT_EQ(event.recorded_at().nanos(), 250000000);
   EXPECT_EQ(event.budget_set().amount_cents(), 100000);
 }
 
 TEST_F(CommandHandlerTest, CorrelationIdDefaultsToTheCommandIdAndOccurredAtToNow) {
-  Outcome outcome = handler_.Handle(AdoptFramework("adopt-7"), kNow);
+  Outcome outcome = handler_.HandleAuthenticated(AdoptFramework("adopt-7"), kNow);
   ASSERT_THAT(outcome.events, SizeIs(1));
   EXPECT_EQ(outcome.events[0].correlation_id(), "adopt-7");
   EXPECT_THAT(outcome.events[0].occurred_at(), EqualsProto(outcome.events[0].recorded_at()));
 }
 
 TEST_F(CommandHandlerTest, AcceptedResultNamesCommandAndRegion) {
-  Outcome outcome = handler_.Handle(AdoptFramework(), kNow);
+  Outcome outcome = handler_.HandleAuthenticated(AdoptFramework(), kNow);
   EXPECT_TRUE(outcome.result.accepted());
   EXPECT_EQ(outcome.result.command_id(), "adopt");
   EXPECT_EQ(outcome.result.region(), kRegion);
@@ -170,7 +172,7 @@ TEST_F(CommandHandlerTest, AcceptedResultNamesCommandAndRegion) {
 TEST_F(CommandHandlerTest, RepeatedCommandIdReturnsTheFirstResultAsDuplicateWithoutEvents) {
   RunCycle();
   // The same command again (a client retrying): the first result stands.
-  Outcome repeat = handler_.Handle(SetBudget("budget", 100000), kNow);
+  Outcome repeat = handler_.HandleAuthenticated(SetBudget("budget", 100000), kNow);
   EXPECT_THAT(repeat.events, IsEmpty());
   EXPECT_TRUE(repeat.result.duplicate());
   v1::CommandResult expected = results_[1];
@@ -185,7 +187,7 @@ TEST_F(CommandHandlerTest, RepeatedCommandIdReturnsTheFirstResultAsDuplicateWith
 TEST_F(CommandHandlerTest, RepeatedCommandIdWithAnotherBodyIsAConflictingRepeat) {
   RunCycle();
   for (v1::Command other : {SetBudget("budget", 999999), SubmitPlan("budget", 1, 1)}) {
-    Outcome repeat = handler_.Handle(other, kNow);
+    Outcome repeat = handler_.HandleAuthenticated(other, kNow);
     EXPECT_THAT(repeat.events, IsEmpty());
     EXPECT_FALSE(repeat.result.accepted());
     EXPECT_FALSE(repeat.result.duplicate());
@@ -200,26 +202,26 @@ TEST_F(CommandHandlerTest, RepeatedCommandIdWithAnotherBodyIsAConflictingRepeat)
   EXPECT_EQ(handler_.State(kRegion).sequence, Sequence(3));
   EXPECT_EQ(FindYearBudget(handler_.State(kRegion), "Delft", 2016)->budget_cents, 100000);
   // The id still answers with the first result.
-  EXPECT_TRUE(handler_.Handle(SetBudget("budget", 100000), kNow).result.duplicate());
+  EXPECT_TRUE(handler_.HandleAuthenticated(SetBudget("budget", 100000), kNow).result.duplicate());
 }
 
 TEST_F(CommandHandlerTest, RepeatedIdOfARefusedCommandReturnsTheRefusal) {
-  ASSERT_TRUE(handler_.Handle(AdoptFramework(), kNow).result.accepted());
-  Outcome first = handler_.Handle(SetBudget("budget", -5), kNow);
+  ASSERT_TRUE(handler_.HandleAuthenticated(AdoptFramework(), kNow).result.accepted());
+  Outcome first = handler_.HandleAuthenticated(SetBudget("budget", -5), kNow);
   EXPECT_FALSE(first.result.accepted());
   EXPECT_EQ(first.result.code(), static_cast<int>(absl::StatusCode::kInvalidArgument));
   EXPECT_THAT(first.result.message(), HasSubstr("amount_cents"));
   EXPECT_THAT(first.events, IsEmpty());
 
   // The same command again: still the first (refused) result.
-  Outcome repeat = handler_.Handle(SetBudget("budget", -5), kNow);
+  Outcome repeat = handler_.HandleAuthenticated(SetBudget("budget", -5), kNow);
   EXPECT_THAT(repeat.events, IsEmpty());
   EXPECT_TRUE(repeat.result.duplicate());
   EXPECT_FALSE(repeat.result.accepted());
   EXPECT_EQ(repeat.result.code(), static_cast<int>(absl::StatusCode::kInvalidArgument));
   EXPECT_EQ(repeat.result.message(), first.result.message());
   // A corrected body under the same id is a conflicting repeat.
-  Outcome corrected = handler_.Handle(SetBudget("budget", 5), kNow);
+  Outcome corrected = handler_.HandleAuthenticated(SetBudget("budget", 5), kNow);
   EXPECT_TRUE(corrected.result.conflicting_repeat());
   EXPECT_THAT(corrected.result.message(), HasSubstr("(refused: amount_cents"));
   EXPECT_EQ(FindYearBudget(handler_.State(kRegion), "Delft", 2016), nullptr);
@@ -228,28 +230,51 @@ TEST_F(CommandHandlerTest, RepeatedIdOfARefusedCommandReturnsTheRefusal) {
 // The finding: a bid refused as late was accepted when sent again dated
 // before the deadline, and event times went backwards in the log.
 TEST_F(CommandHandlerTest, ACommandDatedBeforeTheRegionsClockIsRefusedWithBothDates) {
+  // A region playing 2015 on a manual clock.
   v1::Command adopt = AdoptFramework();
-  adopt.mutable_occurred_at()->set_seconds(1446681600);  // 2015-11-05
-  ASSERT_TRUE(handler_.Handle(adopt, kNow).result.accepted());
+  adopt.mutable_adopt_framework()->mutable_clock_start()->set_seconds(1446681600);  // 2015-11-05
+  ASSERT_TRUE(handler_.HandleAuthenticated(adopt, kNow).result.accepted());
   EXPECT_EQ(handler_.State(kRegion).clock_micros, int64_t{1446681600} * 1'000'000);
 
   v1::Command backdated = SetBudget("budget", 100000);
   backdated.mutable_occurred_at()->set_seconds(1441065600);  // 2015-09-01
-  Outcome refused = handler_.Handle(backdated, kNow);
+  Outcome refused = handler_.HandleAuthenticated(backdated, kNow);
   EXPECT_THAT(refused.events, IsEmpty());
   EXPECT_EQ(refused.result.code(), static_cast<int>(absl::StatusCode::kFailedPrecondition));
   EXPECT_EQ(refused.result.message(),
             "occurred_at 2015-09-01T00:00:00Z is before the region's clock 2015-11-05T00:00:00Z "
             "(the latest time of its events): a region's time only moves forward");
 
-  // The same moment as the clock is fine; no date means now, never before
-  // the clock.
+  // The same moment as the clock is fine; no date means the region's time,
+  // whatever the engine's wall clock says.
   v1::Command same = SetBudget("budget-2", 100000);
   same.mutable_occurred_at()->set_seconds(1446681600);
-  EXPECT_TRUE(handler_.Handle(same, kNow).result.accepted());
-  Outcome undated = handler_.Handle(SetBudget("budget-3", 5), absl::FromUnixSeconds(1400000000));
+  EXPECT_TRUE(handler_.HandleAuthenticated(same, kNow).result.accepted());
+  Outcome undated = handler_.HandleAuthenticated(SetBudget("budget-3", 5), kNow);
   ASSERT_THAT(undated.events, SizeIs(1));
   EXPECT_EQ(undated.events[0].occurred_at().seconds(), 1446681600);
+
+  // A date after the region's time is refused too: only the clock role
+  // moves it.
+  v1::Command ahead = SetBudget("budget-4", 5);
+  ahead.mutable_occurred_at()->set_seconds(1446681600 + 86400);
+  Outcome later = handler_.HandleAuthenticated(ahead, kNow);
+  EXPECT_EQ(later.result.message(),
+            "occurred_at 2015-11-06T00:00:00Z is after the region's time 2015-11-05T00:00:00Z: the "
+            "region runs on a manual clock, which only the clock role moves (advance_clock)");
+  v1::Command tick = ParseCommand(R"pb(
+    command_id: "tick" region: "haaglanden" actor { id: "klok" role: ROLE_CLOCK }
+    advance_clock { to { seconds: 1446768000 } }
+  )pb");
+  Outcome ticked = handler_.HandleAuthenticated(tick, kNow);
+  ASSERT_TRUE(ticked.result.accepted()) << ticked.result.message();
+  EXPECT_EQ(ticked.events[0].occurred_at().seconds(), 1446768000);
+  ahead.set_command_id("budget-5");
+  EXPECT_TRUE(handler_.HandleAuthenticated(ahead, kNow).result.accepted());
+  tick.set_command_id("tick-back");
+  tick.mutable_advance_clock()->mutable_to()->set_seconds(1446681600);
+  EXPECT_THAT(handler_.HandleAuthenticated(tick, kNow).result.message(),
+              HasSubstr("is before the region's clock 2015-11-06T00:00:00Z"));
 }
 
 TEST(CutEchoes, LongQuotedValuesAreCutWithAMarkerAndTheWholeIsBounded) {
@@ -268,15 +293,15 @@ TEST_F(CommandHandlerTest, ARefusalEchoingAHugeValueIsCut) {
   RunCycle();
   v1::Command huge = SetBudget("huge", 5);
   huge.mutable_set_budget()->set_municipality(std::string(999'800, 'm'));
-  Outcome outcome = handler_.Handle(huge, kNow);
+  Outcome outcome = handler_.HandleAuthenticated(huge, kNow);
   EXPECT_FALSE(outcome.result.accepted());
   EXPECT_LT(outcome.result.message().size(), 2100u);
   EXPECT_THAT(outcome.result.message(), HasSubstr("bytes cut]"));
 }
 
 TEST_F(CommandHandlerTest, TheSameCommandIdInAnotherRegionIsANewCommand) {
-  ASSERT_TRUE(handler_.Handle(AdoptFramework("adopt", "haaglanden"), kNow).result.accepted());
-  Outcome other = handler_.Handle(AdoptFramework("adopt", "holland-rijnland"), kNow);
+  ASSERT_TRUE(handler_.HandleAuthenticated(AdoptFramework("adopt", "haaglanden"), kNow).result.accepted());
+  Outcome other = handler_.HandleAuthenticated(AdoptFramework("adopt", "holland-rijnland"), kNow);
   EXPECT_TRUE(other.result.accepted());
   EXPECT_FALSE(other.result.duplicate());
   ASSERT_THAT(other.events, SizeIs(1));
@@ -285,10 +310,10 @@ TEST_F(CommandHandlerTest, TheSameCommandIdInAnotherRegionIsANewCommand) {
 }
 
 TEST_F(CommandHandlerTest, RefusedCommandProducesNoEventsAndCarriesCodeAndReason) {
-  ASSERT_TRUE(handler_.Handle(AdoptFramework(), kNow).result.accepted());
+  ASSERT_TRUE(handler_.HandleAuthenticated(AdoptFramework(), kNow).result.accepted());
   v1::Command command = SetBudget("budget", 100);
   command.mutable_actor()->set_id("Den Haag");
-  Outcome outcome = handler_.Handle(command, kNow);
+  Outcome outcome = handler_.HandleAuthenticated(command, kNow);
   EXPECT_THAT(outcome.events, IsEmpty());
   EXPECT_FALSE(outcome.result.accepted());
   EXPECT_EQ(outcome.result.code(), static_cast<int>(absl::StatusCode::kPermissionDenied));
@@ -298,7 +323,7 @@ TEST_F(CommandHandlerTest, RefusedCommandProducesNoEventsAndCarriesCodeAndReason
 }
 
 TEST_F(CommandHandlerTest, EmptyCommandIdIsRefusedWithInvalidArgument) {
-  Outcome outcome = handler_.Handle(AdoptFramework(""), kNow);
+  Outcome outcome = handler_.HandleAuthenticated(AdoptFramework(""), kNow);
   EXPECT_THAT(outcome.events, IsEmpty());
   EXPECT_FALSE(outcome.result.accepted());
   EXPECT_EQ(outcome.result.code(), static_cast<int>(absl::StatusCode::kInvalidArgument));
@@ -308,7 +333,7 @@ TEST_F(CommandHandlerTest, EmptyCommandIdIsRefusedWithInvalidArgument) {
 }
 
 TEST_F(CommandHandlerTest, EmptyRegionIsRefusedWithInvalidArgument) {
-  Outcome outcome = handler_.Handle(AdoptFramework("adopt", ""), kNow);
+  Outcome outcome = handler_.HandleAuthenticated(AdoptFramework("adopt", ""), kNow);
   EXPECT_THAT(outcome.events, IsEmpty());
   EXPECT_EQ(outcome.result.code(), static_cast<int>(absl::StatusCode::kInvalidArgument));
   EXPECT_THAT(outcome.result.message(), HasSubstr("region: expected a region id"));
@@ -339,7 +364,7 @@ TEST_F(CommandHandlerTest, ReplayedHandlerContinuesTheChain) {
   RunCycle();
   CommandHandler rebuilt;
   for (const v1::Event& event : events_) ASSERT_THAT(rebuilt.Replay(event), IsOk());
-  Outcome next = rebuilt.Handle(SetBudget("budget-2", 200000), kNow);
+  Outcome next = rebuilt.HandleAuthenticated(SetBudget("budget-2", 200000), kNow);
   ASSERT_TRUE(next.result.accepted()) << next.result.message();
   ASSERT_THAT(next.events, SizeIs(1));
   EXPECT_EQ(next.events[0].sequence(), 4u);
@@ -361,7 +386,7 @@ TEST_F(CommandHandlerTest, RememberedResultsMakeARebuiltHandlerAnswerDuplicates)
   for (const v1::CommandResult& result : results_) rebuilt.RememberResult(result);
   EXPECT_EQ(rebuilt.results_remembered(), 3u);
 
-  Outcome repeat = rebuilt.Handle(SubmitPlan("plan", 60000, 40000), kNow);
+  Outcome repeat = rebuilt.HandleAuthenticated(SubmitPlan("plan", 60000, 40000), kNow);
   EXPECT_THAT(repeat.events, IsEmpty());
   EXPECT_TRUE(repeat.result.duplicate());
   EXPECT_TRUE(repeat.result.accepted());
@@ -373,7 +398,7 @@ TEST_F(CommandHandlerTest, WithoutRememberedResultsARebuiltHandlerDecidesAgain) 
   RunCycle();
   CommandHandler rebuilt;
   for (const v1::Event& event : events_) ASSERT_THAT(rebuilt.Replay(event), IsOk());
-  Outcome again = rebuilt.Handle(SubmitPlan("plan", 1, 1), kNow);
+  Outcome again = rebuilt.HandleAuthenticated(SubmitPlan("plan", 1, 1), kNow);
   EXPECT_FALSE(again.result.duplicate());
   EXPECT_THAT(again.events, SizeIs(1));
 }
@@ -401,7 +426,7 @@ TEST_F(CommandHandlerTest, RememberResultKeepsTheFirstResultOfAnId) {
   second.set_message("second");
   handler_.RememberResult(first);
   handler_.RememberResult(second);
-  Outcome repeat = handler_.Handle(AdoptFramework("c"), kNow);
+  Outcome repeat = handler_.HandleAuthenticated(AdoptFramework("c"), kNow);
   EXPECT_TRUE(repeat.result.duplicate());
   EXPECT_EQ(repeat.result.message(), "first");
 }

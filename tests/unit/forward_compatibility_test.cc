@@ -71,7 +71,7 @@ class ForwardCompatibilityTest : public ::testing::Test {
     auto opened = Projection::Open(dir_.Sub("db"), testing::TestProjectionOptions());
     ASSERT_THAT(opened.status(), IsOk());
     projection_ = std::move(*opened);
-    Outcome adopted = handler_.Handle(Adopt(), absl::Now());
+    Outcome adopted = handler_.HandleAuthenticated(Adopt(), absl::Now());
     ASSERT_EQ(adopted.events.size(), 1u);
     ASSERT_THAT(Apply(testing::Signed(adopted.events[0])), IsOk());
   }
@@ -87,7 +87,7 @@ class ForwardCompatibilityTest : public ::testing::Test {
 };
 
 TEST_F(ForwardCompatibilityTest, UnknownFieldsBesideAKnownPayloadAreToleratedSilently) {
-  Outcome budget = handler_.Handle(Budget("b1", 120'000'00), absl::Now());
+  Outcome budget = handler_.HandleAuthenticated(Budget("b1", 120'000'00), absl::Now());
   ASSERT_EQ(budget.events.size(), 1u);
   // A newer writer's event: the same event with an unknown field; its hash
   // and signature cover the field too, and verify in this build.
@@ -120,7 +120,7 @@ TEST_F(ForwardCompatibilityTest, UnknownPayloadIsParkedAndTheChainGoesOn) {
   ASSERT_THAT(parsed.status(), IsOk());
   ASSERT_THAT(handler_.SkipPayload(parsed->event), IsOk());  // the engine side keeps the chain too
 
-  Outcome budget = handler_.Handle(Budget("b2", 50'000'00), absl::Now());
+  Outcome budget = handler_.HandleAuthenticated(Budget("b2", 50'000'00), absl::Now());
   ASSERT_EQ(budget.events.size(), 1u);
   EXPECT_EQ(budget.events[0].sequence(), 3u);
 

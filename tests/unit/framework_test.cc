@@ -98,7 +98,7 @@ class FrameworkTest : public ::testing::Test {
   // and evolves.
   void Accept(v1::Command command) {
     command.set_command_id(absl::StrCat("cmd-", ++commands_));
-    Outcome outcome = handler_.Handle(command, absl::Now());
+    Outcome outcome = handler_.HandleAuthenticated(command, absl::Now());
     ASSERT_TRUE(outcome.result.accepted()) << outcome.result.message();
   }
 

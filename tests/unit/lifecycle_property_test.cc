@@ -32,6 +32,14 @@ const std::vector<std::string> kProducts = {"45A12", "45A13", "54001"};
 
 // Draws commands that are valid often enough to drive the region through its
 // whole lifecycle; the rest are refused, which must leave no trace.
+// Decides `command` on a wall clock that reads the command's date, as an
+// engine running on those days would.
+Outcome HandleAt(CommandHandler& handler, v1::Command command) {
+  const absl::Time when = absl::FromUnixSeconds(command.occurred_at().seconds());
+  command.clear_occurred_at();
+  return handler.HandleAuthenticated(command, when);
+}
+
 class CommandDrawer {
  public:
   explicit CommandDrawer(uint64_t seed) : random_(seed) {}
@@ -380,7 +388,7 @@ TEST(LifecycleProperty, RandomCommandsKeepInvariantsAndReplayRebuildsTheState) {
       const RegionState& before = handler.State("haaglanden");
       const v1::Command command = drawer.Next(before);
       const std::string snapshot_before = ToSnapshot(before).SerializeAsString();
-      Outcome outcome = handler.Handle(command, absl::FromUnixSeconds(1'500'000'000));
+      Outcome outcome = HandleAt(handler, command);
       const RegionState& after = handler.State("haaglanden");
       const std::string where = absl::StrCat("step ", step, " ", command.ShortDebugString());
       if (!outcome.result.accepted()) {
@@ -469,7 +477,6 @@ TEST(LifecycleProperty, TheStateStoreDecidesAsMemoryDoesThroughBatchesRestartsAn
     std::mt19937_64 random(seed);
     std::vector<v1::Event> log;
     std::vector<v1::CommandResult> results;
-    const absl::Time now = absl::FromUnixSeconds(1'500'000'000);
     auto write = [&] {
       StoreBatch batch(*store);
       cache->Stage(batch);
@@ -482,13 +489,13 @@ TEST(LifecycleProperty, TheStateStoreDecidesAsMemoryDoesThroughBatchesRestartsAn
         // An aborted transaction: decided on the store only, then dropped.
         write();
         for (int i = 0; i < 3; ++i) {
-          (void)stored->Handle(drawer.Next(memory.State("haaglanden")), now);
+          (void)HandleAt(*stored, drawer.Next(memory.State("haaglanden")));
         }
         cache->Discard();
       }
       const v1::Command command = drawer.Next(memory.State("haaglanden"));
-      Outcome expected = memory.Handle(command, now);
-      Outcome actual = stored->Handle(command, now);
+      Outcome expected = HandleAt(memory, command);
+      Outcome actual = HandleAt(*stored, command);
       ASSERT_TRUE(actual.failure.ok()) << where << ": " << actual.failure;
       ASSERT_EQ(actual.result.SerializeAsString(), expected.result.SerializeAsString())
           << where << " " << command.ShortDebugString() << "\n"
@@ -511,7 +518,7 @@ TEST(LifecycleProperty, TheStateStoreDecidesAsMemoryDoesThroughBatchesRestartsAn
       }
       // A repeated command id is answered from the store after any of it.
       if (random() % 25 == 0) {
-        Outcome repeat = stored->Handle(command, now);
+        Outcome repeat = HandleAt(*stored, command);
         ASSERT_TRUE(repeat.result.duplicate()) << where;
         ASSERT_TRUE(repeat.events.empty()) << where;
         ASSERT_EQ(repeat.result.message(), expected.result.message()) << where;

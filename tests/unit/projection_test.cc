@@ -88,7 +88,7 @@ std::vector<v1::Event> CycleEvents() {
   CommandHandler handler;
   std::vector<v1::Event> events;
   for (const v1::Command& command : Cycle()) {
-    Outcome outcome = handler.Handle(command, absl::FromUnixSeconds(1462060800));
+    Outcome outcome = handler.HandleAuthenticated(command, absl::FromUnixSeconds(1462060800));
     EXPECT_TRUE(outcome.result.accepted()) << outcome.result.message();
     for (v1::Event& event : outcome.events) events.push_back(std::move(event));
   }
@@ -232,7 +232,7 @@ TEST_F(ProjectionTest, BudgetViewsOfEveryYearAreListedOldestFirst) {
   CommandHandler handler;
   std::vector<std::string> values;
   for (const v1::Command& command : {commands[0], budget_2017, commands[1]}) {
-    for (const v1::Event& event : handler.Handle(command, absl::UnixEpoch()).events) {
+    for (const v1::Event& event : handler.HandleAuthenticated(command, absl::UnixEpoch()).events) {
       values.push_back(testing::Signed(event));
     }
   }

@@ -95,7 +95,7 @@ RegionState BuiltState() {
       )pb"),
   };
   for (const v1::Command& command : commands) {
-    Outcome outcome = handler.Handle(command, absl::FromUnixSeconds(1462060800));
+    Outcome outcome = handler.HandleAuthenticated(command, absl::FromUnixSeconds(1462060800));
     EXPECT_TRUE(outcome.result.accepted()) << outcome.result.message();
   }
   return handler.State(kRegion);

@@ -191,7 +191,7 @@ TEST_F(StateStoreTest, ARepeatedCommandIdAfterARestartWithNoMemoryReturnsTheFirs
     ASSERT_NE(store, nullptr);
     RegionCache cache(store.get(), 0);
     CommandHandler handler(&cache);
-    Outcome outcome = handler.Handle(adopt, absl::UnixEpoch());
+    Outcome outcome = handler.HandleAuthenticated(adopt, absl::UnixEpoch());
     ASSERT_TRUE(outcome.result.accepted()) << outcome.result.message();
     first = outcome.result;
     StoreBatch batch(*store);
@@ -204,7 +204,7 @@ TEST_F(StateStoreTest, ARepeatedCommandIdAfterARestartWithNoMemoryReturnsTheFirs
   RegionCache cache(store.get(), 0);
   CommandHandler handler(&cache);
   EXPECT_EQ(handler.results_remembered(), 0u);
-  Outcome repeat = handler.Handle(adopt, absl::UnixEpoch());
+  Outcome repeat = handler.HandleAuthenticated(adopt, absl::UnixEpoch());
   EXPECT_TRUE(repeat.events.empty());
   EXPECT_TRUE(repeat.result.duplicate());
   EXPECT_TRUE(repeat.result.accepted());
@@ -226,7 +226,7 @@ TEST_F(StateStoreTest, ADatabaseOfAnotherLayoutIsRefusedWithTheReasonOrRecreated
   EXPECT_THAT(StateStore::Open(options),
               StatusIs(absl::StatusCode::kFailedPrecondition,
                        HasSubstr("has layout 'inkoop-state-store-0', this build keeps "
-                                 "'inkoop-state-store-2'")));
+                                 "'inkoop-state-store-3'")));
   std::unique_ptr<StateStore> store = Open(/*recreate=*/true);
   ASSERT_NE(store, nullptr);
   EXPECT_THAT(store->recreated_because(), HasSubstr("has layout 'inkoop-state-store-0'"));

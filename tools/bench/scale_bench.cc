@@ -39,6 +39,7 @@
 #include "projections/replay.h"
 #include "tests/testing/process.h"
 #include "tools/client/submitter.h"
+#include "tools/client/actor_keys.h"
 #include "tools/loadgen/region_year.h"
 
 ABSL_FLAG(std::string, sizes, "10000,1000000,10000000", "history sizes (commands), comma-separated");
@@ -195,7 +196,8 @@ std::unique_ptr<ChildProcess> StartEngine(const KafkaOptions& kafka, const std::
                                "--topic_prefix", kafka.topic_prefix, "--transactional_id",
                                kafka.topic_prefix + "inkoopd", "--group_id",
                                kafka.topic_prefix + "inkoopd", "--state_dir", dir + "/engine",
-                               "--signing_key", SigningKeyFile(dir)},
+                               "--signing_key", SigningKeyFile(dir), "--founders",
+                               dir + "/founders.keys"},
       dir + "/inkoopd.log");
 }
 
@@ -229,17 +231,21 @@ void Stop(std::unique_ptr<ChildProcess>& process) {
   process.reset();
 }
 
-absl::Status Send(Submitter& submitter, RegionYearProfile& profile, int64_t count) {
+// Sends `count` commands of the profile, with the clock commands its dates
+// need before them; adds every command sent to `sent`.
+absl::Status Send(Submitter& submitter, RegionYearProfile& profile, ScenarioClock& clock,
+                  int64_t count, int64_t& sent) {
   std::vector<v1::Command> chunk;
   v1::Command command;
-  for (int64_t sent = 0; sent < count;) {
+  for (int64_t taken = 0; taken < count;) {
     chunk.clear();
-    while (static_cast<int64_t>(chunk.size()) < 20000 && sent < count && profile.Next(command)) {
-      chunk.push_back(command);
-      ++sent;
+    while (static_cast<int64_t>(chunk.size()) < 20000 && taken < count && profile.Next(command)) {
+      clock.Play(command, chunk);
+      ++taken;
     }
     if (chunk.empty()) return absl::OutOfRangeError("the profile ran out of commands");
     if (absl::Status s = submitter.Send(chunk); !s.ok()) return s;
+    sent += static_cast<int64_t>(chunk.size());
   }
   return absl::OkStatus();
 }
@@ -357,15 +363,24 @@ int Run() {
       return 2;
     }
     RegionYearProfile& profile = **made;
+    // Scenario keys sign the commands; the engine trusts the bureau's.
+    ActorKeys keys = ActorKeys::Derived(absl::StrCat("bench-scale-", size));
+    (*submitter)->set_keys(&keys);
+    ScenarioClock clock(keys);
+    if (std::FILE* founders = std::fopen((dir + "/founders.keys").c_str(), "w")) {
+      std::fprintf(founders, "%s\n", keys.For("inkoopbureau")->KeyFileLine().c_str());
+      std::fclose(founders);
+    }
     std::fprintf(stderr, "history of %lld commands: building\n", static_cast<long long>(size));
     auto engine = StartEngine(kafka, dir);
     auto projector = StartProjector(kafka, dir);
-    if (absl::Status sent = Send(**submitter, profile, size); !sent.ok()) {
+    int64_t commands_sent = 0;
+    if (absl::Status sent = Send(**submitter, profile, clock, size, commands_sent); !sent.ok()) {
       std::fprintf(stderr, "send: %s\n", sent.ToString().c_str());
       return 3;
     }
     ProjectionMetrics metrics(dir + "/projection");
-    if (!(*counter)->AwaitResults(size, absl::Hours(2)) ||
+    if (!(*counter)->AwaitResults(commands_sent, absl::Hours(2)) ||
         !metrics.AwaitApplied((*counter)->events(), absl::Hours(2))) {
       std::fprintf(stderr, "history of %lld did not complete; see %s\n",
                    static_cast<long long>(size), dir.c_str());
@@ -382,11 +397,15 @@ int Run() {
     Stop(projector);
     const uint64_t bytes_before = metrics.Get("bytes_written");
     const absl::Time probe_start = absl::Now();
-    if (absl::Status sent = Send(**submitter, profile, probe); !sent.ok()) return 3;
-    if (!(*counter)->AwaitResults(size + probe, absl::Hours(1))) return 1;
+    const int64_t history_commands = commands_sent;
+    if (absl::Status sent = Send(**submitter, profile, clock, probe, commands_sent); !sent.ok()) {
+      return 3;
+    }
+    if (!(*counter)->AwaitResults(commands_sent, absl::Hours(1))) return 1;
     const double engine_seconds = absl::ToDoubleSeconds((*counter)->last() - probe_start);
     const int64_t probe_events = (*counter)->events() - history_events;
-    Report("engine_commands_per_s", static_cast<double>(probe) / engine_seconds, "commands/s",
+    Report("engine_commands_per_s",
+           static_cast<double>(commands_sent - history_commands) / engine_seconds, "commands/s",
            history_events);
     // Timed from its first committed batch, so start-up does not count.
     const uint64_t applied_before = metrics.Get("applied");

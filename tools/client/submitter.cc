@@ -101,16 +101,27 @@ Submitter::~Submitter() {
 }
 
 absl::Status Submitter::Send(const std::vector<v1::Command>& commands) {
-  auto& delivery = static_cast<DeliveryFailures&>(*delivery_);
+  std::vector<std::pair<std::string, v1::SignedCommand>> records;
+  records.reserve(commands.size());
   for (const v1::Command& command : commands) {
-    const std::string value = command.SerializeAsString();
-    const int32_t partition = PartitionFor(command.region(), partitions_);
+    records.emplace_back(command.region(),
+                         keys_ != nullptr ? keys_->Sign(command) : ActorKeys().Sign(command));
+  }
+  return SendSigned(records);
+}
+
+absl::Status Submitter::SendSigned(
+    const std::vector<std::pair<std::string, v1::SignedCommand>>& records) {
+  auto& delivery = static_cast<DeliveryFailures&>(*delivery_);
+  for (const auto& [region, record] : records) {
+    const std::string value = record.SerializeAsString();
+    const int32_t partition = PartitionFor(region, partitions_);
     while (true) {
       delivery.pending_.fetch_add(1);
       RdKafka::ErrorCode code =
           producer_->produce(options_.commands_topic(), partition, RdKafka::Producer::RK_MSG_COPY,
-                             const_cast<char*>(value.data()), value.size(), command.region().data(),
-                             command.region().size(), 0, nullptr);
+                             const_cast<char*>(value.data()), value.size(), region.data(),
+                             region.size(), 0, nullptr);
       if (code == RdKafka::ERR_NO_ERROR) break;
       delivery.pending_.fetch_sub(1);
       if (code != RdKafka::ERR__QUEUE_FULL) {

@@ -14,6 +14,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "engine/kafka/kafka.h"
+#include "tools/client/actor_keys.h"
 #include "inkoop/v1/commands.pb.h"
 #include "inkoop/v1/results.pb.h"
 
@@ -39,6 +40,9 @@ class Submitter {
 
   // Only produces (waits for the broker's acknowledgement, not the result).
   absl::Status Send(const std::vector<v1::Command>& commands);
+  // Produces records as they are, each keyed by its region (tests of what
+  // the engine does with a bad signature).
+  absl::Status SendSigned(const std::vector<std::pair<std::string, v1::SignedCommand>>& records);
 
   // Waits until the result of every id in `command_ids` arrived (each id
   // with its region), reading results produced after Connect().
@@ -48,10 +52,16 @@ class Submitter {
 
   int32_t partitions() const { return partitions_; }
 
+  // Commands are signed with these keys (engine/authentication.h); without
+  // them, or for an actor they hold no key of, they go out unsigned, and
+  // the engine refuses them. Not owned; must outlive the submitter.
+  void set_keys(ActorKeys* keys) { keys_ = keys; }
+
  private:
   Submitter() = default;
 
   KafkaOptions options_;
+  ActorKeys* keys_ = nullptr;
   int32_t partitions_ = 0;
   std::unique_ptr<RdKafka::DeliveryReportCb> delivery_;
   std::unique_ptr<RdKafka::Producer> producer_;

@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "engine/domain/money.h"
 #include "engine/status_macros.h"
@@ -62,6 +63,25 @@ std::string NewCommandId() {
   char host[64] = {0};
   gethostname(host, sizeof(host) - 1);
   return absl::StrCat(host, "-", getpid(), "-", absl::ToUnixMicros(absl::Now()), "-", counter++);
+}
+
+absl::StatusOr<google::protobuf::Timestamp> ParseWhen(const std::string& text,
+                                                     const std::string& option) {
+  // A civil date means that day at noon UTC; otherwise an RFC 3339 instant.
+  absl::Time time;
+  std::string error;
+  absl::CivilDay day;
+  if (absl::ParseCivilTime(text, &day) && text.size() == 10) {
+    time = absl::FromCivil(absl::CivilSecond(day) + 12 * 3600, absl::UTCTimeZone());
+  } else if (!absl::ParseTime(absl::RFC3339_full, text, &time, &error)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--", option, ": expected a date YYYY-MM-DD or an RFC 3339 time, got '", text, "'"));
+  }
+  google::protobuf::Timestamp out;
+  out.set_seconds(absl::ToUnixSeconds(time));
+  out.set_nanos(static_cast<int32_t>(
+      absl::ToInt64Nanoseconds(time - absl::FromUnixSeconds(out.seconds()))));
+  return out;
 }
 
 absl::StatusOr<int> ParseEnum(const google::protobuf::EnumDescriptor& type, const std::string& text,
@@ -204,7 +224,11 @@ absl::Status FillBody(const std::string& name, Args& args, v1::Command& command)
       text = absl::StrCat(*cents);
     }
     args.Take(option);
-    if (field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
+    if (field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE && !field->is_repeated() &&
+        field->message_type() == google::protobuf::Timestamp::descriptor()) {
+      ASSIGN_OR_RETURN(google::protobuf::Timestamp when, ParseWhen(text, field->name()));
+      body.GetReflection()->MutableMessage(&body, field)->CopyFrom(when);
+    } else if (field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
       RETURN_IF_ERROR(SetFromJson(body, *field, text));
     } else if (field->is_repeated()) {
       for (absl::string_view item : absl::StrSplit(text, ',', absl::SkipEmpty())) {

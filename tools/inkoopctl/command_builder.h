@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "google/protobuf/timestamp.pb.h"
 #include "inkoop/v1/commands.pb.h"
 #include "tools/inkoopctl/args.h"
 
@@ -26,6 +27,11 @@ absl::StatusOr<v1::Command> CommandFromJsonFile(const std::string& path);
 absl::Status FillBody(const std::string& name, Args& args, v1::Command& command);
 
 // Parses an enum value as described above; `field` names it in errors.
+// A date YYYY-MM-DD (that day at noon UTC) or an RFC 3339 time; errors name
+// --`option`.
+absl::StatusOr<google::protobuf::Timestamp> ParseWhen(const std::string& text,
+                                                     const std::string& option);
+
 absl::StatusOr<int> ParseEnum(const google::protobuf::EnumDescriptor& type, const std::string& text,
                               const std::string& field);
 

@@ -55,12 +55,19 @@ options everywhere:
   --timeout SECONDS      how long submit waits for the result (default 30)
 
 submit options:
+  --key FILE             the actor's Ed25519 key (PEM, from keygen) that signs the
+                         command (env INKOOP_KEY); required
+  --actor ID             who acts; the role comes from the region's registry of keys
   --command-id ID        client-chosen id; a repeat returns the first result
   --expected-sequence N  refuse unless the region is at sequence N
-  --occurred-at WHEN     when it happened (YYYY-MM-DD or RFC 3339); default: now
+  --occurred-at WHEN     when it happened (YYYY-MM-DD or RFC 3339); default: the
+                         region's time (refused when before its latest event or after
+                         its time)
   --FIELD VALUE          a field of the command's body; money as --amount 1200000.50
-                         or --amount-cents 120000050; lists comma-separated;
-                         messages as JSON
+                         or --amount-cents 120000050; lists comma-separated; times
+                         as YYYY-MM-DD or RFC 3339; messages as JSON, e.g.
+                         --actor-key '{"actorId":"Delft","role":"ROLE_MUNICIPALITY",
+                         "publicKey":"<64 hex digits, the second word of keygen's .pub>"}'
 
 exit codes: 0 ok, 1 rejected / nothing to show, 2 bad input, 3 Kafka or database unreachable
 )";

@@ -12,6 +12,8 @@
 #include "engine/environment.h"
 #include "engine/status_macros.h"
 #include "google/protobuf/util/json_util.h"
+#include "engine/signing.h"
+#include "tools/client/actor_keys.h"
 #include "tools/client/submitter.h"
 #include "tools/inkoopctl/command_builder.h"
 
@@ -36,17 +38,7 @@ absl::Status FillEnvelope(Args& args, v1::Command& command) {
   }
   if (auto correlation = args.Take("correlation_id")) command.set_correlation_id(*correlation);
   if (auto when = args.Take("occurred_at")) {
-    // A civil date means that day at noon UTC; otherwise an RFC 3339 instant.
-    absl::Time time;
-    std::string error;
-    absl::CivilDay day;
-    if (absl::ParseCivilTime(*when, &day) && when->size() == 10) {
-      time = absl::FromCivil(absl::CivilSecond(day) + 12 * 3600, absl::UTCTimeZone());
-    } else if (!absl::ParseTime(absl::RFC3339_full, *when, &time, &error)) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "--occurred-at: expected a date YYYY-MM-DD or an RFC 3339 time, got '", *when, "'"));
-    }
-    command.mutable_occurred_at()->set_seconds(absl::ToUnixSeconds(time));
+    ASSIGN_OR_RETURN(*command.mutable_occurred_at(), ParseWhen(*when, "occurred-at"));
   }
   if (auto expected = args.Take("expected_sequence")) {
     uint64_t value = 0;
@@ -93,6 +85,7 @@ int RunSubmit(const KafkaOptions& kafka, Args& args, absl::Duration timeout, boo
               << "'\n";
     return 2;
   }
+  const std::string key_path = args.TakeOr("key", EnvironmentOr("INKOOP_KEY", ""));
   absl::StatusOr<v1::Command> command = BuildSubmittedCommand(args);
   if (!command.ok()) {
     std::cerr << "inkoopctl: " << command.status().message() << "\n";
@@ -103,12 +96,25 @@ int RunSubmit(const KafkaOptions& kafka, Args& args, absl::Duration timeout, boo
               << " bytes (--max-command-bytes; the engine refuses larger ones); not sent\n";
     return 2;
   }
+  if (key_path.empty()) {
+    std::cerr << "inkoopctl: submit: expected --key FILE (or INKOOP_KEY): the Ed25519 key of actor '"
+              << command->actor().id()
+              << "', which signs the command (inkoopctl keygen writes one)\n";
+    return 2;
+  }
+  absl::StatusOr<SigningKey> key = SigningKey::Load(key_path);
+  if (!key.ok()) {
+    std::cerr << "inkoopctl: --key: " << key.status().message() << "\n";
+    return 2;
+  }
+  ActorKeys keys = ActorKeys::Single(*std::move(key));
   absl::StatusOr<std::unique_ptr<Submitter>> submitter =
       Submitter::Connect(kafka, absl::Seconds(5));
   if (!submitter.ok()) {
     std::cerr << "inkoopctl: " << submitter.status().message() << "\n";
     return 3;
   }
+  (*submitter)->set_keys(&keys);
   absl::StatusOr<v1::CommandResult> result = (*submitter)->Submit(*command, timeout);
   if (!result.ok()) {
     std::cerr << "inkoopctl: " << result.status().message() << "\n";

@@ -10,6 +10,10 @@
 //                stays flat however many claims. Every command should be
 //                accepted, so a refusal makes the exit code 1.
 //
+// Commands are signed with scenario keys derived from --actor_seed; the
+// engine must trust the bureau's as a founding key:
+//
+//   inkoop-loadgen --write_founders founders.keys   (then inkoopd --founders founders.keys)
 //   inkoop-loadgen --regions 8 --commands 100000 --seed 7 --await
 //   inkoop-loadgen --profile region-year --claims 1000000 --regions 4 --seed 7
 //   inkoop-loadgen --profile region-year --claims 250008 --regions 1 --dry_run
@@ -30,6 +34,7 @@
 #include "absl/time/clock.h"
 #include "engine/kafka/kafka_flags.h"
 #include "engine/status_macros.h"
+#include "tools/client/actor_keys.h"
 #include "tools/client/submitter.h"
 #include "tools/inkoopctl/command_builder.h"
 #include "tools/loadgen/region_year.h"
@@ -51,6 +56,11 @@ ABSL_FLAG(std::string, region_prefix, "haaglanden",
 ABSL_FLAG(bool, dry_run, false,
           "region-year: generate and count the commands per kind, submit nothing");
 ABSL_FLAG(uint64_t, seed, 1, "seed of the command stream");
+ABSL_FLAG(std::string, actor_seed, "inkoop-loadgen",
+          "seed of the actors' signing keys (scenario keys, tools/client/actor_keys.h)");
+ABSL_FLAG(std::string, write_founders, "",
+          "write the key file line of the scenario's bureau keys to this file (for inkoopd "
+          "--founders) and exit");
 ABSL_FLAG(bool, await, true, "wait for every result and report accepted/refused");
 ABSL_FLAG(int, timeout_seconds, 600, "how long --await waits");
 
@@ -122,12 +132,27 @@ int Fail(const absl::Status& status) {
   return absl::IsInvalidArgument(status) ? 2 : 3;
 }
 
-int RunBudget(const KafkaOptions& kafka) {
-  const std::vector<v1::Command> commands = Generate(
+// The bureau actors of both profiles.
+const char* const kBureaus[] = {"bureau", "inkoopbureau"};
+
+int WriteFounders(ActorKeys& keys, const std::string& path) {
+  std::string text = "# scenario bureau keys (inkoop-loadgen --actor_seed)\n";
+  for (const char* bureau : kBureaus) absl::StrAppend(&text, keys.For(bureau)->KeyFileLine(), "\n");
+  std::FILE* out = std::fopen(path.c_str(), "w");
+  if (out == nullptr || std::fputs(text.c_str(), out) < 0 || std::fclose(out) != 0) {
+    return Fail(absl::UnavailableError(absl::StrCat("--write_founders ", path, ": cannot write")));
+  }
+  return 0;
+}
+
+int RunBudget(const KafkaOptions& kafka, ActorKeys& keys) {
+  std::vector<v1::Command> commands = Generate(
       absl::GetFlag(FLAGS_regions), absl::GetFlag(FLAGS_commands), absl::GetFlag(FLAGS_seed));
+  for (v1::Command& command : commands) keys.Enroll(command);
   absl::StatusOr<std::unique_ptr<Submitter>> submitter =
       Submitter::Connect(kafka, absl::Seconds(10));
   if (!submitter.ok()) return Fail(submitter.status());
+  (*submitter)->set_keys(&keys);
   const absl::Time start = absl::Now();
   if (absl::Status sent = (*submitter)->Send(commands); !sent.ok()) return Fail(sent);
   const double send_seconds = absl::ToDoubleSeconds(absl::Now() - start);
@@ -236,7 +261,7 @@ std::string KindOf(const v1::Command& command) {
   return field == nullptr ? "none" : field->name();
 }
 
-int RunRegionYear(const KafkaOptions& kafka) {
+int RunRegionYear(const KafkaOptions& kafka, ActorKeys& keys) {
   const int regions = absl::GetFlag(FLAGS_regions);
   const int64_t claims = absl::GetFlag(FLAGS_claims);
   if (regions < 1 || claims < regions) {
@@ -264,6 +289,7 @@ int RunRegionYear(const KafkaOptions& kafka) {
         Submitter::Connect(kafka, absl::Seconds(10));
     if (!connected.ok()) return Fail(connected.status());
     submitter = std::move(*connected);
+    submitter->set_keys(&keys);
     if (absl::GetFlag(FLAGS_await)) {
       absl::StatusOr<std::unique_ptr<ResultCounter>> started =
           ResultCounter::Start(kafka, submitter->partitions(), names);
@@ -277,19 +303,24 @@ int RunRegionYear(const KafkaOptions& kafka) {
   std::map<std::string, int64_t> kinds;
   int64_t sent = 0;
   std::vector<v1::Command> batch;
-  batch.reserve(kBatch);
+  batch.reserve(kBatch + profiles.size());
+  // The profiles' dates play on each region's manual clock.
+  ScenarioClock clock(keys);
+  v1::Command next;
   for (size_t live = profiles.size(); live > 0;) {
     live = 0;
     for (std::unique_ptr<RegionYearProfile>& profile : profiles) {
       if (profile == nullptr) continue;
-      batch.emplace_back();
-      if (!profile->Next(batch.back())) {
-        batch.pop_back();
+      if (!profile->Next(next)) {
         profile.reset();
         continue;
       }
       ++live;
-      if (dry_run) ++kinds[KindOf(batch.back())];
+      const size_t before = batch.size();
+      clock.Play(std::move(next), batch);
+      if (dry_run) {
+        for (size_t i = before; i < batch.size(); ++i) ++kinds[KindOf(batch[i])];
+      }
     }
     if (batch.size() < kBatch && live > 0) continue;
     sent += static_cast<int64_t>(batch.size());
@@ -341,8 +372,12 @@ int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
   const inkoop::KafkaOptions kafka = inkoop::KafkaOptionsFromFlags();
   const std::string profile = absl::GetFlag(FLAGS_profile);
-  if (profile == "budget") return inkoop::RunBudget(kafka);
-  if (profile == "region-year") return inkoop::RunRegionYear(kafka);
+  inkoop::ActorKeys keys = inkoop::ActorKeys::Derived(absl::GetFlag(FLAGS_actor_seed));
+  if (!absl::GetFlag(FLAGS_write_founders).empty()) {
+    return inkoop::WriteFounders(keys, absl::GetFlag(FLAGS_write_founders));
+  }
+  if (profile == "budget") return inkoop::RunBudget(kafka, keys);
+  if (profile == "region-year") return inkoop::RunRegionYear(kafka, keys);
   std::fprintf(stderr, "inkoop-loadgen: --profile: expected budget or region-year, got '%s'\n",
                profile.c_str());
   return 2;
