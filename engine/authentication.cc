@@ -28,9 +28,35 @@ std::optional<std::string> RawKey(absl::string_view hex) {
 
 }  // namespace
 
+std::string ExpectedSigner(const RegionState& state, const KeyRing& founders,
+                           const v1::SignedCommand& signed_command, const v1::Command& command) {
+  if (signed_command.key_id().empty() || signed_command.signature().empty()) return "";
+  if (!state.framework.adopted) {
+    if (command.body_case() != v1::Command::kAdoptFramework) return "";
+    for (const TrustedKey& trusted : founders.keys()) {
+      if (trusted.key_id == signed_command.key_id()) return trusted.public_key;
+    }
+    return "";
+  }
+  auto it = state.actor_keys.find(signed_command.key_id());
+  if (it == state.actor_keys.end()) return "";
+  return RawKey(it->second.key().public_key()).value_or("");
+}
+
+CheckedSignature CheckSignature(const v1::SignedCommand& signed_command, std::string public_key) {
+  CheckedSignature checked;
+  checked.valid = !public_key.empty() &&
+                  VerifySignature(public_key, CommandStatement(signed_command.command()),
+                                  signed_command.signature())
+                      .ok();
+  checked.public_key = std::move(public_key);
+  return checked;
+}
+
 absl::StatusOr<v1::Actor> Authenticate(const RegionState& state, const KeyRing& founders,
                                        const v1::SignedCommand& signed_command,
-                                       const v1::Command& command) {
+                                       const v1::Command& command,
+                                       const CheckedSignature* checked) {
   const std::string& key_id = signed_command.key_id();
   if (key_id.empty() || signed_command.signature().empty()) {
     return Refuse(absl::StatusCode::kUnauthenticated, command,
@@ -100,9 +126,12 @@ absl::StatusOr<v1::Actor> Authenticate(const RegionState& state, const KeyRing& 
                                actor.id(), "' as ", RoleName(actor.role()),
                                ": the role comes from the registry"));
   }
-  if (absl::Status verified = VerifySignature(
-          public_key, CommandStatement(signed_command.command()), signed_command.signature());
-      !verified.ok()) {
+  absl::Status verified =
+      checked != nullptr && !checked->public_key.empty() && checked->public_key == public_key
+          ? (checked->valid ? absl::OkStatus() : absl::DataLossError("signature does not verify"))
+          : VerifySignature(public_key, CommandStatement(signed_command.command()),
+                            signed_command.signature());
+  if (!verified.ok()) {
     return Refuse(absl::StatusCode::kUnauthenticated, command,
                   absl::StrCat("the signature by key '", key_id,
                                "' does not verify over the command's bytes (",

@@ -17,6 +17,8 @@
 #ifndef INKOOP_ENGINE_AUTHENTICATION_H_
 #define INKOOP_ENGINE_AUTHENTICATION_H_
 
+#include <string>
+
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "engine/domain/state.h"
@@ -25,14 +27,32 @@
 
 namespace inkoop {
 
+// A signature verified ahead of deciding (the engine verifies a batch's
+// signatures on several threads): whether it is valid for `public_key`.
+struct CheckedSignature {
+  std::string public_key;  // raw; empty: nothing checked
+  bool valid = false;
+};
+
+// The raw public key Authenticate would verify `signed_command` with in
+// `state` (empty when there is none to try).
+std::string ExpectedSigner(const RegionState& state, const KeyRing& founders,
+                           const v1::SignedCommand& signed_command, const v1::Command& command);
+
+// Verifies `signed_command` against `public_key` (what `checked` holds).
+CheckedSignature CheckSignature(const v1::SignedCommand& signed_command, std::string public_key);
+
 // The actor (id and role from the registry) that signed `command`, whose
 // bytes are `signed_command.command`. kUnauthenticated when unsigned, when
 // the key is unknown or revoked, or when the signature does not verify;
 // kPermissionDenied when the key belongs to another actor or the command
 // states another role. Every message names the actor and the key id.
+// `checked`, when given and for the key the registry names, stands for
+// verifying the signature again.
 absl::StatusOr<v1::Actor> Authenticate(const RegionState& state, const KeyRing& founders,
                                        const v1::SignedCommand& signed_command,
-                                       const v1::Command& command);
+                                       const v1::Command& command,
+                                       const CheckedSignature* checked = nullptr);
 
 // Fills the key id of every ActorKey in `command` left without one, and
 // refuses (kInvalidArgument, naming the field) one that is not the id of

@@ -140,16 +140,25 @@ absl::StatusOr<RegionState*> CommandHandler::LoadFor(const v1::Command& command)
 }
 
 Outcome CommandHandler::Handle(const v1::SignedCommand& signed_command,
-                               const v1::Command& command, absl::Time now) {
-  return Run(&signed_command, command, now);
+                               const v1::Command& command, absl::Time now,
+                               const CheckedSignature* checked) {
+  return Run(&signed_command, command, now, checked);
 }
 
 Outcome CommandHandler::HandleAuthenticated(const v1::Command& command, absl::Time now) {
-  return Run(nullptr, command, now);
+  return Run(nullptr, command, now, nullptr);
+}
+
+std::string CommandHandler::ExpectedSigner(const v1::SignedCommand& signed_command,
+                                           const v1::Command& command) {
+  if (command.region().empty() || command.region().size() > kMaxRegionIdBytes) return "";
+  absl::StatusOr<RegionState*> state = cache_->Region(command.region());
+  if (!state.ok()) return "";
+  return inkoop::ExpectedSigner(**state, founders_, signed_command, command);
 }
 
 Outcome CommandHandler::Run(const v1::SignedCommand* signed_command, const v1::Command& command,
-                            absl::Time now) {
+                            absl::Time now, const CheckedSignature* checked) {
   if (std::optional<Outcome> refused = Precheck(command)) return *std::move(refused);
   Outcome outcome;
   absl::StatusOr<RegionState*> loaded = LoadFor(command);
@@ -159,7 +168,8 @@ Outcome CommandHandler::Run(const v1::SignedCommand* signed_command, const v1::C
   }
   v1::Command decided = command;
   if (signed_command != nullptr) {
-    absl::StatusOr<v1::Actor> actor = Authenticate(**loaded, founders_, *signed_command, command);
+    absl::StatusOr<v1::Actor> actor =
+        Authenticate(**loaded, founders_, *signed_command, command, checked);
     if (!actor.ok()) {
       // Not remembered: whoever cannot sign for the actor cannot take the
       // command id from it either.

@@ -17,6 +17,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "engine/authentication.h"
 #include "engine/domain/state.h"
 #include "engine/signing.h"
 #include "engine/store/region_cache.h"
@@ -53,8 +54,13 @@ class CommandHandler {
   // Authenticates `command` (the bytes of `signed_command`) against the
   // region's registry, then decides it as HandleAuthenticated does. A
   // command that fails authentication is refused and not remembered.
+  // `checked`: its signature verified ahead (engine/authentication.h).
   Outcome Handle(const v1::SignedCommand& signed_command, const v1::Command& command,
-                 absl::Time now);
+                 absl::Time now, const CheckedSignature* checked = nullptr);
+
+  // The raw public key Handle would verify `signed_command` with in the
+  // region's current state (empty: none, or the state cannot be read).
+  std::string ExpectedSigner(const v1::SignedCommand& signed_command, const v1::Command& command);
 
   // Decides `command`, whose actor (id and role) the caller vouches for, at
   // the region's time: `now` on the wall clock (never before the region's
@@ -88,7 +94,7 @@ class CommandHandler {
   // Handle (authenticating `signed_command`) or, without it,
   // HandleAuthenticated.
   Outcome Run(const v1::SignedCommand* signed_command, const v1::Command& command,
-              absl::Time now);
+              absl::Time now, const CheckedSignature* checked);
   // `command` as it arrived (for its result and digest), decided as
   // `decided_command` (the authenticated actor).
   Outcome DecideAt(const v1::Command& command, v1::Command decided_command, RegionState& state,

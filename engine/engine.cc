@@ -4,7 +4,9 @@
 #include <csignal>
 #include <filesystem>
 #include <optional>
+#include <thread>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -431,16 +433,50 @@ absl::Status Engine::ProcessBatch(std::vector<std::unique_ptr<RdKafka::Message>>
     return Produce(options_.kafka.events_topic(), held.partition, held.event.region(),
                    SealedRecord(held.event, sign ? &*signing_key_ : nullptr));
   };
-  for (const std::unique_ptr<RdKafka::Message>& message : batch) {
-    const int32_t partition = message->partition();
-    next_offsets[partition] = message->offset() + 1;
+  // Decoded, with each signature verified ahead on two threads against the
+  // key its region names now; deciding re-checks that the key is still the
+  // one (a rotation earlier in the batch) and verifies again if not.
+  struct Read {
     v1::SignedCommand signed_command;
     v1::Command command;
+    bool decodable = false;
+    CheckedSignature checked;
+  };
+  std::vector<Read> reads(batch.size());
+  for (size_t i = 0; i < batch.size(); ++i) {
+    const RdKafka::Message& message = *batch[i];
+    Read& read = reads[i];
+    read.decodable =
+        read.signed_command.ParseFromArray(message.payload(), static_cast<int>(message.len())) &&
+        read.command.ParseFromString(read.signed_command.command());
+    if (read.decodable && message.len() <= options_.max_command_bytes) {
+      read.checked.public_key = handler_->ExpectedSigner(read.signed_command, read.command);
+    }
+  }
+  auto verify_every = [&reads](size_t first, size_t step) {
+    for (size_t i = first; i < reads.size(); i += step) {
+      if (!reads[i].checked.public_key.empty()) {
+        reads[i].checked =
+            CheckSignature(reads[i].signed_command, std::move(reads[i].checked.public_key));
+      }
+    }
+  };
+  if (reads.size() >= 8) {
+    std::thread helper(verify_every, 1, 2);
+    verify_every(0, 2);
+    helper.join();
+  } else {
+    verify_every(0, 1);
+  }
+  for (size_t i = 0; i < batch.size(); ++i) {
+    const std::unique_ptr<RdKafka::Message>& message = batch[i];
+    const int32_t partition = message->partition();
+    next_offsets[partition] = message->offset() + 1;
+    v1::SignedCommand& signed_command = reads[i].signed_command;
+    v1::Command& command = reads[i].command;
     Outcome outcome;
     const auto poisoned = poisoned_.find({partition, message->offset()});
-    const bool decodable =
-        signed_command.ParseFromArray(message->payload(), static_cast<int>(message->len())) &&
-        command.ParseFromString(signed_command.command());
+    const bool decodable = reads[i].decodable;
     if (message->len() > options_.max_command_bytes) {
       // Read only for its id and region, so the client gets an answer.
       v1::Command named;
@@ -468,7 +504,7 @@ absl::Status Engine::ProcessBatch(std::vector<std::unique_ptr<RdKafka::Message>>
                        PartitionFor(command.region(), partition_count_), " of ",
                        options_.kafka.commands_topic(), ", got it on partition ", partition)));
     } else {
-      outcome = handler_->Handle(signed_command, command, now);
+      outcome = handler_->Handle(signed_command, command, now, &reads[i].checked);
       if (!outcome.failure.ok()) return outcome.failure;
       if (!options_.test_internal_error_command_id.empty() &&
           command.command_id() == options_.test_internal_error_command_id) {

@@ -297,3 +297,36 @@ TEST_F(AuthenticationTest, TheClockMovesOnlyByTheClockRoleOnAManualClock) {
 
 }  // namespace
 }  // namespace inkoop
+
+namespace inkoop {
+namespace {
+
+// The engine verifies a batch's signatures ahead on two threads; what it
+// checked counts only for the key the registry names when the command is
+// decided (a key rotated earlier in the batch is verified again).
+TEST_F(AuthenticationTest, ASignatureCheckedAheadCountsOnlyForTheRegisteredKey) {
+  v1::Command budget = Budget("b1", "Delft", "Delft");
+  v1::SignedCommand forged = SignCommand(budget, *keys_.For("Den Haag"));
+  forged.set_key_id(keys_.For("Delft")->key_id());  // a signature by another key
+  const RegionState& state = handler_->State(kRegion);
+  // Checked "valid" against some other public key: verified again, refused.
+  CheckedSignature elsewhere{keys_.For("Den Haag")->public_key(), true};
+  EXPECT_EQ(Authenticate(state, KeyRing(), forged, budget, &elsewhere).status().code(),
+            absl::StatusCode::kUnauthenticated);
+  // Checked against the registered key: the verdict is taken.
+  const std::string registered = ExpectedSigner(state, KeyRing(), forged, budget);
+  EXPECT_EQ(registered, keys_.For("Delft")->public_key());
+  CheckedSignature ahead = CheckSignature(forged, registered);
+  EXPECT_FALSE(ahead.valid);
+  EXPECT_EQ(Authenticate(state, KeyRing(), forged, budget, &ahead).status().code(),
+            absl::StatusCode::kUnauthenticated);
+  v1::SignedCommand good = keys_.Sign(budget);
+  CheckedSignature fine = CheckSignature(good, registered);
+  EXPECT_TRUE(fine.valid);
+  absl::StatusOr<v1::Actor> actor = Authenticate(state, KeyRing(), good, budget, &fine);
+  ASSERT_TRUE(actor.ok()) << actor.status();
+  EXPECT_EQ(actor->role(), v1::ROLE_MUNICIPALITY);
+}
+
+}  // namespace
+}  // namespace inkoop
