@@ -12,7 +12,10 @@ namespace inkoop {
 absl::StatusOr<std::unique_ptr<Projector>> Projector::Start(const ProjectorOptions& options) {
   std::unique_ptr<Projector> projector(new Projector(options));
   ASSIGN_OR_RETURN(projector->projection_, Projection::Open(options.db_path, options.projection));
-  ASSIGN_OR_RETURN(int32_t partitions, EnsureTopics(options.kafka, absl::Seconds(15)));
+  // A reader: it waits for the engine to create the events topic and needs
+  // no right to create or see other topics.
+  ASSIGN_OR_RETURN(int32_t partitions,
+                   AwaitTopic(options.kafka, options.kafka.events_topic(), absl::Seconds(60)));
   ASSIGN_OR_RETURN(std::unique_ptr<RdKafka::Conf> conf,
                    MakeConf(options.kafka, {{"group.id", "inkoop-projector"},
                                             {"enable.auto.commit", "false"},

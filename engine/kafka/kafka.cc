@@ -1,5 +1,6 @@
 #include "engine/kafka/kafka.h"
 
+#include <algorithm>
 #include <fstream>
 
 #include <librdkafka/rdkafka.h>
@@ -209,6 +210,27 @@ absl::Status CreateTopic(rd_kafka_t* client, const std::string& topic, const Kaf
 }
 
 }  // namespace
+
+absl::StatusOr<int32_t> AwaitTopic(const KafkaOptions& options, const std::string& topic,
+                                   absl::Duration timeout) {
+  ASSIGN_OR_RETURN(std::unique_ptr<RdKafka::Producer> client, MakeMetadataClient(options));
+  const absl::Time deadline = absl::Now() + timeout;
+  while (true) {
+    absl::StatusOr<int32_t> count =
+        PartitionCount(*client, topic, std::max(deadline - absl::Now(), absl::Seconds(1)));
+    const bool waiting = absl::IsNotFound(count.status()) ||
+                         (absl::IsUnavailable(count.status()) &&
+                          absl::StrContains(count.status().message(), "no leader yet"));
+    if (!waiting) return count;
+    if (absl::Now() >= deadline) {
+      return absl::NotFoundError(absl::StrCat("topic ", topic, " does not exist at ",
+                                              options.brokers, " after ",
+                                              absl::FormatDuration(timeout),
+                                              " (inkoopd creates it)"));
+    }
+    absl::SleepFor(absl::Milliseconds(200));
+  }
+}
 
 absl::StatusOr<int32_t> EnsureTopics(const KafkaOptions& options, absl::Duration timeout) {
   ASSIGN_OR_RETURN(std::unique_ptr<RdKafka::Producer> client, MakeMetadataClient(options));

@@ -58,6 +58,13 @@ absl::StatusOr<std::unique_ptr<RdKafka::Conf>> MakeConf(
 // answers within `timeout`.
 absl::StatusOr<int32_t> EnsureTopics(const KafkaOptions& options, absl::Duration timeout);
 
+// For readers, who need not be allowed to create or see other topics (the
+// projector on a secured broker): waits up to `timeout` for `topic` to
+// exist with a leader for every partition, and returns its partition count.
+// kNotFound "topic ... does not exist (inkoopd creates it)" at the deadline.
+absl::StatusOr<int32_t> AwaitTopic(const KafkaOptions& options, const std::string& topic,
+                                   absl::Duration timeout);
+
 // A librdkafka properties file: `name=value` per line, `#` or `!` starts a
 // comment line, blank lines ignored. kInvalidArgument names the line.
 absl::StatusOr<std::map<std::string, std::string>> ReadKafkaConfig(const std::string& path);

@@ -97,12 +97,14 @@ std::unique_ptr<ChildProcess> StartEngine(const KafkaOptions& options, const Tem
 }
 
 std::unique_ptr<ChildProcess> StartProjector(const KafkaOptions& options, const TempDir& dir,
-                                             const std::string& db) {
-  return std::make_unique<ChildProcess>(
-      std::vector<std::string>{INKOOP_PROJECTOR_PATH, "--brokers", options.brokers,
-                               "--topic_prefix", options.topic_prefix, "--db", db, "--keys",
-                               SigningKeyPath(dir) + ".pub"},
-      dir.Sub("projector.log"));
+                                             const std::string& db,
+                                             const std::vector<std::string>& extra) {
+  std::vector<std::string> argv = {INKOOP_PROJECTOR_PATH, "--brokers", options.brokers,
+                                   "--topic_prefix",      options.topic_prefix,
+                                   "--db",                db,
+                                   "--keys",              SigningKeyPath(dir) + ".pub"};
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  return std::make_unique<ChildProcess>(argv, dir.Sub("projector.log"));
 }
 
 namespace {

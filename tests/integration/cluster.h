@@ -37,7 +37,8 @@ std::string SigningKeyPath(const TempDir& dir);
 std::unique_ptr<ChildProcess> StartEngine(const KafkaOptions& options, const TempDir& dir,
                                           const std::vector<std::string>& extra = {});
 std::unique_ptr<ChildProcess> StartProjector(const KafkaOptions& options, const TempDir& dir,
-                                             const std::string& db);
+                                             const std::string& db,
+                                             const std::vector<std::string>& extra = {});
 
 // The scenario keys every test's actors sign with (tools/client/actor_keys.h).
 // The engines StartEngine starts trust the key of actor "bureau" as a

@@ -1,7 +1,8 @@
 // The secured broker (deploy/kafka/start.sh --secure): clients authenticate
 // and ACLs let only the engine's principal write events and results. The
-// engine and a client, each with its own --kafka_config, work as usual; the
-// client writing to the events or results topic is refused by the broker.
+// engine, a client, inkoopctl and the projector, each with its own principal
+// (--kafka_config), work as usual; the client writing to the events or
+// results topic is refused by the broker.
 // deploy/test.sh starts the broker (INKOOP_TEST_SECURE_BROKERS, its
 // credentials in INKOOP_TEST_SECURE_DIR, topic prefix "secure.").
 #include <cstdlib>
@@ -97,6 +98,22 @@ TEST(SecuredBrokerTest, OnlyTheEngineWritesEventsAndAClientWritingThemIsRefused)
   int of_region = 0;
   for (const v1::Event& event : ReadAllEvents(engine_options)) of_region += event.region() == region;
   EXPECT_EQ(of_region, 1);
+
+  // inkoopctl as the client principal submits a signed command; the
+  // projector as its own principal applies both events.
+  RunResult budget = RunProgram(
+      {INKOOPCTL_PATH, "submit", "set-budget", "--brokers", client_options.brokers,
+       "--topic-prefix", "secure.", "--kafka-config", absl::StrCat(SecureDir(), "/client.properties"),
+       "--region", region, "--actor", "m0", "--key", ActorKeyFile(dir, "m0"), "--municipality",
+       "m0", "--year", "2016", "--source", "may_circular", "--amount", "1000.00", "--timeout",
+       "60"});
+  EXPECT_EQ(budget.exit_code, 0) << budget.out << budget.err << Tail(engine->log_path());
+  const std::string db = dir.Sub("projection");
+  auto projector = StartProjector(As("projector"), dir, db,
+                                  {"--kafka_config", absl::StrCat(SecureDir(), "/projector.properties")});
+  EXPECT_NE(AwaitProjection(db, {{region, 2}}, absl::Now() + absl::Seconds(90),
+                            projector->log_path()),
+            nullptr);
 }
 
 }  // namespace
