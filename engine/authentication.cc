@@ -3,7 +3,6 @@
 #include <vector>
 
 #include "absl/strings/ascii.h"
-#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "engine/domain/roles.h"
 #include "engine/envelope.h"
@@ -17,13 +16,12 @@ absl::Status Refuse(absl::StatusCode code, const v1::Command& command, absl::str
                                          "' of actor '", command.actor().id(), "': ", why));
 }
 
-// 32 raw bytes of 64 hex digits, or nothing.
-std::optional<std::string> RawKey(absl::string_view hex) {
-  if (hex.size() != 2 * kPublicKeyBytes) return std::nullopt;
-  for (char c : hex) {
-    if (!absl::ascii_isxdigit(c)) return std::nullopt;
+// The raw public key of founding key `key_id`, empty when it is none.
+std::string FoundingKey(const KeyRing& founders, absl::string_view key_id) {
+  for (const TrustedKey& trusted : founders.keys()) {
+    if (trusted.key_id == key_id) return trusted.public_key;
   }
-  return absl::HexStringToBytes(hex);
+  return "";
 }
 
 }  // namespace
@@ -33,14 +31,11 @@ std::string ExpectedSigner(const RegionState& state, const KeyRing& founders,
   if (signed_command.key_id().empty() || signed_command.signature().empty()) return "";
   if (!state.framework.adopted) {
     if (command.body_case() != v1::Command::kAdoptFramework) return "";
-    for (const TrustedKey& trusted : founders.keys()) {
-      if (trusted.key_id == signed_command.key_id()) return trusted.public_key;
-    }
-    return "";
+    return FoundingKey(founders, signed_command.key_id());
   }
   auto it = state.actor_keys.find(signed_command.key_id());
   if (it == state.actor_keys.end()) return "";
-  return RawKey(it->second.key().public_key()).value_or("");
+  return PublicKeyFromHex(it->second.key().public_key()).value_or("");
 }
 
 CheckedSignature CheckSignature(const v1::SignedCommand& signed_command, std::string public_key) {
@@ -79,16 +74,14 @@ absl::StatusOr<v1::Actor> Authenticate(const RegionState& state, const KeyRing& 
                                  "' is not a founding key of the engine for region '",
                                  state.region, "' (inkoopd --founders)"));
     }
-    for (const TrustedKey& trusted : founders.keys()) {
-      if (trusted.key_id == key_id) public_key = trusted.public_key;
-    }
+    public_key = FoundingKey(founders, key_id);
     bool listed = false;
     for (const v1::ActorKey& key : command.adopt_framework().actor_keys()) {
       // (The key id may be left for the engine to fill in.)
       listed = listed || ((key.key_id().empty() || key.key_id() == key_id) &&
                           key.actor_id() == actor.id() &&
                           key.role() == v1::ROLE_BUREAU &&
-                          RawKey(key.public_key()) == public_key);
+                          PublicKeyFromHex(key.public_key()) == public_key);
     }
     if (!listed) {
       return Refuse(absl::StatusCode::kInvalidArgument, command,
@@ -116,7 +109,7 @@ absl::StatusOr<v1::Actor> Authenticate(const RegionState& state, const KeyRing& 
                     absl::StrCat("key '", key_id, "' belongs to actor '", record.key().actor_id(),
                                  "', not to the actor the command names"));
     }
-    public_key = RawKey(record.key().public_key()).value_or("");
+    public_key = PublicKeyFromHex(record.key().public_key()).value_or("");
     actor.set_role(record.key().role());
   }
   if (command.actor().role() != v1::ROLE_UNSPECIFIED && command.actor().role() != actor.role()) {
@@ -165,7 +158,7 @@ absl::Status CompleteKeyIds(v1::Command& command) {
   }
   for (auto& [key, field] : keys) {
     key->set_public_key(absl::AsciiStrToLower(key->public_key()));
-    std::optional<std::string> raw = RawKey(key->public_key());
+    std::optional<std::string> raw = PublicKeyFromHex(key->public_key());
     if (!raw.has_value()) {
       return absl::InvalidArgumentError(absl::StrCat(
           field, ".public_key: expected the raw Ed25519 public key as 64 hex digits, got '",

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "engine/authentication.h"
+#include "engine/domain/dates.h"
 #include "engine/domain/decide.h"
 #include "engine/envelope.h"
 #include "engine/status_macros.h"
@@ -94,10 +95,6 @@ const RegionState& CommandHandler::State(const std::string& region) {
 }
 
 namespace {
-
-std::string FormatUtc(absl::Time time) {
-  return absl::FormatTime("%Y-%m-%dT%H:%M:%E*SZ", time, absl::UTCTimeZone());
-}
 
 absl::Time FromProto(const google::protobuf::Timestamp& t) {
   return absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos());
@@ -240,14 +237,14 @@ Outcome CommandHandler::DecideAt(const v1::Command& command, v1::Command decided
       // A command dated before the region's latest event cannot take effect
       // then (a late bid sent as an early one).
       return refuse(absl::FailedPreconditionError(absl::StrCat(
-          "occurred_at ", FormatUtc(occurred), " is before the region's clock ",
-          FormatUtc(clock),
+          "occurred_at ", FormatTimestamp(ToProto(occurred)), " is before the region's clock ",
+          FormatTimestamp(ToProto(clock)),
           " (the latest time of its events): a region's time only moves forward")));
     }
     if (occurred > region_time + skew) {
       return refuse(absl::FailedPreconditionError(absl::StrCat(
-          "occurred_at ", FormatUtc(occurred), " is after the region's time ",
-          FormatUtc(region_time),
+          "occurred_at ", FormatTimestamp(ToProto(occurred)), " is after the region's time ",
+          FormatTimestamp(ToProto(region_time)),
           state.framework.manual_clock
               ? ": the region runs on a manual clock, which only the clock role moves "
                 "(advance_clock)"

@@ -76,6 +76,11 @@ std::string KeyId(absl::string_view public_key) {
   return absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(digest), 8));
 }
 
+std::optional<std::string> PublicKeyFromHex(absl::string_view hex) {
+  if (hex.size() != 2 * kPublicKeyBytes || !IsHex(hex)) return std::nullopt;
+  return absl::HexStringToBytes(hex);
+}
+
 std::string CommandStatement(absl::string_view command_bytes) {
   std::string statement = "inkoop.v1.command";
   statement.push_back('\0');
@@ -233,11 +238,12 @@ absl::StatusOr<KeyRing> KeyRing::Parse(absl::string_view text, absl::string_view
     }
     TrustedKey key;
     key.key_id = std::string(words[0]);
-    if (words[1].size() != 2 * kPublicKeyBytes || !IsHex(words[1])) {
+    std::optional<std::string> public_key = PublicKeyFromHex(words[1]);
+    if (!public_key.has_value()) {
       return absl::InvalidArgumentError(absl::StrCat(
           where, "public key: expected 64 hex digits, got '", words[1], "'"));
     }
-    key.public_key = absl::HexStringToBytes(words[1]);
+    key.public_key = *std::move(public_key);
     if (KeyId(key.public_key) != key.key_id) {
       return absl::InvalidArgumentError(absl::StrCat(where, "key id '", key.key_id,
                                                      "' is not the id of its public key (",

@@ -46,6 +46,10 @@ std::string ChainStatement(absl::string_view region, uint64_t sequence, absl::st
 // The key id of a raw 32-byte public key.
 std::string KeyId(absl::string_view public_key);
 
+// The raw 32-byte public key written as 64 hex digits; nothing when `hex` is
+// not that.
+std::optional<std::string> PublicKeyFromHex(absl::string_view hex);
+
 // The bytes an actor signs for a command: "inkoop.v1.command" 0x00 followed
 // by the serialized Command exactly as SignedCommand.command carries it.
 std::string CommandStatement(absl::string_view command_bytes);

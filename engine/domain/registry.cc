@@ -2,7 +2,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "absl/time/time.h"
+#include "engine/domain/dates.h"
 #include "engine/domain/framework.h"
 #include "engine/domain/roles.h"
 #include "engine/domain/rules.h"
@@ -22,11 +22,6 @@ bool IsLowerHex(absl::string_view text, size_t length) {
 
 int64_t Micros(const google::protobuf::Timestamp& t) {
   return t.seconds() * 1'000'000 + t.nanos() / 1000;
-}
-
-std::string FormatMicros(int64_t micros) {
-  return absl::FormatTime("%Y-%m-%dT%H:%M:%E*SZ", absl::FromUnixMicros(micros),
-                          absl::UTCTimeZone());
 }
 
 google::protobuf::Timestamp TimestampOf(int64_t micros) {
@@ -248,8 +243,9 @@ absl::StatusOr<std::vector<v1::Event>> DecideAdvanceClock(const RegionState& sta
   const int64_t to = Micros(command.advance_clock().to());
   if (to < state.clock_micros) {
     return absl::FailedPreconditionError(
-        absl::StrCat("to: ", FormatMicros(to), " is before the region's clock ",
-                     FormatMicros(state.clock_micros), ": a region's time only moves forward"));
+        absl::StrCat("to: ", FormatTimestamp(command.advance_clock().to()),
+                     " is before the region's clock ",
+                     FormatTimestamp(TimestampOf(state.clock_micros)), ": a region's time only moves forward"));
   }
   v1::Event event;
   *event.mutable_clock_advanced()->mutable_from() = TimestampOf(state.clock_micros);
