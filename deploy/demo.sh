@@ -47,7 +47,8 @@ export INKOOP_KEYS="$run/engine-signing-key.pem.pub"
 keys="$run/actor-keys"
 mkdir -p "$keys"
 keyfile() { echo "$keys/${1// /-}.pem"; }
-for actor in inkoopbureau region-clock "Den Haag" Delft Zoetermeer Rijswijk jeugdzorg-west horizon kompas Gouda; do
+members=("Den Haag" Delft Leidschendam-Voorburg Midden-Delfland Pijnacker-Nootdorp Rijswijk Voorschoten Wassenaar Westland Zoetermeer)
+for actor in inkoopbureau region-clock "${members[@]}" jeugdzorg-west horizon kompas Gouda; do
   build/tools/inkoopctl keygen --out "$(keyfile "$actor")" >/dev/null 2>&1
 done
 keyline() { grep -v '^#' "$(keyfile "$1").pub"; }  # "<key id> <public key hex>"
@@ -100,8 +101,10 @@ for _ in $(seq 1 60); do
   sleep 0.5
 done
 
-refused() {  # runs a command that must be refused and shows why
-  if ctl "$@" 2>"$run/refused.txt"; then
+refused() {  # runs a command (inkoopctl words, or a function of this script) that must be refused and shows why
+  local run_it=ctl
+  declare -F "$1" >/dev/null && run_it=""
+  if $run_it "$@" 2>"$run/refused.txt"; then
     echo "demo: expected a refusal, but it was accepted: $*" >&2
     exit 1
   fi
@@ -111,15 +114,14 @@ refused() {  # runs a command that must be refused and shows why
 echo
 echo "== The bureau adopts the Haaglanden framework 2015-2016 (ten municipalities, six lots)"
 ctl submit adopt-framework --actor inkoopbureau --role bureau --framework-id H10-2015-2016 --clock-start 2014-11-03 \
-  --actor-keys "[$(entry inkoopbureau bureau),$(entry region-clock clock),$(entry "Den Haag" municipality),
-                 $(entry Delft municipality),$(entry Zoetermeer municipality),$(entry Rijswijk municipality)]" \
-  --municipalities "Den Haag,Delft,Leidschendam-Voorburg,Midden-Delfland,Pijnacker-Nootdorp,Rijswijk,Voorschoten,Wassenaar,Westland,Zoetermeer" \
-  --lots '[{"code":"local","name":"Local policy, personal budgets, execution"},
+  --actor-keys "[$(entry inkoopbureau bureau),$(entry region-clock clock)$(for m in "${members[@]}"; do echo -n ",$(entry "$m" municipality)"; done)]" \
+  --municipalities "$(IFS=,; echo "${members[*]}")" --claim-window-days 56 \
+  --lots '[{"code":"local","name":"Local policy, personal budgets, execution","scope":"LOT_SCOPE_LOCAL"},
            {"code":"regional","name":"Regional public tasks"},
            {"code":"ambulatory","name":"Ambulatory youth care"},
            {"code":"specialist","name":"Specialist care"},
            {"code":"housing","name":"Housing and guidance"},
-           {"code":"top","name":"Top-specialist (national)"}]' \
+           {"code":"top","name":"Top-specialist (national)","scope":"LOT_SCOPE_NATIONAL"}]' \
   --lot-rules '[{"lot":"ambulatory","fundingModels":["FUNDING_MODEL_PER_UNIT"],
                  "maxTariffs":[{"productCode":"45A12","unit":"UNIT_HOUR","tariffCents":"9500"},
                                {"productCode":"45A13","unit":"UNIT_HOUR","tariffCents":"11000"}]},
@@ -130,32 +132,39 @@ ctl submit adopt-framework --actor inkoopbureau --role bureau --framework-id H10
   --period-start 2015-01-01 --period-end 2016-12-31
 
 echo
-echo "== Municipalities set their 2016 budgets (May circular)"
+echo "== The ten municipalities set their 2016 budgets (May circular): EUR 198 mln of care, in proportion"
+echo "   to their youth; each keeps its personal budgets (EUR 24 mln together) and 3% execution costs local"
+# municipality, budget, personal budgets (euros)
+budgets=("Den Haag:95200000:11540000" "Zoetermeer:21800000:2640000" "Westland:18900000:2290000"
+         "Delft:18000000:2180000" "Leidschendam-Voorburg:13100000:1590000" "Pijnacker-Nootdorp:9500000:1150000"
+         "Rijswijk:9300000:1130000" "Wassenaar:4500000:550000" "Voorschoten:4400000:530000"
+         "Midden-Delfland:3300000:400000")
 at 2015-06-02
-ctl submit set-budget --actor "Den Haag" --role municipality --municipality "Den Haag" --year 2016 --source may_circular --amount 120000000.00
-at 2015-06-02
-ctl submit set-budget --actor Delft --role municipality --municipality Delft --year 2016 --source may_circular --amount 18450000.00
-at 2015-06-03
-ctl submit set-budget --actor Zoetermeer --role municipality --municipality Zoetermeer --year 2016 --source may_circular --amount 21730000.00
-at 2015-06-04
-ctl submit set-budget --actor Rijswijk --role municipality --municipality Rijswijk --year 2016 --source may_circular --amount 8125000.00
+for row in "${budgets[@]}"; do
+  IFS=: read -r m euros pgb <<<"$row"
+  ctl submit set-budget --actor "$m" --role municipality --municipality "$m" --year 2016 --source may_circular --amount "$euros.00"
+done
+at 2015-06-30
+for row in "${budgets[@]}"; do
+  IFS=: read -r m euros pgb <<<"$row"
+  ctl submit reserve-local-parts --actor "$m" --role municipality --municipality "$m" --year 2016 \
+    --reservations "[{\"kind\":\"RESERVATION_KIND_PERSONAL_BUDGETS\",\"amountCents\":\"${pgb}00\"},
+                     {\"kind\":\"RESERVATION_KIND_EXECUTION_COSTS\",\"amountCents\":\"$((euros * 3))\"}]"
+done
 
 echo
-echo "== ... and submit their local procurement plans"
-plan() {  # municipality local regional ambulatory specialist housing top (euros)
-  at 2015-07-01
-  ctl submit submit-local-plan --actor "$1" --role municipality --municipality "$1" --year 2016 \
+echo "== ... and submit their local procurement plans: 15% local, 7% regional tasks, 27% ambulatory,"
+echo "   24% specialist, 8% housing, 3% top-specialist (bought nationally)"
+at 2015-07-01
+for row in "${budgets[@]}"; do
+  IFS=: read -r m euros pgb <<<"$row"
+  ctl submit submit-local-plan --actor "$m" --role municipality --municipality "$m" --year 2016 \
     --priorities "early help close to home,fewer residential placements" --lots "[
-      {\"lot\":\"local\",\"amountCents\":\"$2\"},{\"lot\":\"regional\",\"amountCents\":\"$3\"},
-      {\"lot\":\"ambulatory\",\"amountCents\":\"$4\"},{\"lot\":\"specialist\",\"amountCents\":\"$5\"},
-      {\"lot\":\"housing\",\"amountCents\":\"$6\"},{\"lot\":\"top\",\"amountCents\":\"$7\"}]"
-}
-plan "Den Haag" 1800000000 840000000 3600000000 3120000000 2160000000 480000000
-plan Delft 276000000 129000000 553000000 480000000 332000000 75000000
-plan Zoetermeer 326000000 152000000 652000000 565000000 391000000 87000000
-plan Rijswijk 122000000 57000000 243000000 211000000 146000000 32000000
+      {\"lot\":\"local\",\"amountCents\":\"$((euros * 15))\"},{\"lot\":\"regional\",\"amountCents\":\"$((euros * 7))\"},
+      {\"lot\":\"ambulatory\",\"amountCents\":\"$((euros * 27))\"},{\"lot\":\"specialist\",\"amountCents\":\"$((euros * 24))\"},
+      {\"lot\":\"housing\",\"amountCents\":\"$((euros * 8))\"},{\"lot\":\"top\",\"amountCents\":\"$((euros * 3))\"}]"
+done
 
-echo
 echo "== Refused: Rijswijk revises its plan beyond its budget"
 refused submit submit-local-plan --actor Rijswijk --role municipality --municipality Rijswijk --year 2016 \
   --lots '[{"lot":"ambulatory","amountCents":"500000000"},{"lot":"specialist","amountCents":"400000000"}]'
@@ -167,27 +176,30 @@ echo "== Refused: Delft may not set Den Haag's budget"
 refused submit set-budget --actor Delft --role municipality --municipality "Den Haag" --year 2016 --source may_circular --amount 1.00
 
 echo
-echo "== Rijswijk keeps its unplanned money for personal budgets (PGB)"
-at 2015-07-02
-ctl submit reserve-local-parts --actor Rijswijk --role municipality --municipality Rijswijk --year 2016 \
-  --reservations '[{"kind":"RESERVATION_KIND_PERSONAL_BUDGETS","amountCents":"1500000"}]'
-
-echo
-echo "== The region sends its purchase order for 2016 to the bureau"
+echo "== The region sends its purchase order for 2016 to the bureau: the ten plans' regional lots"
+echo "   (local and national money stays out)"
 at 2015-07-15
 ctl submit issue-purchase-order --actor inkoopbureau --role bureau --year 2016
 
 echo
-echo "== Providers register, the bureau tenders ambulatory care (open house, P*Q), providers bid"
+echo "== Providers register, the bureau tenders ambulatory care (competitive, P*Q), providers bid"
 at 2015-08-01
 ctl submit register-provider --actor inkoopbureau --role bureau --provider-id jeugdzorg-west --actor-key "$(entry jeugdzorg-west provider)" --name "Jeugdzorg West B.V." --chamber-of-commerce-number 27012345
 at 2015-08-01
 ctl submit register-provider --actor inkoopbureau --role bureau --provider-id horizon --actor-key "$(entry horizon provider)" --name "Stichting Horizon" --chamber-of-commerce-number 41150123
 at 2015-08-01
 ctl submit register-provider --actor inkoopbureau --role bureau --provider-id kompas --actor-key "$(entry kompas provider)" --name "Kompas Ambulant" --chamber-of-commerce-number 62874512
+echo "== Refused: a tender on the top-specialist lot (bought nationally, not by the bureau)"
 at 2015-08-10
+refused submit publish-tender --actor inkoopbureau --role bureau --tender-id TOP-2016 --lot top --year 2016 \
+  --procedure competitive --funding-model per_unit --ceiling 1000000.00 --deadline 2015-10-01
 ctl submit publish-tender --actor inkoopbureau --role bureau --tender-id AMB-2016 --lot ambulatory --year 2016 \
-  --procedure open_house --funding-model per_unit --ceiling 45000000.00 --deadline 2015-10-01
+  --procedure competitive --funding-model per_unit --ceiling 45000000.00 --deadline 2015-10-01
+echo "== Refused: a second tender that would draw more than the purchase order holds for ambulatory care"
+refused submit publish-tender --actor inkoopbureau --role bureau --tender-id AMB-2016-B --lot ambulatory --year 2016 \
+  --procedure competitive --funding-model per_unit --ceiling 10000000.00 --deadline 2015-10-01
+echo "== Refused: the purchase order issued again now that a tender draws on it"
+refused submit issue-purchase-order --actor inkoopbureau --role bureau --year 2016
 tariffs='[{"productCode":"45A12","unit":"UNIT_HOUR","tariffCents":"8500"},{"productCode":"45A13","unit":"UNIT_HOUR","tariffCents":"10400"}]'
 at 2015-09-14
 ctl submit submit-bid --actor jeugdzorg-west --role provider --tender-id AMB-2016 --bid-id bid-jzw --provider-id jeugdzorg-west --amount 15000000.00 --tariffs "$tariffs"
@@ -202,20 +214,26 @@ echo "== Refused: the same late bid sent again dated before the deadline (the re
 refused submit submit-bid --occurred-at 2015-09-01 --actor kompas --role provider --tender-id AMB-2016 --bid-id bid-late --provider-id kompas --amount 1.00
 at 2015-10-15
 ctl submit award-tender --actor inkoopbureau --role bureau --tender-id AMB-2016 --bid-ids bid-jzw,bid-hor,bid-kom
+echo "== After the award the bureau and Kompas agree on less capacity: the award's new terms are an event of their own"
+at 2015-10-20
+ctl submit negotiate-award --actor inkoopbureau --role bureau --tender-id AMB-2016 --bid-id bid-kom --amount 9500000.00 \
+  --tariffs "$tariffs" --reason "Kompas lowers its capacity for Rijswijk by 500,000.00 a year"
 
 echo
-echo "== The bureau signs the contracts (ceilings per municipality per year)"
-contract() {  # id provider "Den Haag" Delft Zoetermeer Rijswijk (euros per year)
+echo "== The bureau signs the contracts: each carries out its awarded bid (ceilings per municipality per year)"
+contract() {  # id provider bid "Den Haag" Delft Zoetermeer Rijswijk (cents per year)
   at 2015-11-02
   ctl submit sign-contract --actor inkoopbureau --role bureau --contract-id "$1" --provider-id "$2" \
-    --lot ambulatory --tender-id AMB-2016 --funding-model per_unit --term-start 2016-01-01 --term-end 2016-12-31 \
-    --ceilings "[{\"municipality\":\"Den Haag\",\"ceilingCents\":\"$3\"},{\"municipality\":\"Delft\",\"ceilingCents\":\"$4\"},
-                 {\"municipality\":\"Zoetermeer\",\"ceilingCents\":\"$5\"},{\"municipality\":\"Rijswijk\",\"ceilingCents\":\"$6\"}]" \
+    --lot ambulatory --tender-id AMB-2016 --bid-id "$3" --funding-model per_unit --term-start 2016-01-01 --term-end 2016-12-31 \
+    --ceilings "[{\"municipality\":\"Den Haag\",\"ceilingCents\":\"$4\"},{\"municipality\":\"Delft\",\"ceilingCents\":\"$5\"},
+                 {\"municipality\":\"Zoetermeer\",\"ceilingCents\":\"$6\"},{\"municipality\":\"Rijswijk\",\"ceilingCents\":\"$7\"}]" \
     --tariffs "$tariffs"
 }
-contract AMB-JZW jeugdzorg-west 1200000000 200000000 200000000 80000000
-contract AMB-HOR horizon        1000000000 150000000 150000000 60000000
-contract AMB-KOM kompas          800000000 100000000 100000000 40000000
+echo "== Refused: ceilings above the awarded bid"
+refused contract AMB-JZW jeugdzorg-west bid-jzw 1200000000 200000000 200000000 80000000
+contract AMB-JZW jeugdzorg-west bid-jzw 1000000000 200000000 200000000 50000000
+contract AMB-HOR horizon        bid-hor  800000000 150000000 150000000 50000000
+contract AMB-KOM kompas         bid-kom  650000000 120000000 120000000 60000000
 echo "== Refused: a fourth contract would commit more than Rijswijk planned for ambulatory care"
 at 2015-11-03
 refused submit sign-contract --actor inkoopbureau --role bureau --contract-id AMB-EXTRA --provider-id kompas \
@@ -230,7 +248,7 @@ ctl submit shift-budget --actor Delft --role municipality --municipality Delft -
 echo "== Refused: a shift of committed money"
 at 2016-02-11
 refused submit shift-budget --actor Rijswijk --role municipality --municipality Rijswijk --year 2016 \
-  --from-lot ambulatory --to-lot housing --amount 700000.00 --reason "more housing"
+  --from-lot ambulatory --to-lot housing --amount 1000000.00 --reason "more housing"
 at 2016-04-05
 ctl submit record-claim --actor jeugdzorg-west --role provider --claim-id JZW-2016-03-DH --contract-id AMB-JZW \
   --municipality "Den Haag" --period-start 2016-03-01 --period-end 2016-03-31 --product-code 45A12 --units 1200 --amount 102000.00
@@ -257,11 +275,18 @@ echo "== Jeugdzorg West goes bankrupt: its contracts are suspended, continuity c
 at 2016-06-15
 ctl submit declare-provider-failure --actor inkoopbureau --role bureau --provider-id jeugdzorg-west \
   --failed-on 2016-06-15 --reason bankruptcy --explanation "declared bankrupt by the district court of The Hague"
-echo "== Refused: the failed provider claims again"
+echo "== Care given before the bankruptcy stays claimable for the framework's 56 days: Jeugdzorg West claims 1-14 June, Den Haag pays"
 at 2016-06-20
-refused submit record-claim --actor jeugdzorg-west --role provider --claim-id JZW-2016-06-DH --contract-id AMB-JZW \
+ctl submit record-claim --actor jeugdzorg-west --role provider --claim-id JZW-2016-06-DH --contract-id AMB-JZW \
   --municipality "Den Haag" --period-start 2016-06-01 --period-end 2016-06-14 --product-code 45A12 --units 10 --amount 850.00
-echo "== Den Haag's clients move to Horizon, with the ceiling no year has claimed; Rijswijk's case goes to the continuity authority"
+ctl submit record-payment --actor "Den Haag" --role municipality --claim-id JZW-2016-06-DH --amount 850.00 --paid-on 2016-06-20
+echo "== Refused: a claim for care on or after the day of the failure"
+refused submit record-claim --actor jeugdzorg-west --role provider --claim-id JZW-2016-06b-DH --contract-id AMB-JZW \
+  --municipality "Den Haag" --period-start 2016-06-15 --period-end 2016-06-19 --product-code 45A12 --units 10 --amount 850.00
+echo "== Refused: a claim for care not yet given"
+refused submit record-claim --actor horizon --role provider --claim-id HOR-2016-07-DE --contract-id AMB-HOR \
+  --municipality Delft --period-start 2016-07-01 --period-end 2016-07-31 --product-code 45A13 --units 10 --amount 1040.00
+echo "== Den Haag's clients move to Horizon with part of the ceiling for the rest of the year; Rijswijk's case goes to the continuity authority"
 at 2016-06-20
 ctl submit transfer-clients --actor inkoopbureau --role bureau --case-id "AMB-JZW/Den Haag" --to-contract-id AMB-HOR \
   --client-count 4 --client-ids "cl-7f3a91,cl-02be44,cl-91c0d2,cl-5e6b18" --ceiling 3000000.00

@@ -37,6 +37,7 @@ v1::BudgetView MakeBudgetView(const RegionState& state, const std::string& munic
     v1::BudgetView::LotLine& line = *view.add_lots();
     line.set_lot(info->code);
     line.set_name(info->name);
+    line.set_scope(info->scope);
     auto lot = budget.lots.find(info->code);
     if (lot != budget.lots.end()) {
       line.set_planned_cents(lot->second.planned_cents);
@@ -45,8 +46,16 @@ v1::BudgetView MakeBudgetView(const RegionState& state, const std::string& munic
       planned += lot->second.planned_cents;
     }
   }
+  int64_t reserved = 0;
+  for (const auto& [kind, cents] : budget.reservations) {
+    v1::Reservation& reservation = *view.add_reservations();
+    reservation.set_kind(static_cast<v1::ReservationKind>(kind));
+    reservation.set_amount_cents(cents);
+    reserved += cents;
+  }
+  view.set_reserved_cents(reserved);
   view.set_planned_cents(planned);
-  view.set_unplanned_cents(budget.budget_cents - planned);
+  view.set_unplanned_cents(budget.budget_cents - reserved - planned);
   return view;
 }
 

@@ -6,10 +6,12 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "engine/domain/framework.h"
 #include "engine/domain/money.h"
 #include "engine/domain/roles.h"
 #include "engine/domain/rules.h"
+#include "engine/domain/tender.h"
 #include "engine/status_macros.h"
 
 namespace inkoop {
@@ -264,39 +266,125 @@ absl::StatusOr<std::vector<v1::Event>> DecideReserveLocalParts(
   return OneEvent(std::move(event));
 }
 
-absl::StatusOr<std::vector<v1::Event>> DecideIssuePurchaseOrder(
-    const RegionState& state, const v1::Actor& actor, const v1::IssuePurchaseOrder& command) {
-  RETURN_IF_ERROR(RequireRole(actor, v1::ROLE_BUREAU, "issue a purchase order"));
-  RETURN_IF_ERROR(RequireYearInPeriod(state, command.year()));
+namespace {
+
+using Exclusions = google::protobuf::RepeatedPtrField<v1::PlanExclusion>;
+
+// The purchase order of `year` from the local plans: every member
+// municipality has a plan or an exclusion with a reason; the regional lots'
+// plans summed.
+absl::Status SumPlans(const RegionState& state, int32_t year, const Exclusions& exclusions,
+                      google::protobuf::RepeatedPtrField<v1::LotAmount>& lots,
+                      google::protobuf::RepeatedPtrField<std::string>& municipalities) {
+  const std::string subject = absl::StrCat("purchase order ", year);
+  absl::flat_hash_set<std::string> excluded;
+  for (int i = 0; i < exclusions.size(); ++i) {
+    const v1::PlanExclusion& exclusion = exclusions[i];
+    const std::string field = absl::StrCat("exclusions[", i, "]");
+    if (absl::Status known = RequireMunicipality(state, exclusion.municipality()); !known.ok()) {
+      return absl::Status(known.code(), absl::StrCat(field, ".", known.message()));
+    }
+    RETURN_IF_ERROR(RequireText(exclusion.reason(), absl::StrCat(field, ".reason"),
+                                absl::StrCat("why ", exclusion.municipality(),
+                                             " is left out of the purchase order")));
+    if (!excluded.insert(exclusion.municipality()).second) {
+      return absl::InvalidArgumentError(absl::StrCat(field, ".municipality: '",
+                                                     exclusion.municipality(), "' appears twice"));
+    }
+  }
   std::vector<const YearBudget*> plans;
-  v1::Event event;
-  v1::PurchaseOrderIssued& order = *event.mutable_purchase_order_issued();
-  order.set_year(command.year());
-  // state.municipalities is ordered by name, so the list comes out sorted.
-  for (const auto& [name, municipality] : state.municipalities) {
-    const YearBudget* budget = FindYearBudget(state, name, command.year());
-    if (budget == nullptr || !budget->plan_submitted) continue;
+  std::vector<std::string> missing;
+  // framework.municipalities is ordered by name, so the lists come out sorted.
+  for (const std::string& name : state.framework.municipalities) {
+    if (excluded.contains(name)) continue;
+    const YearBudget* budget = FindYearBudget(state, name, year);
+    if (budget == nullptr || !budget->plan_submitted) {
+      missing.push_back(name);
+      continue;
+    }
     plans.push_back(budget);
-    order.add_municipalities(name);
+    municipalities.Add(std::string(name));
+  }
+  if (!missing.empty()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        subject, ": no local plan of ", absl::StrJoin(missing, ", "), " for ", year,
+        "; every member municipality submits its plan or is excluded with a reason"));
   }
   if (plans.empty()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "purchase order ", command.year(), ": no municipality has submitted a local plan for ",
-        command.year(), "; submit_local_plan first"));
+    return absl::FailedPreconditionError(
+        absl::StrCat(subject, ": every municipality is excluded; there is nothing to buy"));
   }
   for (const LotInfo* lot : LotsInOrder(state.framework)) {
+    if (!IsRegionalLot(state, lot->code)) continue;
     int64_t total = 0;
     for (const YearBudget* budget : plans) {
       auto it = budget->lots.find(lot->code);
       if (it == budget->lots.end()) continue;
       ASSIGN_OR_RETURN(total, AddCents(total, it->second.planned_cents,
-                                       absl::StrCat("purchase order ", command.year(), " lot '",
-                                                    lot->code, "'")));
+                                       absl::StrCat(subject, " lot '", lot->code, "'")));
     }
-    v1::LotAmount& amount = *order.add_lots();
+    v1::LotAmount& amount = *lots.Add();
     amount.set_lot(lot->code);
     amount.set_amount_cents(total);
   }
+  return absl::OkStatus();
+}
+
+// A tender of `year` that is not cancelled, if any: it draws on the order.
+const v1::TenderRecord* TenderDrawingOn(const RegionState& state, int32_t year) {
+  for (const auto& [id, tender] : state.tenders) {
+    if (tender.year() == year && tender.status() != v1::TENDER_STATUS_CANCELLED) return &tender;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<v1::Event>> DecideIssuePurchaseOrder(
+    const RegionState& state, const v1::Actor& actor, const v1::IssuePurchaseOrder& command) {
+  RETURN_IF_ERROR(RequireRole(actor, v1::ROLE_BUREAU, "issue a purchase order"));
+  RETURN_IF_ERROR(RequireYearInPeriod(state, command.year()));
+  if (state.purchase_orders.contains(command.year())) {
+    if (const v1::TenderRecord* tender = TenderDrawingOn(state, command.year())) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "purchase order ", command.year(), " is frozen: tender '", tender->tender_id(),
+          "' draws on it; change it with amend_purchase_order"));
+    }
+  }
+  v1::Event event;
+  v1::PurchaseOrderIssued& order = *event.mutable_purchase_order_issued();
+  order.set_year(command.year());
+  RETURN_IF_ERROR(SumPlans(state, command.year(), command.exclusions(), *order.mutable_lots(),
+                           *order.mutable_municipalities()));
+  *order.mutable_exclusions() = command.exclusions();
+  return OneEvent(std::move(event));
+}
+
+absl::StatusOr<std::vector<v1::Event>> DecideAmendPurchaseOrder(
+    const RegionState& state, const v1::Actor& actor, const v1::AmendPurchaseOrder& command) {
+  RETURN_IF_ERROR(RequireRole(actor, v1::ROLE_BUREAU, "amend a purchase order"));
+  RETURN_IF_ERROR(RequireYearInPeriod(state, command.year()));
+  if (!state.purchase_orders.contains(command.year())) {
+    return absl::FailedPreconditionError(absl::StrCat("year: no purchase order issued for ",
+                                                      command.year(), "; issue_purchase_order first"));
+  }
+  RETURN_IF_ERROR(RequireText(command.reason(), "reason", "why the purchase order changes"));
+  v1::Event event;
+  v1::PurchaseOrderAmended& order = *event.mutable_purchase_order_amended();
+  order.set_year(command.year());
+  RETURN_IF_ERROR(SumPlans(state, command.year(), command.exclusions(), *order.mutable_lots(),
+                           *order.mutable_municipalities()));
+  for (const v1::LotAmount& amount : order.lots()) {
+    const int64_t drawn = DrawnOn(state, amount.lot(), command.year());
+    if (amount.amount_cents() < drawn) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "purchase order ", command.year(), " lot '", amount.lot(), "': the plans now sum to ",
+          FormatCents(amount.amount_cents()), ", below the ", FormatCents(drawn),
+          " its tenders draw"));
+    }
+  }
+  *order.mutable_exclusions() = command.exclusions();
+  order.set_reason(command.reason());
   return OneEvent(std::move(event));
 }
 
@@ -442,6 +530,16 @@ void ApplyPurchaseOrderIssued(RegionState& state, const v1::PurchaseOrderIssued&
   record.set_year(event.year());
   *record.mutable_lots() = event.lots();
   *record.mutable_municipalities() = event.municipalities();
+  *record.mutable_exclusions() = event.exclusions();
+}
+
+void ApplyPurchaseOrderAmended(RegionState& state, const v1::PurchaseOrderAmended& event) {
+  v1::PurchaseOrderRecord& record = state.purchase_orders[event.year()];
+  record.set_year(event.year());
+  *record.mutable_lots() = event.lots();
+  *record.mutable_municipalities() = event.municipalities();
+  *record.mutable_exclusions() = event.exclusions();
+  record.set_amendments(record.amendments() + 1);
 }
 
 void ApplyBudgetShifted(RegionState& state, const v1::BudgetShifted& event) {

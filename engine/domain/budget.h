@@ -25,6 +25,8 @@ absl::StatusOr<std::vector<v1::Event>> DecideReserveLocalParts(
     const RegionState& state, const v1::Actor& actor, const v1::ReserveLocalParts& command);
 absl::StatusOr<std::vector<v1::Event>> DecideIssuePurchaseOrder(
     const RegionState& state, const v1::Actor& actor, const v1::IssuePurchaseOrder& command);
+absl::StatusOr<std::vector<v1::Event>> DecideAmendPurchaseOrder(
+    const RegionState& state, const v1::Actor& actor, const v1::AmendPurchaseOrder& command);
 absl::StatusOr<std::vector<v1::Event>> DecideShiftBudget(const RegionState& state,
                                                          const v1::Actor& actor,
                                                          const v1::ShiftBudget& command);
@@ -37,6 +39,7 @@ absl::StatusOr<std::vector<v1::Event>> DecideEqualiseRisk(const RegionState& sta
 
 void ApplyLocalPartsReserved(RegionState& state, const v1::LocalPartsReserved& event);
 void ApplyPurchaseOrderIssued(RegionState& state, const v1::PurchaseOrderIssued& event);
+void ApplyPurchaseOrderAmended(RegionState& state, const v1::PurchaseOrderAmended& event);
 void ApplyBudgetShifted(RegionState& state, const v1::BudgetShifted& event);
 void ApplyYearClosed(RegionState& state, const v1::YearClosed& event);
 void ApplyRiskEqualised(RegionState& state, const v1::RiskEqualised& event);

@@ -6,6 +6,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "engine/domain/budget.h"
+#include "engine/domain/commitment.h"
 #include "engine/domain/dates.h"
 #include "engine/domain/money.h"
 #include "engine/domain/roles.h"
@@ -71,6 +72,52 @@ const v1::ProviderRecord* FailedProvider(const RegionState& state,
   return &it->second;
 }
 
+// Care may be claimed when it was given: inside the term, before the
+// contract ended, not while it was suspended, before the provider failed,
+// not after `today`; and once care ended, within the framework's claim
+// window after its last day.
+absl::Status RequireClaimable(const RegionState& state, const v1::ContractRecord& contract,
+                              const Period& period, absl::CivilDay today) {
+  const std::string what = absl::StrCat("period ", FormatDate(period.start), "..",
+                                        FormatDate(period.end));
+  const std::string of = absl::StrCat(" of contract '", contract.contract_id(), "'");
+  if (period.start < StoredDay(contract.term_start()) ||
+      period.end > StoredDay(contract.term_end())) {
+    return absl::FailedPreconditionError(absl::StrCat(what, " lies outside the term ",
+                                                      contract.term_start(), "..",
+                                                      contract.term_end(), of));
+  }
+  if (period.end > today) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        what, " ends after today (", FormatDate(today), "); care is claimed once it is given"));
+  }
+  if (!contract.ends_on().empty() && period.end >= StoredDay(contract.ends_on())) {
+    return absl::FailedPreconditionError(absl::StrCat(what, " reaches ", contract.ends_on(),
+                                                      ", when the termination", of,
+                                                      " took effect; care ended the day before"));
+  }
+  if (const v1::ProviderRecord* failed = FailedProvider(state, contract);
+      failed != nullptr && period.end >= StoredDay(failed->failed_on())) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(what, " reaches ", failed->failed_on(), ", when provider '",
+                     failed->provider_id(), "'", of, " failed; care before that day stays claimable"));
+  }
+  if (const v1::Suspension* suspension = SuspensionDuring(contract, period.start, period.end)) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        what, " overlaps the suspension", of, " from ", suspension->from(),
+        suspension->resumed_on().empty() ? std::string()
+                                         : absl::StrCat(" until ", suspension->resumed_on())));
+  }
+  const absl::CivilDay last_care = LastCareDay(contract);
+  const int32_t window = state.framework.claim_window_days;
+  if (last_care < today && today > last_care + window) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "claim window", of, " closed on ", FormatDate(last_care + window), ": care ended ",
+        FormatDate(last_care), " and the framework allows ", window, " days to claim it"));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status ValidateSubIndicators(const v1::ReportIndicator& command) {
   const std::string indicator_name = v1::Indicator_Name(command.indicator());
   if (command.indicator() != v1::INDICATOR_GOAL_ATTAINMENT) {
@@ -121,16 +168,6 @@ absl::StatusOr<std::vector<v1::Event>> DecideRecordClaim(const RegionState& stat
                      contract->contract_id(), "' belongs to provider '", contract->provider_id(),
                      "', actor is provider '", actor.id(), "'"));
   }
-  if (contract->status() != v1::CONTRACT_STATUS_ACTIVE) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("contract '", contract->contract_id(), "' is ",
-                     ContractStatusName(contract->status()), "; claims need an active contract"));
-  }
-  if (const v1::ProviderRecord* failed = FailedProvider(state, *contract)) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "provider '", failed->provider_id(), "' of contract '", contract->contract_id(),
-        "' failed on ", failed->failed_on(), "; it can no longer claim"));
-  }
   RETURN_IF_ERROR(RequireText(claim.municipality(), "municipality", "a municipality"));
   if (!HasCeiling(*contract, claim.municipality())) {
     return absl::FailedPreconditionError(absl::StrCat("municipality: '", claim.municipality(),
@@ -143,16 +180,7 @@ absl::StatusOr<std::vector<v1::Event>> DecideRecordClaim(const RegionState& stat
         absl::StrCat("period ", claim.period_start(), "..", claim.period_end(),
                      ": expected one calendar year; claim each year separately"));
   }
-  ASSIGN_OR_RETURN(const absl::CivilDay term_start,
-                   ParseDate(contract->term_start(), "contract term_start"));
-  ASSIGN_OR_RETURN(const absl::CivilDay term_end,
-                   ParseDate(contract->term_end(), "contract term_end"));
-  if (period.start < term_start || period.end > term_end) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("period ", claim.period_start(), "..", claim.period_end(),
-                     " lies outside the term ", contract->term_start(), "..", contract->term_end(),
-                     " of contract '", contract->contract_id(), "'"));
-  }
+  RETURN_IF_ERROR(RequireClaimable(state, *contract, period, CommandDay(command)));
   const auto year = static_cast<int32_t>(period.start.year());
   if (const YearBudget* budget = FindYearBudget(state, claim.municipality(), year);
       budget != nullptr && budget->closed) {
@@ -191,7 +219,7 @@ absl::StatusOr<std::vector<v1::Event>> DecideRecordClaim(const RegionState& stat
   }
   const v1::ClaimedYear* claimed = ClaimedOf(*contract, claim.municipality(), year);
   const int64_t claimed_so_far = claimed == nullptr ? 0 : claimed->claimed_cents();
-  const int64_t ceiling = CeilingOf(*contract, claim.municipality());
+  const int64_t ceiling = CapOf(*contract, claim.municipality(), year);
   ASSIGN_OR_RETURN(const int64_t total,
                    AddCents(claimed_so_far, claim.amount_cents(), "claimed money"));
   if (total > ceiling) {
@@ -312,6 +340,9 @@ void ApplyClaimRecorded(RegionState& state, const v1::ClaimRecorded& event) {
   if (contract == state.contracts.end()) return;
   v1::ClaimedYear& claimed = MutableClaimed(contract->second, event.municipality(), year);
   claimed.set_claimed_cents(claimed.claimed_cents() + event.amount_cents());
+  if (event.period_end() > contract->second.last_claimed_day()) {
+    contract->second.set_last_claimed_day(event.period_end());
+  }
 }
 
 void ApplyPaymentRecorded(RegionState& state, const v1::PaymentRecorded& event) {

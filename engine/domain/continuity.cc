@@ -9,6 +9,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "engine/domain/budget.h"
+#include "engine/domain/commitment.h"
 #include "engine/domain/dates.h"
 #include "engine/domain/money.h"
 #include "engine/domain/roles.h"
@@ -84,29 +85,31 @@ absl::Status RequireTerm(const v1::ContractRecord& contract) {
   return ParseDate(contract.term_end(), absl::StrCat(subject, "_end")).status();
 }
 
-// The change in committed money per year on the case's lot and municipality
-// when `cents` of ceiling moves from `from` to `to`: every year of the from
-// contract's term loses it, every year of the to contract's term gains it.
-absl::btree_map<int32_t, int64_t> CommitDeltas(const v1::ContractRecord& from,
-                                               const v1::ContractRecord& to, int64_t cents) {
-  absl::btree_map<int32_t, int64_t> deltas;
-  for (int32_t year : ContractYears(from)) deltas[year] -= cents;
-  for (int32_t year : ContractYears(to)) deltas[year] += cents;
-  return deltas;
+// The budget year whose ceiling a transfer of the case raises: the year the
+// provider failed in.
+int32_t FailureYear(const RegionState& state, const v1::ContinuityCaseRecord& continuity_case) {
+  auto provider = state.providers.find(continuity_case.provider_id());
+  if (provider == state.providers.end()) return 0;
+  return static_cast<int32_t>(StoredDay(provider->second.failed_on()).year());
 }
 
-// Adds `delta` to the contract's ceiling for `municipality`, adding a row
-// when it has none.
-void AddToCeiling(v1::ContractRecord& contract, const std::string& municipality, int64_t delta) {
-  for (v1::MunicipalityCeiling& ceiling : *contract.mutable_ceilings()) {
-    if (ceiling.municipality() == municipality) {
+// `contract` with `delta` more ceiling for `municipality` in `year` (a row
+// of that year, starting from the yearless ceiling when it has none).
+v1::ContractRecord WithMoreCeiling(const v1::ContractRecord& contract,
+                                   const std::string& municipality, int32_t year, int64_t delta) {
+  v1::ContractRecord after = contract;
+  if (delta == 0) return after;
+  for (v1::MunicipalityCeiling& ceiling : *after.mutable_ceilings()) {
+    if (ceiling.municipality() == municipality && ceiling.year() == year) {
       ceiling.set_ceiling_cents(ceiling.ceiling_cents() + delta);
-      return;
+      return after;
     }
   }
-  v1::MunicipalityCeiling& added = *contract.add_ceilings();
+  v1::MunicipalityCeiling& added = *after.add_ceilings();
   added.set_municipality(municipality);
-  added.set_ceiling_cents(delta);
+  added.set_year(year);
+  added.set_ceiling_cents(YearCeilingOf(contract, municipality, year) + delta);
+  return after;
 }
 
 absl::StatusOr<const v1::ContinuityCaseRecord*> FindLiveCase(const RegionState& state,
@@ -175,36 +178,33 @@ absl::StatusOr<std::vector<v1::Event>> DecideDeclareProviderFailure(const Region
   provider_failed.set_explanation(failure.explanation());
   events.push_back(std::move(failed));
 
-  // state.contracts iterates in contract-id order.
-  for (const auto& [id, contract] : state.contracts) {
-    if (contract.provider_id() != failure.provider_id() ||
-        contract.status() != v1::CONTRACT_STATUS_ACTIVE) {
-      continue;
-    }
-    v1::Event suspended;
-    v1::ContractSuspended& contract_suspended = *suspended.mutable_contract_suspended();
-    contract_suspended.set_contract_id(id);
-    contract_suspended.set_reason(
-        absl::StrCat("provider failed: ", FailureReasonName(failure.reason())));
-    events.push_back(std::move(suspended));
-  }
+  // state.contracts iterates in contract-id order. Care stops on the day of
+  // the failure (or, when care after it was already claimed, the day after
+  // that claim); the money of the care still to give is released and opens
+  // one case per municipality, to move to other providers.
+  const absl::CivilDay failed_on = StoredDay(failure.failed_on());
   for (const auto& [id, contract] : state.contracts) {
     if (contract.provider_id() != failure.provider_id() ||
         (contract.status() != v1::CONTRACT_STATUS_ACTIVE &&
          contract.status() != v1::CONTRACT_STATUS_SUSPENDED)) {
       continue;
     }
+    absl::CivilDay stop = std::max(failed_on, StoredDay(contract.term_start()));
+    if (!contract.last_claimed_day().empty()) {
+      stop = std::max(stop, StoredDay(contract.last_claimed_day()) + 1);
+    }
+    if (contract.status() == v1::CONTRACT_STATUS_ACTIVE && stop <= LastCareDay(contract)) {
+      v1::Event suspended;
+      v1::ContractSuspended& contract_suspended = *suspended.mutable_contract_suspended();
+      contract_suspended.set_contract_id(id);
+      contract_suspended.set_reason(
+          absl::StrCat("provider failed: ", FailureReasonName(failure.reason())));
+      contract_suspended.set_effective_on(FormatDate(stop));
+      events.push_back(std::move(suspended));
+    }
+    absl::flat_hash_set<std::string> municipalities;
     for (const v1::MunicipalityCeiling& ceiling : contract.ceilings()) {
-      // The ceiling holds for every year of the term, so what may move to
-      // another provider is what no year has claimed yet: the ceiling less
-      // the most claimed in any one year.
-      int64_t most_claimed = 0;
-      for (const v1::ClaimedYear& claimed : contract.claimed()) {
-        if (claimed.municipality() == ceiling.municipality()) {
-          most_claimed = std::max(most_claimed, claimed.claimed_cents());
-        }
-      }
-      const int64_t remaining = ceiling.ceiling_cents() - most_claimed;
+      if (!municipalities.insert(ceiling.municipality()).second) continue;
       v1::Event opened;
       v1::ContinuityCaseOpened& case_opened = *opened.mutable_continuity_case_opened();
       case_opened.set_case_id(absl::StrCat(id, "/", ceiling.municipality()));
@@ -212,8 +212,7 @@ absl::StatusOr<std::vector<v1::Event>> DecideDeclareProviderFailure(const Region
       case_opened.set_contract_id(id);
       case_opened.set_lot(contract.lot());
       case_opened.set_municipality(ceiling.municipality());
-      // A ceiling lowered below what was already claimed leaves nothing.
-      case_opened.set_remaining_ceiling_cents(std::max<int64_t>(remaining, 0));
+      case_opened.set_remaining_ceiling_cents(CeilingFrom(contract, ceiling.municipality(), stop));
       events.push_back(std::move(opened));
     }
   }
@@ -227,8 +226,7 @@ absl::StatusOr<std::vector<v1::Event>> DecideTransferClients(const RegionState& 
   ASSIGN_OR_RETURN(const v1::ContinuityCaseRecord* found,
                    FindLiveCase(state, transfer.case_id(), "transfer clients"));
   const v1::ContinuityCaseRecord& continuity_case = *found;
-  ASSIGN_OR_RETURN(const v1::ContractRecord* from,
-                   FindContract(state, continuity_case.contract_id()));
+  RETURN_IF_ERROR(FindContract(state, continuity_case.contract_id()).status());
   RETURN_IF_ERROR(RequireText(transfer.to_contract_id(), "to_contract_id", "a contract id"));
   ASSIGN_OR_RETURN(const v1::ContractRecord* to, FindContract(state, transfer.to_contract_id()));
   if (to->status() != v1::CONTRACT_STATUS_ACTIVE) {
@@ -265,21 +263,20 @@ absl::StatusOr<std::vector<v1::Event>> DecideTransferClients(const RegionState& 
         continuity_case.case_id(), "'"));
   }
   const std::string& municipality = continuity_case.municipality();
-  const int64_t from_ceiling = CeilingOf(*from, municipality);
-  if (transfer.ceiling_cents() > from_ceiling) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("ceiling_cents: ", FormatCents(transfer.ceiling_cents()),
-                     " exceeds the ceiling ", FormatCents(from_ceiling), " of ", municipality,
-                     " on contract '", from->contract_id(), "'"));
+  const int32_t year = FailureYear(state, continuity_case);
+  if (TermDaysIn(*to, year) == 0) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "to_contract_id: contract '", to->contract_id(), "' (", to->term_start(), " to ",
+        to->term_end(), ") gives no care in ", year, ", the year provider '",
+        continuity_case.provider_id(), "' failed"));
   }
-  RETURN_IF_ERROR(
-      AddCents(CeilingOf(*to, municipality), transfer.ceiling_cents(), "to_contract ceiling")
-          .status());
-  RETURN_IF_ERROR(RequireTerm(*from));
+  RETURN_IF_ERROR(AddCents(YearCeilingOf(*to, municipality, year), transfer.ceiling_cents(),
+                           "to_contract ceiling")
+                      .status());
   RETURN_IF_ERROR(RequireTerm(*to));
-  for (const auto& [year, delta] : CommitDeltas(*from, *to, transfer.ceiling_cents())) {
-    RETURN_IF_ERROR(CheckCommit(state, municipality, year, continuity_case.lot(), delta));
-  }
+  RETURN_IF_ERROR(
+      CheckChange(state, *to, WithMoreCeiling(*to, municipality, year, transfer.ceiling_cents()))
+          .status());
 
   v1::Event event;
   v1::ClientsTransferred& transferred = *event.mutable_clients_transferred();
@@ -332,20 +329,11 @@ void ApplyClientsTransferred(RegionState& state, const v1::ClientsTransferred& e
   auto found = state.cases.find(event.case_id());
   if (found == state.cases.end()) return;
   v1::ContinuityCaseRecord& continuity_case = found->second;
-  auto from = state.contracts.find(event.from_contract_id());
   auto to = state.contracts.find(event.to_contract_id());
-  if (from != state.contracts.end() && to != state.contracts.end()) {
-    // The deltas are computed before the ceilings change, as Decide did.
-    for (const auto& [year, delta] :
-         CommitDeltas(from->second, to->second, event.ceiling_cents())) {
-      if (delta != 0) {
-        ApplyCommit(state, continuity_case.municipality(), year, continuity_case.lot(), delta);
-      }
-    }
-    AddToCeiling(from->second, continuity_case.municipality(), -event.ceiling_cents());
-    if (event.ceiling_cents() != 0 || CeilingOf(to->second, continuity_case.municipality()) != 0) {
-      AddToCeiling(to->second, continuity_case.municipality(), event.ceiling_cents());
-    }
+  if (to != state.contracts.end()) {
+    ApplyChange(state, to->second,
+                WithMoreCeiling(to->second, continuity_case.municipality(),
+                                FailureYear(state, continuity_case), event.ceiling_cents()));
   }
   continuity_case.set_remaining_ceiling_cents(continuity_case.remaining_ceiling_cents() -
                                               event.ceiling_cents());

@@ -7,7 +7,9 @@
 #include "absl/container/btree_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "engine/domain/budget.h"
+#include "engine/domain/commitment.h"
 #include "engine/domain/dates.h"
 #include "engine/domain/framework.h"
 #include "engine/domain/money.h"
@@ -22,32 +24,14 @@ namespace {
 
 using Ceilings = google::protobuf::RepeatedPtrField<v1::MunicipalityCeiling>;
 using Tariffs = google::protobuf::RepeatedPtrField<v1::Tariff>;
-// Committed money of one contract per (municipality, year).
-using Commitments = absl::btree_map<std::pair<std::string, int32_t>, int64_t>;
 
-// A stored date; Decide validated it before it was recorded.
-absl::CivilDay StoredDay(const std::string& text) {
-  return ParseDate(text, "date").value_or(absl::CivilDay());
-}
-
-// What a contract with `ceilings` over [start, end] commits: each ceiling in
-// each budget year of the term.
-Commitments CommitmentsOf(const Ceilings& ceilings, absl::CivilDay start, absl::CivilDay end) {
-  Commitments commitments;
-  for (const v1::MunicipalityCeiling& ceiling : ceilings) {
-    for (int32_t year : TermYears(start, end)) {
-      commitments[{ceiling.municipality(), year}] = ceiling.ceiling_cents();
-    }
-  }
-  return commitments;
-}
-
-// `ceilings` with the rows of `changes` replacing (or added to) them.
+// `ceilings` with the rows of `changes` replacing (or added to) the rows of
+// the same municipality and year.
 Ceilings MergeCeilings(const Ceilings& ceilings, const Ceilings& changes) {
   Ceilings merged = ceilings;
   for (const v1::MunicipalityCeiling& change : changes) {
     auto row = std::find_if(merged.begin(), merged.end(), [&](const v1::MunicipalityCeiling& c) {
-      return c.municipality() == change.municipality();
+      return c.municipality() == change.municipality() && c.year() == change.year();
     });
     if (row == merged.end()) {
       *merged.Add() = change;
@@ -56,28 +40,6 @@ Ceilings MergeCeilings(const Ceilings& ceilings, const Ceilings& changes) {
     }
   }
   return merged;
-}
-
-// New commitments minus old, per (municipality, year), without the zeros.
-// Both sides are ceilings >= 0, so the difference cannot overflow.
-Commitments CommitmentDeltas(const Commitments& before, const Commitments& after) {
-  Commitments deltas;
-  for (const auto& [key, cents] : after) deltas[key] += cents;
-  for (const auto& [key, cents] : before) deltas[key] -= cents;
-  absl::erase_if(deltas, [](const auto& entry) { return entry.second == 0; });
-  return deltas;
-}
-
-absl::Status CheckCommitments(const RegionState& state, const std::string& lot,
-                              const Commitments& deltas) {
-  for (const auto& [key, delta] : deltas) {
-    RETURN_IF_ERROR(CheckCommit(state, key.first, key.second, lot, delta));
-  }
-  return absl::OkStatus();
-}
-
-void ApplyCommitments(RegionState& state, const std::string& lot, const Commitments& deltas) {
-  for (const auto& [key, delta] : deltas) ApplyCommit(state, key.first, key.second, lot, delta);
 }
 
 absl::Status RequireStatus(const v1::ContractRecord& contract, bool active_ok, bool suspended_ok) {
@@ -107,24 +69,31 @@ absl::Status RequireInFrameworkPeriod(const RegionState& state, absl::CivilDay d
   return absl::OkStatus();
 }
 
-// Municipalities of the region, each once, ceilings >= 0; `at_least_one`
-// refuses an empty list.
+// Municipalities of the region, each once per year, a year within the term
+// [start, end] (or 0: every year), ceilings >= 0; `at_least_one` refuses an
+// empty list.
 absl::Status ValidateCeilings(const RegionState& state, const Ceilings& ceilings,
-                              bool at_least_one) {
+                              bool at_least_one, absl::CivilDay start, absl::CivilDay end) {
   if (at_least_one && ceilings.empty()) {
     return absl::InvalidArgumentError(
         "ceilings: expected a ceiling for at least one municipality, got none");
   }
-  absl::flat_hash_set<absl::string_view> seen;
+  absl::flat_hash_set<std::pair<std::string, int32_t>> seen;
   for (int i = 0; i < ceilings.size(); ++i) {
     const v1::MunicipalityCeiling& ceiling = ceilings[i];
     const std::string field = absl::StrCat("ceilings[", i, "]");
     RETURN_IF_ERROR(RequireText(ceiling.municipality(), absl::StrCat(field, ".municipality"),
                                 "a municipality"));
     RETURN_IF_ERROR(RequireMunicipality(state, ceiling.municipality()));
-    if (!seen.insert(ceiling.municipality()).second) {
+    if (ceiling.year() != 0 && (ceiling.year() < start.year() || ceiling.year() > end.year())) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          field, ".year: expected a year of the term ", FormatDate(start), " to ",
+          FormatDate(end), " (or none for every year), got ", ceiling.year()));
+    }
+    if (!seen.insert({ceiling.municipality(), ceiling.year()}).second) {
       return absl::InvalidArgumentError(
-          absl::StrCat(field, ".municipality: '", ceiling.municipality(), "' appears twice"));
+          absl::StrCat(field, ".municipality: '", ceiling.municipality(), "' appears twice",
+                       ceiling.year() == 0 ? std::string() : absl::StrCat(" for ", ceiling.year())));
     }
     RETURN_IF_ERROR(
         RequireNonNegative(ceiling.ceiling_cents(), absl::StrCat(field, ".ceiling_cents")));
@@ -143,25 +112,195 @@ absl::Status ValidateContractTariffs(const RegionState& state, const std::string
   return absl::OkStatus();
 }
 
-// The contract's record, for Apply (Decide made sure it exists).
-v1::ContractRecord* MutableContract(RegionState& state, const std::string& contract_id) {
-  auto it = state.contracts.find(contract_id);
-  return it == state.contracts.end() ? nullptr : &it->second;
+std::string TariffText(const v1::Tariff& tariff) {
+  return absl::StrCat(FormatCents(tariff.tariff_cents()), " per ", UnitName(tariff.unit()));
 }
 
-// Terminated or expired: committed money of each (municipality, year) of the
-// term falls from the ceiling to what was claimed.
-void ReleaseUnclaimed(RegionState& state, const v1::ContractRecord& contract) {
+// The contract carries out the awarded `bid` of `tender`: same funding
+// model, a term starting in the tender's year, the bid's tariffs, and
+// ceilings of each year summing to at most the bid's amount.
+absl::Status RequireAwardTerms(const v1::ContractRecord& contract, const v1::TenderRecord& tender,
+                               const v1::BidRecord& bid) {
+  const std::string award = absl::StrCat("the award of bid '", bid.bid_id(), "' on tender '",
+                                         tender.tender_id(), "'");
+  if (contract.funding_model() != tender.funding_model()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "funding_model: ", FundingModelName(contract.funding_model()), " differs from ", award,
+        " (", FundingModelName(tender.funding_model()), ")"));
+  }
   const absl::CivilDay start = StoredDay(contract.term_start());
-  const absl::CivilDay end = StoredDay(contract.term_end());
-  for (const v1::MunicipalityCeiling& ceiling : contract.ceilings()) {
-    for (int32_t year : TermYears(start, end)) {
-      const v1::ClaimedYear* claimed = ClaimedOf(contract, ceiling.municipality(), year);
-      const int64_t claimed_cents = claimed == nullptr ? 0 : claimed->claimed_cents();
-      const int64_t delta = claimed_cents - ceiling.ceiling_cents();
-      if (delta != 0) ApplyCommit(state, ceiling.municipality(), year, contract.lot(), delta);
+  if (start.year() != tender.year()) {
+    return absl::FailedPreconditionError(absl::StrCat("term_start: ", contract.term_start(),
+                                                      " is not in ", tender.year(), ", the year of ",
+                                                      award));
+  }
+  for (const v1::Tariff& tariff : contract.tariffs()) {
+    auto awarded = std::find_if(bid.tariffs().begin(), bid.tariffs().end(),
+                                [&](const v1::Tariff& t) {
+                                  return t.product_code() == tariff.product_code();
+                                });
+    if (awarded == bid.tariffs().end()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "tariffs: product '", tariff.product_code(), "' is not in ", award,
+          "; negotiate_award first"));
+    }
+    if (awarded->unit() != tariff.unit() || awarded->tariff_cents() != tariff.tariff_cents()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "tariffs: product '", tariff.product_code(), "' at ", TariffText(tariff),
+          " differs from ", award, " (", TariffText(*awarded), "); negotiate_award first"));
     }
   }
+  if (contract.tariffs_size() != bid.tariffs_size()) {
+    return absl::FailedPreconditionError(absl::StrCat("tariffs: expected the ", bid.tariffs_size(),
+                                                      " tariffs of ", award, ", got ",
+                                                      contract.tariffs_size()));
+  }
+  for (int32_t year : ContractYears(contract)) {
+    int64_t sum = 0;
+    absl::flat_hash_set<std::string> municipalities;
+    for (const v1::MunicipalityCeiling& ceiling : contract.ceilings()) {
+      if (!municipalities.insert(ceiling.municipality()).second) continue;
+      ASSIGN_OR_RETURN(sum, AddCents(sum, YearCeilingOf(contract, ceiling.municipality(), year),
+                                     "ceilings"));
+    }
+    if (sum > bid.amount_cents()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "ceilings: the ceilings of ", year, " sum to ", FormatCents(sum), ", above ", award,
+          " of ", FormatCents(bid.amount_cents()), "; negotiate_award first"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+// The tender and awarded bid a bound contract carries out.
+absl::StatusOr<std::pair<const v1::TenderRecord*, const v1::BidRecord*>> AwardOf(
+    const RegionState& state, const std::string& tender_id, const std::string& bid_id) {
+  ASSIGN_OR_RETURN(const v1::TenderRecord* tender, FindTender(state, tender_id));
+  for (const v1::BidRecord& bid : tender->bids()) {
+    if (bid.bid_id() == bid_id) return std::make_pair(tender, &bid);
+  }
+  return absl::NotFoundError(
+      absl::StrCat("bid_id: '", bid_id, "' is not a bid on tender '", tender_id, "'"));
+}
+
+absl::Status RequireAwardTermsOf(const RegionState& state, const v1::ContractRecord& contract) {
+  if (contract.bid_id().empty()) return absl::OkStatus();
+  ASSIGN_OR_RETURN(auto award, AwardOf(state, contract.tender_id(), contract.bid_id()));
+  return RequireAwardTerms(contract, *award.first, *award.second);
+}
+
+// Money already claimed must stay within the contract's cap after a change.
+absl::Status RequireClaimsFit(const v1::ContractRecord& after, absl::string_view change) {
+  for (const v1::ClaimedYear& claimed : after.claimed()) {
+    const int64_t cap = CapOf(after, claimed.municipality(), claimed.year());
+    if (claimed.claimed_cents() > cap) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          change, " would leave ", claimed.municipality(), " ", claimed.year(),
+          " of contract '", after.contract_id(), "' a ceiling of ", FormatCents(cap),
+          ", below the ", FormatCents(claimed.claimed_cents()), " already claimed"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+// A day of care already claimed cannot be suspended or terminated.
+absl::Status RequireAfterClaims(const v1::ContractRecord& contract, absl::CivilDay day,
+                                absl::string_view field) {
+  if (contract.last_claimed_day().empty() || day > StoredDay(contract.last_claimed_day())) {
+    return absl::OkStatus();
+  }
+  return absl::FailedPreconditionError(absl::StrCat(
+      field, ": ", FormatDate(day), " is not after ", contract.last_claimed_day(),
+      ", the last day of care already claimed on contract '", contract.contract_id(), "'"));
+}
+
+// `day` within the contract's term.
+absl::Status RequireInTerm(const v1::ContractRecord& contract, absl::CivilDay day,
+                           absl::string_view field) {
+  if (day < StoredDay(contract.term_start()) || day > StoredDay(contract.term_end())) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(field, ": expected a day within the term of contract '",
+                     contract.contract_id(), "' (", contract.term_start(), " to ",
+                     contract.term_end(), "), got ", FormatDate(day)));
+  }
+  return absl::OkStatus();
+}
+
+// An effective date: as given, or the command's day.
+absl::StatusOr<absl::CivilDay> EffectiveDay(const v1::Command& command, const std::string& text) {
+  if (text.empty()) return CommandDay(command);
+  return ParseDate(text, "effective_on");
+}
+
+// The contract after each event; Decide and Apply build it the same way.
+v1::ContractRecord Signed(const v1::ContractSigned& event) {
+  v1::ContractRecord contract;
+  contract.set_contract_id(event.contract_id());
+  contract.set_provider_id(event.provider_id());
+  contract.set_lot(event.lot());
+  contract.set_tender_id(event.tender_id());
+  contract.set_bid_id(event.bid_id());
+  contract.set_funding_model(event.funding_model());
+  contract.set_term_start(event.term_start());
+  contract.set_term_end(event.term_end());
+  contract.set_status(v1::CONTRACT_STATUS_ACTIVE);
+  *contract.mutable_ceilings() = event.ceilings();
+  *contract.mutable_tariffs() = event.tariffs();
+  return contract;
+}
+
+v1::ContractRecord Amended(const v1::ContractRecord& contract, const v1::ContractAmended& event) {
+  v1::ContractRecord after = contract;
+  *after.mutable_ceilings() = MergeCeilings(contract.ceilings(), event.ceilings());
+  if (event.replace_tariffs()) *after.mutable_tariffs() = event.tariffs();
+  if (!event.term_end().empty()) after.set_term_end(event.term_end());
+  return after;
+}
+
+v1::ContractRecord Extended(const v1::ContractRecord& contract, const std::string& term_end) {
+  v1::ContractRecord after = contract;
+  after.set_term_end(term_end);
+  return after;
+}
+
+v1::ContractRecord Suspended(const v1::ContractRecord& contract,
+                             const v1::ContractSuspended& event) {
+  v1::ContractRecord after = contract;
+  after.set_status(v1::CONTRACT_STATUS_SUSPENDED);
+  after.set_status_reason(event.reason());
+  // A suspension from before effective dates carries none: it kept the
+  // money, and still does.
+  if (!event.effective_on().empty()) after.add_suspensions()->set_from(event.effective_on());
+  return after;
+}
+
+v1::ContractRecord Resumed(const v1::ContractRecord& contract, const v1::ContractResumed& event) {
+  v1::ContractRecord after = contract;
+  after.set_status(v1::CONTRACT_STATUS_ACTIVE);
+  after.clear_status_reason();
+  for (v1::Suspension& suspension : *after.mutable_suspensions()) {
+    if (suspension.resumed_on().empty() && !event.effective_on().empty()) {
+      suspension.set_resumed_on(event.effective_on());
+    }
+  }
+  return after;
+}
+
+v1::ContractRecord Terminated(const v1::ContractRecord& contract,
+                              const v1::ContractTerminated& event) {
+  v1::ContractRecord after = contract;
+  after.set_status(v1::CONTRACT_STATUS_TERMINATED);
+  after.set_status_reason(event.reason());
+  after.set_ends_on(event.effective_on());
+  return after;
+}
+
+// The open suspension of a suspended contract.
+const v1::Suspension* OpenSuspension(const v1::ContractRecord& contract) {
+  for (const v1::Suspension& suspension : contract.suspensions()) {
+    if (suspension.resumed_on().empty()) return &suspension;
+  }
+  return nullptr;
 }
 
 }  // namespace
@@ -193,6 +332,10 @@ absl::StatusOr<std::vector<v1::Event>> DecideSignContract(const RegionState& sta
   }
   RETURN_IF_ERROR(RequireInFrameworkPeriod(state, start, "term_start"));
   RETURN_IF_ERROR(RequireInFrameworkPeriod(state, end, "term_end"));
+  if (body.tender_id().empty() && !body.bid_id().empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("tender_id: expected the tender of bid '", body.bid_id(), "', got ''"));
+  }
   if (!body.tender_id().empty()) {
     ASSIGN_OR_RETURN(const v1::TenderRecord* tender, FindTender(state, body.tender_id()));
     if (tender->status() != v1::TENDER_STATUS_AWARDED) {
@@ -205,27 +348,47 @@ absl::StatusOr<std::vector<v1::Event>> DecideSignContract(const RegionState& sta
                                                         "' is for lot '", tender->lot(), "', got '",
                                                         body.lot(), "'"));
     }
-    const auto& awarded = tender->awarded_provider_ids();
-    if (std::find(awarded.begin(), awarded.end(), body.provider_id()) == awarded.end()) {
+    RETURN_IF_ERROR(RequireText(body.bid_id(), "bid_id",
+                                absl::StrCat("the awarded bid of tender '", tender->tender_id(),
+                                             "' the contract carries out")));
+    const auto& awarded = tender->awarded_bid_ids();
+    if (std::find(awarded.begin(), awarded.end(), body.bid_id()) == awarded.end()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "bid_id: '", body.bid_id(), "' is not an awarded bid of tender '", tender->tender_id(),
+          "' (awarded: ", absl::StrJoin(awarded, ", "), ")"));
+    }
+    ASSIGN_OR_RETURN(auto award, AwardOf(state, body.tender_id(), body.bid_id()));
+    const v1::BidRecord& bid = *award.second;
+    if (bid.provider_id() != body.provider_id()) {
       return absl::FailedPreconditionError(absl::StrCat("provider '", body.provider_id(),
-                                                        "' was not awarded tender '",
-                                                        tender->tender_id(), "'"));
+                                                        "' was not awarded bid '", bid.bid_id(),
+                                                        "' (provider '", bid.provider_id(),
+                                                        "') of tender '", tender->tender_id(),
+                                                        "'"));
+    }
+    if (!bid.contract_id().empty()) {
+      return absl::FailedPreconditionError(absl::StrCat("bid_id: bid '", bid.bid_id(),
+                                                        "' is already carried out by contract '",
+                                                        bid.contract_id(), "'"));
     }
   }
-  RETURN_IF_ERROR(ValidateCeilings(state, body.ceilings(), /*at_least_one=*/true));
+  RETURN_IF_ERROR(ValidateCeilings(state, body.ceilings(), /*at_least_one=*/true, start, end));
   RETURN_IF_ERROR(ValidateContractTariffs(state, body.lot(), body.funding_model(), body.tariffs()));
-  RETURN_IF_ERROR(CheckCommitments(state, body.lot(), CommitmentsOf(body.ceilings(), start, end)));
   v1::Event event;
   v1::ContractSigned& signed_event = *event.mutable_contract_signed();
   signed_event.set_contract_id(body.contract_id());
   signed_event.set_provider_id(body.provider_id());
   signed_event.set_lot(body.lot());
   signed_event.set_tender_id(body.tender_id());
+  signed_event.set_bid_id(body.bid_id());
   signed_event.set_funding_model(body.funding_model());
   signed_event.set_term_start(body.term_start());
   signed_event.set_term_end(body.term_end());
   *signed_event.mutable_ceilings() = body.ceilings();
   *signed_event.mutable_tariffs() = body.tariffs();
+  const v1::ContractRecord contract = Signed(signed_event);
+  RETURN_IF_ERROR(RequireAwardTermsOf(state, contract));
+  RETURN_IF_ERROR(CheckChange(state, v1::ContractRecord(), contract).status());
   return OneEvent(std::move(event));
 }
 
@@ -245,27 +408,12 @@ absl::StatusOr<std::vector<v1::Event>> DecideAmendContract(const RegionState& st
     return absl::InvalidArgumentError(
         "tariffs: given without replace_tariffs; set replace_tariffs to replace the list");
   }
-  RETURN_IF_ERROR(ValidateCeilings(state, body.ceilings(), /*at_least_one=*/false));
-  for (int i = 0; i < body.ceilings_size(); ++i) {
-    const v1::MunicipalityCeiling& ceiling = body.ceilings(i);
-    for (const v1::ClaimedYear& claimed : contract->claimed()) {
-      if (claimed.municipality() != ceiling.municipality()) continue;
-      if (ceiling.ceiling_cents() < claimed.claimed_cents()) {
-        return absl::FailedPreconditionError(
-            absl::StrCat("ceilings[", i, "]: ceiling ", FormatCents(ceiling.ceiling_cents()),
-                         " of ", ceiling.municipality(), " would be below the ",
-                         FormatCents(claimed.claimed_cents()), " already claimed in ",
-                         claimed.year(), " on contract '", contract->contract_id(), "'"));
-      }
-    }
-  }
   if (body.replace_tariffs()) {
     RETURN_IF_ERROR(
         ValidateContractTariffs(state, contract->lot(), contract->funding_model(), body.tariffs()));
   }
   const absl::CivilDay start = StoredDay(contract->term_start());
-  const absl::CivilDay old_end = StoredDay(contract->term_end());
-  absl::CivilDay new_end = old_end;
+  absl::CivilDay new_end = StoredDay(contract->term_end());
   if (!body.term_end().empty()) {
     ASSIGN_OR_RETURN(new_end, ParseDate(body.term_end(), "term_end"));
     if (new_end < start) {
@@ -274,19 +422,14 @@ absl::StatusOr<std::vector<v1::Event>> DecideAmendContract(const RegionState& st
                        contract->term_start(), ", got ", body.term_end()));
     }
     RETURN_IF_ERROR(RequireInFrameworkPeriod(state, new_end, "term_end"));
-    for (const v1::ClaimedYear& claimed : contract->claimed()) {
-      if (claimed.year() > new_end.year() && claimed.claimed_cents() > 0) {
-        return absl::FailedPreconditionError(absl::StrCat(
-            "term_end: ", body.term_end(), " would drop ", claimed.year(), ", in which ",
-            claimed.municipality(), " already claimed ", FormatCents(claimed.claimed_cents()),
-            " on contract '", contract->contract_id(), "'"));
-      }
+    if (!contract->last_claimed_day().empty() &&
+        new_end < StoredDay(contract->last_claimed_day())) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "term_end: ", body.term_end(), " is before ", contract->last_claimed_day(),
+          ", the last day of care already claimed on contract '", contract->contract_id(), "'"));
     }
   }
-  const Commitments before = CommitmentsOf(contract->ceilings(), start, old_end);
-  const Commitments after =
-      CommitmentsOf(MergeCeilings(contract->ceilings(), body.ceilings()), start, new_end);
-  RETURN_IF_ERROR(CheckCommitments(state, contract->lot(), CommitmentDeltas(before, after)));
+  RETURN_IF_ERROR(ValidateCeilings(state, body.ceilings(), /*at_least_one=*/false, start, new_end));
   v1::Event event;
   v1::ContractAmended& amended = *event.mutable_contract_amended();
   amended.set_contract_id(body.contract_id());
@@ -295,6 +438,10 @@ absl::StatusOr<std::vector<v1::Event>> DecideAmendContract(const RegionState& st
   amended.set_replace_tariffs(body.replace_tariffs());
   amended.set_term_end(body.term_end());
   amended.set_reason(body.reason());
+  const v1::ContractRecord after = Amended(*contract, amended);
+  RETURN_IF_ERROR(RequireClaimsFit(after, "the amendment"));
+  RETURN_IF_ERROR(RequireAwardTermsOf(state, after));
+  RETURN_IF_ERROR(CheckChange(state, *contract, after).status());
   return OneEvent(std::move(event));
 }
 
@@ -305,7 +452,6 @@ absl::StatusOr<std::vector<v1::Event>> DecideExtendContract(const RegionState& s
   ASSIGN_OR_RETURN(const v1::ContractRecord* contract, FindContract(state, body.contract_id()));
   RETURN_IF_ERROR(RequireStatus(*contract, /*active_ok=*/true, /*suspended_ok=*/true));
   ASSIGN_OR_RETURN(absl::CivilDay new_end, ParseDate(body.term_end(), "term_end"));
-  const absl::CivilDay start = StoredDay(contract->term_start());
   const absl::CivilDay old_end = StoredDay(contract->term_end());
   if (new_end <= old_end) {
     return absl::FailedPreconditionError(
@@ -313,10 +459,9 @@ absl::StatusOr<std::vector<v1::Event>> DecideExtendContract(const RegionState& s
                      " of contract '", contract->contract_id(), "', got ", body.term_end()));
   }
   RETURN_IF_ERROR(RequireInFrameworkPeriod(state, new_end, "term_end"));
-  RETURN_IF_ERROR(
-      CheckCommitments(state, contract->lot(),
-                       CommitmentDeltas(CommitmentsOf(contract->ceilings(), start, old_end),
-                                        CommitmentsOf(contract->ceilings(), start, new_end))));
+  const v1::ContractRecord after = Extended(*contract, body.term_end());
+  RETURN_IF_ERROR(RequireAwardTermsOf(state, after));
+  RETURN_IF_ERROR(CheckChange(state, *contract, after).status());
   v1::Event event;
   v1::ContractExtended& extended = *event.mutable_contract_extended();
   extended.set_contract_id(body.contract_id());
@@ -331,10 +476,21 @@ absl::StatusOr<std::vector<v1::Event>> DecideSuspendContract(const RegionState& 
   ASSIGN_OR_RETURN(const v1::ContractRecord* contract, FindContract(state, body.contract_id()));
   RETURN_IF_ERROR(RequireStatus(*contract, /*active_ok=*/true, /*suspended_ok=*/false));
   RETURN_IF_ERROR(RequireText(body.reason(), "reason", "why the contract is suspended"));
+  ASSIGN_OR_RETURN(const absl::CivilDay from, EffectiveDay(command, body.effective_on()));
+  RETURN_IF_ERROR(RequireInTerm(*contract, from, "effective_on"));
+  RETURN_IF_ERROR(RequireAfterClaims(*contract, from, "effective_on"));
+  for (const v1::Suspension& earlier : contract->suspensions()) {
+    if (!earlier.resumed_on().empty() && from < StoredDay(earlier.resumed_on())) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "effective_on: ", FormatDate(from), " is before ", earlier.resumed_on(),
+          ", when contract '", contract->contract_id(), "' resumed after its last suspension"));
+    }
+  }
   v1::Event event;
   v1::ContractSuspended& suspended = *event.mutable_contract_suspended();
   suspended.set_contract_id(body.contract_id());
   suspended.set_reason(body.reason());
+  suspended.set_effective_on(FormatDate(from));
   return OneEvent(std::move(event));
 }
 
@@ -350,8 +506,20 @@ absl::StatusOr<std::vector<v1::Event>> DecideResumeContract(const RegionState& s
                                                       "' failed on ", provider->second.failed_on(),
                                                       "; its contracts cannot resume"));
   }
+  ASSIGN_OR_RETURN(const absl::CivilDay on, EffectiveDay(command, body.effective_on()));
+  RETURN_IF_ERROR(RequireInTerm(*contract, on, "effective_on"));
+  if (const v1::Suspension* open = OpenSuspension(*contract);
+      open != nullptr && on < StoredDay(open->from())) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("effective_on: expected a day on or after ", open->from(),
+                     ", when the suspension of contract '", contract->contract_id(),
+                     "' began, got ", FormatDate(on)));
+  }
   v1::Event event;
-  event.mutable_contract_resumed()->set_contract_id(body.contract_id());
+  v1::ContractResumed& resumed = *event.mutable_contract_resumed();
+  resumed.set_contract_id(body.contract_id());
+  resumed.set_effective_on(FormatDate(on));
+  RETURN_IF_ERROR(CheckChange(state, *contract, Resumed(*contract, resumed)).status());
   return OneEvent(std::move(event));
 }
 
@@ -363,13 +531,8 @@ absl::StatusOr<std::vector<v1::Event>> DecideTerminateContract(const RegionState
   RETURN_IF_ERROR(RequireStatus(*contract, /*active_ok=*/true, /*suspended_ok=*/true));
   RETURN_IF_ERROR(RequireText(body.reason(), "reason", "why the contract is terminated"));
   ASSIGN_OR_RETURN(absl::CivilDay effective_on, ParseDate(body.effective_on(), "effective_on"));
-  if (effective_on < StoredDay(contract->term_start()) ||
-      effective_on > StoredDay(contract->term_end())) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("effective_on: expected a day within the term of contract '",
-                     contract->contract_id(), "' (", contract->term_start(), " to ",
-                     contract->term_end(), "), got ", body.effective_on()));
-  }
+  RETURN_IF_ERROR(RequireInTerm(*contract, effective_on, "effective_on"));
+  RETURN_IF_ERROR(RequireAfterClaims(*contract, effective_on, "effective_on"));
   v1::Event event;
   v1::ContractTerminated& terminated = *event.mutable_contract_terminated();
   terminated.set_contract_id(body.contract_id());
@@ -403,75 +566,53 @@ absl::StatusOr<std::vector<v1::Event>> DecideExpireContract(const RegionState& s
 void ApplyContractSigned(RegionState& state, const v1::ContractSigned& event) {
   v1::ContractRecord& contract = state.contracts[event.contract_id()];
   contract.Clear();
-  contract.set_contract_id(event.contract_id());
-  contract.set_provider_id(event.provider_id());
-  contract.set_lot(event.lot());
-  contract.set_tender_id(event.tender_id());
-  contract.set_funding_model(event.funding_model());
-  contract.set_term_start(event.term_start());
-  contract.set_term_end(event.term_end());
-  contract.set_status(v1::CONTRACT_STATUS_ACTIVE);
-  *contract.mutable_ceilings() = event.ceilings();
-  *contract.mutable_tariffs() = event.tariffs();
-  ApplyCommitments(
-      state, event.lot(),
-      CommitmentsOf(event.ceilings(), StoredDay(event.term_start()), StoredDay(event.term_end())));
+  ApplyChange(state, contract, Signed(event));
+  if (event.bid_id().empty()) return;
+  auto tender = state.tenders.find(event.tender_id());
+  if (tender == state.tenders.end()) return;
+  for (v1::BidRecord& bid : *tender->second.mutable_bids()) {
+    if (bid.bid_id() == event.bid_id()) bid.set_contract_id(event.contract_id());
+  }
 }
 
 void ApplyContractAmended(RegionState& state, const v1::ContractAmended& event) {
-  v1::ContractRecord* contract = MutableContract(state, event.contract_id());
-  if (contract == nullptr) return;
-  const absl::CivilDay start = StoredDay(contract->term_start());
-  const std::string new_end_text =
-      event.term_end().empty() ? contract->term_end() : event.term_end();
-  const Commitments before =
-      CommitmentsOf(contract->ceilings(), start, StoredDay(contract->term_end()));
-  *contract->mutable_ceilings() = MergeCeilings(contract->ceilings(), event.ceilings());
-  if (event.replace_tariffs()) *contract->mutable_tariffs() = event.tariffs();
-  contract->set_term_end(new_end_text);
-  const Commitments after = CommitmentsOf(contract->ceilings(), start, StoredDay(new_end_text));
-  ApplyCommitments(state, contract->lot(), CommitmentDeltas(before, after));
+  auto contract = state.contracts.find(event.contract_id());
+  if (contract == state.contracts.end()) return;
+  ApplyChange(state, contract->second, Amended(contract->second, event));
 }
 
 void ApplyContractExtended(RegionState& state, const v1::ContractExtended& event) {
-  v1::ContractRecord* contract = MutableContract(state, event.contract_id());
-  if (contract == nullptr) return;
-  const absl::CivilDay start = StoredDay(contract->term_start());
-  const Commitments before =
-      CommitmentsOf(contract->ceilings(), start, StoredDay(contract->term_end()));
-  contract->set_term_end(event.term_end());
-  const Commitments after = CommitmentsOf(contract->ceilings(), start, StoredDay(event.term_end()));
-  ApplyCommitments(state, contract->lot(), CommitmentDeltas(before, after));
+  auto contract = state.contracts.find(event.contract_id());
+  if (contract == state.contracts.end()) return;
+  ApplyChange(state, contract->second, Extended(contract->second, event.term_end()));
 }
 
 void ApplyContractSuspended(RegionState& state, const v1::ContractSuspended& event) {
-  v1::ContractRecord* contract = MutableContract(state, event.contract_id());
-  if (contract == nullptr) return;
-  contract->set_status(v1::CONTRACT_STATUS_SUSPENDED);
-  contract->set_status_reason(event.reason());
+  auto contract = state.contracts.find(event.contract_id());
+  if (contract == state.contracts.end()) return;
+  ApplyChange(state, contract->second, Suspended(contract->second, event));
 }
 
 void ApplyContractResumed(RegionState& state, const v1::ContractResumed& event) {
-  v1::ContractRecord* contract = MutableContract(state, event.contract_id());
-  if (contract == nullptr) return;
-  contract->set_status(v1::CONTRACT_STATUS_ACTIVE);
-  contract->clear_status_reason();
+  auto contract = state.contracts.find(event.contract_id());
+  if (contract == state.contracts.end()) return;
+  ApplyChange(state, contract->second, Resumed(contract->second, event));
 }
 
 void ApplyContractTerminated(RegionState& state, const v1::ContractTerminated& event) {
-  v1::ContractRecord* contract = MutableContract(state, event.contract_id());
-  if (contract == nullptr) return;
-  contract->set_status(v1::CONTRACT_STATUS_TERMINATED);
-  contract->set_status_reason(event.reason());
-  ReleaseUnclaimed(state, *contract);
+  auto contract = state.contracts.find(event.contract_id());
+  if (contract == state.contracts.end()) return;
+  ApplyChange(state, contract->second, Terminated(contract->second, event));
 }
 
+// The term has run: the money of its care stays committed for the claims
+// that may still come (within the framework's claim window) until the year
+// closes.
 void ApplyContractExpired(RegionState& state, const v1::ContractExpired& event) {
-  v1::ContractRecord* contract = MutableContract(state, event.contract_id());
-  if (contract == nullptr) return;
-  contract->set_status(v1::CONTRACT_STATUS_EXPIRED);
-  contract->clear_status_reason();
-  ReleaseUnclaimed(state, *contract);
+  auto contract = state.contracts.find(event.contract_id());
+  if (contract == state.contracts.end()) return;
+  contract->second.set_status(v1::CONTRACT_STATUS_EXPIRED);
+  contract->second.clear_status_reason();
 }
 
 }  // namespace inkoop

@@ -66,6 +66,8 @@ absl::StatusOr<std::vector<v1::Event>> Decide(const RegionState& state,
       return DecideReserveLocalParts(state, actor, command.reserve_local_parts());
     case v1::Command::kIssuePurchaseOrder:
       return DecideIssuePurchaseOrder(state, actor, command.issue_purchase_order());
+    case v1::Command::kAmendPurchaseOrder:
+      return DecideAmendPurchaseOrder(state, actor, command.amend_purchase_order());
     case v1::Command::kShiftBudget:
       return DecideShiftBudget(state, actor, command.shift_budget());
     case v1::Command::kCloseYear:
@@ -82,6 +84,8 @@ absl::StatusOr<std::vector<v1::Event>> Decide(const RegionState& state,
       return DecideWithdrawBid(state, command);
     case v1::Command::kAwardTender:
       return DecideAwardTender(state, command);
+    case v1::Command::kNegotiateAward:
+      return DecideNegotiateAward(state, command);
     case v1::Command::kCancelTender:
       return DecideCancelTender(state, command);
     case v1::Command::kSignContract:

@@ -77,6 +77,9 @@ absl::Status Evolve(RegionState& state, const v1::Event& event) {
     case v1::Event::kPurchaseOrderIssued:
       ApplyPurchaseOrderIssued(state, event.purchase_order_issued());
       break;
+    case v1::Event::kPurchaseOrderAmended:
+      ApplyPurchaseOrderAmended(state, event.purchase_order_amended());
+      break;
     case v1::Event::kProviderRegistered:
       ApplyProviderRegistered(state, event.provider_registered(), event.sequence());
       break;
@@ -91,6 +94,9 @@ absl::Status Evolve(RegionState& state, const v1::Event& event) {
       break;
     case v1::Event::kTenderAwarded:
       ApplyTenderAwarded(state, event.tender_awarded());
+      break;
+    case v1::Event::kAwardNegotiated:
+      ApplyAwardNegotiated(state, event.award_negotiated());
       break;
     case v1::Event::kTenderCancelled:
       ApplyTenderCancelled(state, event.tender_cancelled());

@@ -164,10 +164,13 @@ absl::StatusOr<std::vector<v1::Event>> DecideAdoptFramework(const RegionState& s
     RETURN_IF_ERROR(RequireKeyFits(members, key, field));
     *members.actor_keys[key.key_id()].mutable_key() = key;
   }
+  RETURN_IF_ERROR(RequireRange(command.claim_window_days(), 0, 366, "claim_window_days"));
   v1::Event event;
   v1::FrameworkAdopted& adopted = *event.mutable_framework_adopted();
   *adopted.mutable_actor_keys() = command.actor_keys();
   adopted.set_manual_clock(command.has_clock_start());
+  adopted.set_claim_window_days(command.claim_window_days() == 0 ? kDefaultClaimWindowDays
+                                                                 : command.claim_window_days());
   adopted.set_framework_id(command.framework_id());
   *adopted.mutable_municipalities() = command.municipalities();
   *adopted.mutable_lots() = command.lots();
@@ -202,13 +205,15 @@ void ApplyFrameworkAdopted(RegionState& state, const v1::FrameworkAdopted& event
   int position = 0;
   framework.rules.clear();
   for (const v1::Lot& lot : event.lots()) {
-    framework.lots[lot.code()] = LotInfo{lot.code(), lot.name(), position++};
+    framework.lots[lot.code()] = LotInfo{lot.code(), lot.name(), position++, lot.scope()};
     framework.rules[lot.code()].set_lot(lot.code());
   }
   for (const v1::LotRules& rules : event.lot_rules()) framework.rules[rules.lot()] = rules;
   framework.quality_indicators.assign(event.quality_indicators().begin(),
                                       event.quality_indicators().end());
   framework.manual_clock = event.manual_clock();
+  framework.claim_window_days =
+      event.claim_window_days() > 0 ? event.claim_window_days() : kDefaultClaimWindowDays;
   for (const v1::ActorKey& key : event.actor_keys()) {
     v1::ActorKeyRegistered registered;
     *registered.mutable_key() = key;
@@ -306,7 +311,7 @@ void ApplyFrameworkAmended(RegionState& state, const v1::FrameworkAmended& event
   int position = 0;
   for (const auto& [code, lot] : framework.lots) position = std::max(position, lot.position + 1);
   for (const v1::Lot& lot : event.added_lots()) {
-    framework.lots[lot.code()] = LotInfo{lot.code(), lot.name(), position++};
+    framework.lots[lot.code()] = LotInfo{lot.code(), lot.name(), position++, lot.scope()};
     framework.rules[lot.code()].set_lot(lot.code());
   }
   for (const v1::LotRules& rules : event.lot_rules()) framework.rules[rules.lot()] = rules;

@@ -26,10 +26,12 @@ v1::FrameworkSnapshot FrameworkToSnapshot(const Framework& framework) {
   for (const std::string& indicator : framework.quality_indicators)
     f.add_quality_indicators(indicator);
   f.set_manual_clock(framework.manual_clock);
+  f.set_claim_window_days(framework.claim_window_days);
   for (const LotInfo* lot : LotsInOrder(framework)) {
     v1::Lot& l = *f.add_lots();
     l.set_code(lot->code);
     l.set_name(lot->name);
+    l.set_scope(lot->scope);
   }
   return f;
 }
@@ -104,11 +106,13 @@ absl::Status FrameworkFromSnapshot(const v1::FrameworkSnapshot& f, absl::string_
   framework.municipalities.insert(f.municipalities().begin(), f.municipalities().end());
   int position = 0;
   for (const v1::Lot& lot : f.lots()) {
-    framework.lots[lot.code()] = LotInfo{lot.code(), lot.name(), position++};
+    framework.lots[lot.code()] = LotInfo{lot.code(), lot.name(), position++, lot.scope()};
   }
   for (const v1::LotRules& rules : f.lot_rules()) framework.rules[rules.lot()] = rules;
   framework.quality_indicators.assign(f.quality_indicators().begin(), f.quality_indicators().end());
   framework.manual_clock = f.manual_clock();
+  framework.claim_window_days =
+      f.claim_window_days() > 0 ? f.claim_window_days() : kDefaultClaimWindowDays;
   return absl::OkStatus();
 }
 

@@ -24,7 +24,12 @@ struct LotInfo {
   std::string code;
   std::string name;
   int position = 0;  // order in the framework, for display
+  v1::LotScope scope = v1::LOT_SCOPE_UNSPECIFIED;  // unspecified = regional
 };
+
+// Days after the end of care in which it may still be claimed, when the
+// framework does not say.
+inline constexpr int32_t kDefaultClaimWindowDays = 56;
 
 struct Framework {
   bool adopted = false;
@@ -37,6 +42,7 @@ struct Framework {
   std::vector<std::string> quality_indicators;
   // Time moves only by ClockAdvanced (adopted with clock_start).
   bool manual_clock = false;
+  int32_t claim_window_days = kDefaultClaimWindowDays;
 };
 
 // Money of one municipality on one lot in one year.

@@ -1,5 +1,6 @@
 #include "engine/domain/tender.h"
 
+#include <algorithm>
 #include <string>
 
 #include "absl/container/flat_hash_set.h"
@@ -80,6 +81,40 @@ absl::string_view TenderStatusName(v1::TenderStatus status) {
     default:
       return "unspecified";
   }
+}
+
+bool IsRegionalLot(const RegionState& state, absl::string_view lot) {
+  auto it = state.framework.lots.find(lot);
+  return it != state.framework.lots.end() && (it->second.scope == v1::LOT_SCOPE_UNSPECIFIED ||
+                                             it->second.scope == v1::LOT_SCOPE_REGIONAL);
+}
+
+absl::Status RequireRegionalLot(const RegionState& state, absl::string_view lot,
+                                absl::string_view field) {
+  if (IsRegionalLot(state, lot)) return absl::OkStatus();
+  return absl::FailedPreconditionError(absl::StrCat(
+      field, ": lot '", lot, "' is bought ",
+      state.framework.lots.at(std::string(lot)).scope == v1::LOT_SCOPE_NATIONAL ? "nationally"
+                                                                               : "locally",
+      ", not by the bureau for the region"));
+}
+
+int64_t OrderedFor(const v1::PurchaseOrderRecord& order, absl::string_view lot) {
+  for (const v1::LotAmount& amount : order.lots()) {
+    if (amount.lot() == lot) return amount.amount_cents();
+  }
+  return 0;
+}
+
+int64_t DrawnOn(const RegionState& state, absl::string_view lot, int32_t year) {
+  int64_t drawn = 0;
+  for (const auto& [id, tender] : state.tenders) {
+    if (tender.lot() == lot && tender.year() == year &&
+        tender.status() != v1::TENDER_STATUS_CANCELLED) {
+      drawn += tender.ceiling_cents();
+    }
+  }
+  return drawn;
 }
 
 absl::Status RequireFundingModelAllowed(const RegionState& state, absl::string_view lot,
@@ -199,16 +234,18 @@ absl::StatusOr<std::vector<v1::Event>> DecidePublishTender(const RegionState& st
     return absl::FailedPreconditionError(absl::StrCat("year: no purchase order issued for ",
                                                       body.year(), "; issue_purchase_order first"));
   }
+  RETURN_IF_ERROR(RequireRegionalLot(state, body.lot(), "lot"));
   RETURN_IF_ERROR(RequireNonNegative(body.ceiling_cents(), "ceiling_cents"));
-  int64_t ordered = 0;
-  for (const v1::LotAmount& amount : order->second.lots()) {
-    if (amount.lot() == body.lot()) ordered = amount.amount_cents();
-  }
-  if (body.ceiling_cents() > ordered) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("ceiling ", FormatCents(body.ceiling_cents()), " of tender '",
-                     body.tender_id(), "' exceeds the purchase order's ", FormatCents(ordered),
-                     " for lot '", body.lot(), "' in ", body.year()));
+  const int64_t ordered = OrderedFor(order->second, body.lot());
+  const int64_t drawn = DrawnOn(state, body.lot(), body.year());
+  ASSIGN_OR_RETURN(const int64_t total, AddCents(drawn, body.ceiling_cents(), "tender ceilings"));
+  if (total > ordered) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "ceiling ", FormatCents(body.ceiling_cents()), " of tender '", body.tender_id(), "'",
+        drawn == 0 ? std::string()
+                   : absl::StrCat(" with the ", FormatCents(drawn), " of the other tenders"),
+        " exceeds the purchase order's ", FormatCents(ordered), " for lot '", body.lot(),
+        "' in ", body.year()));
   }
   if (body.procedure() == v1::TENDER_PROCEDURE_UNSPECIFIED) {
     return absl::InvalidArgumentError(
@@ -358,6 +395,55 @@ absl::StatusOr<std::vector<v1::Event>> DecideAwardTender(const RegionState& stat
   return OneEvent(std::move(event));
 }
 
+absl::StatusOr<std::vector<v1::Event>> DecideNegotiateAward(const RegionState& state,
+                                                            const v1::Command& command) {
+  const v1::NegotiateAward& body = command.negotiate_award();
+  RETURN_IF_ERROR(RequireRole(command.actor(), v1::ROLE_BUREAU, "negotiate an award"));
+  ASSIGN_OR_RETURN(const v1::TenderRecord* tender, FindTender(state, body.tender_id()));
+  if (tender->status() != v1::TENDER_STATUS_AWARDED) {
+    return absl::FailedPreconditionError(absl::StrCat("tender '", tender->tender_id(), "' is ",
+                                                      TenderStatusName(tender->status()),
+                                                      "; only an award can be negotiated"));
+  }
+  ASSIGN_OR_RETURN(const v1::BidRecord* bid, RequireBid(*tender, body.bid_id(), "bid_id"));
+  const auto& awarded = tender->awarded_bid_ids();
+  if (std::find(awarded.begin(), awarded.end(), bid->bid_id()) == awarded.end()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "bid_id: bid '", bid->bid_id(), "' was not awarded on tender '", tender->tender_id(), "'"));
+  }
+  RETURN_IF_ERROR(RequireText(body.reason(), "reason", "what was negotiated and why"));
+  RETURN_IF_ERROR(RequireNonNegative(body.amount_cents(), "amount_cents"));
+  RETURN_IF_ERROR(RequireTariffsWithinLot(state, tender->lot(), body.tariffs(), "tariffs"));
+  int64_t total = 0;
+  for (const v1::BidRecord& other : tender->bids()) {
+    if (std::find(awarded.begin(), awarded.end(), other.bid_id()) == awarded.end()) continue;
+    ASSIGN_OR_RETURN(total, AddCents(total,
+                                     other.bid_id() == bid->bid_id() ? body.amount_cents()
+                                                                     : other.amount_cents(),
+                                     "awarded bids"));
+  }
+  if (total > tender->ceiling_cents()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "amount_cents: the awarded bids of tender '", tender->tender_id(), "' would sum to ",
+        FormatCents(total), ", above its ceiling ", FormatCents(tender->ceiling_cents())));
+  }
+  if (!bid->contract_id().empty()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "bid '", bid->bid_id(), "' is carried out by contract '", bid->contract_id(),
+        "' already; amend the contract within the award instead"));
+  }
+  v1::Event event;
+  v1::AwardNegotiated& negotiated = *event.mutable_award_negotiated();
+  negotiated.set_tender_id(tender->tender_id());
+  negotiated.set_bid_id(bid->bid_id());
+  negotiated.set_provider_id(bid->provider_id());
+  negotiated.set_previous_amount_cents(bid->amount_cents());
+  negotiated.set_amount_cents(body.amount_cents());
+  *negotiated.mutable_tariffs() = body.tariffs();
+  negotiated.set_reason(body.reason());
+  return OneEvent(std::move(event));
+}
+
 absl::StatusOr<std::vector<v1::Event>> DecideCancelTender(const RegionState& state,
                                                           const v1::Command& command) {
   const v1::CancelTender& body = command.cancel_tender();
@@ -423,6 +509,17 @@ void ApplyTenderAwarded(RegionState& state, const v1::TenderAwarded& event) {
   tender->set_status(v1::TENDER_STATUS_AWARDED);
   *tender->mutable_awarded_bid_ids() = event.bid_ids();
   *tender->mutable_awarded_provider_ids() = event.provider_ids();
+}
+
+void ApplyAwardNegotiated(RegionState& state, const v1::AwardNegotiated& event) {
+  v1::TenderRecord* tender = MutableTender(state, event.tender_id());
+  if (tender == nullptr) return;
+  for (v1::BidRecord& bid : *tender->mutable_bids()) {
+    if (bid.bid_id() != event.bid_id()) continue;
+    bid.set_amount_cents(event.amount_cents());
+    *bid.mutable_tariffs() = event.tariffs();
+    bid.set_negotiation_reason(event.reason());
+  }
 }
 
 void ApplyTenderCancelled(RegionState& state, const v1::TenderCancelled& event) {

@@ -25,6 +25,8 @@ absl::StatusOr<std::vector<v1::Event>> DecideWithdrawBid(const RegionState& stat
                                                          const v1::Command& command);
 absl::StatusOr<std::vector<v1::Event>> DecideAwardTender(const RegionState& state,
                                                          const v1::Command& command);
+absl::StatusOr<std::vector<v1::Event>> DecideNegotiateAward(const RegionState& state,
+                                                            const v1::Command& command);
 absl::StatusOr<std::vector<v1::Event>> DecideCancelTender(const RegionState& state,
                                                           const v1::Command& command);
 
@@ -34,12 +36,27 @@ void ApplyTenderPublished(RegionState& state, const v1::TenderPublished& event);
 void ApplyBidReceived(RegionState& state, const v1::BidReceived& event);
 void ApplyBidWithdrawn(RegionState& state, const v1::BidWithdrawn& event);
 void ApplyTenderAwarded(RegionState& state, const v1::TenderAwarded& event);
+void ApplyAwardNegotiated(RegionState& state, const v1::AwardNegotiated& event);
 void ApplyTenderCancelled(RegionState& state, const v1::TenderCancelled& event);
 
 // Lowercase names for messages: "per_unit", "hour".
 std::string FundingModelName(v1::FundingModel model);
 std::string UnitName(v1::Unit unit);
 absl::string_view TenderStatusName(v1::TenderStatus status);
+
+// A lot the bureau buys for the region (scope regional or unspecified).
+bool IsRegionalLot(const RegionState& state, absl::string_view lot);
+// kFailedPrecondition naming the lot's scope unless it is regional. `lot`
+// must be a lot of the framework.
+absl::Status RequireRegionalLot(const RegionState& state, absl::string_view lot,
+                                absl::string_view field);
+
+// The purchase order's amount for `lot` (0 when it has none).
+int64_t OrderedFor(const v1::PurchaseOrderRecord& order, absl::string_view lot);
+// The ceilings of the tenders of `year` on `lot` that are not cancelled:
+// what they draw on the purchase order. Tenders are few (tens a year), so
+// the scan is cheap.
+int64_t DrawnOn(const RegionState& state, absl::string_view lot, int32_t year);
 
 // kInvalidArgument when `model` is unspecified; kFailedPrecondition unless the
 // framework's rules of `lot` allow it (an empty list allows none). `lot` must

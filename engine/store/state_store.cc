@@ -24,7 +24,7 @@ namespace {
 // Written once into a new database; a database without it, or with another
 // value, was written by a build that kept state differently.
 constexpr absl::string_view kLayoutKey = "layout";
-constexpr absl::string_view kLayout = "inkoop-state-store-3";  // 3: the registry of actors
+constexpr absl::string_view kLayout = "inkoop-state-store-4";  // 4: commitments by days of care
 constexpr char kStateFamilyName[] = "state";
 
 rocksdb::ColumnFamilyOptions FamilyOptions(const StoreOptions& options,

@@ -233,7 +233,8 @@ TEST_F(AuditTrailTest, ClaimPaymentAndSuspensionShowAsChangedFieldsOfTheContract
   EXPECT_EQ(claim.role, "provider");
   EXPECT_EQ(claim.command_id, "claim-k1");
   EXPECT_EQ(claim.event, "claim_recorded");
-  EXPECT_THAT(claim.effects, ElementsAre("claimed Delft 2016: 0.00 -> 12,500.00"));
+  EXPECT_THAT(claim.effects, ElementsAre("claimed Delft 2016: 0.00 -> 12,500.00",
+                                         "last_claimed_day: (none) -> 2016-03-31"));
 
   const AuditRow payment = RowAt(rows, kPaymentK1);
   EXPECT_EQ(payment.actor, "Delft");
@@ -262,8 +263,9 @@ TEST_F(AuditTrailTest, EventsOfAnotherContractGiveNoRow) {
 
 TEST_F(AuditTrailTest, MunicipalityYearTrailListsBudgetPlanCeilingsAndClaims) {
   const std::vector<AuditRow> rows = Trail(MunicipalityYear("Delft", 2016));
+  // The suspension releases the money of the days suspended.
   EXPECT_THAT(Sequences(rows), ElementsAre(kBudgetDelft2016, kPlanDelft2016, kSignC1, kAmendC1,
-                                           kClaimK1, kPaymentK1));
+                                           kClaimK1, kPaymentK1, kSuspendC1));
   const AuditRow budget = RowAt(rows, kBudgetDelft2016);
   EXPECT_EQ(budget.actor, "Delft");
   EXPECT_EQ(budget.role, "municipality");
@@ -296,7 +298,7 @@ TEST_F(AuditTrailTest, MunicipalityTrailOfOneYearLeavesOutOtherYearsAndMunicipal
   // Every year: the framework names Delft, and 2017's budget joins in.
   EXPECT_THAT(Sequences(Trail(MunicipalityYear("Delft", 0))),
               ElementsAre(kAdopt, kBudgetDelft2016, kPlanDelft2016, kBudgetDelft2017, kSignC1,
-                          kAmendC1, kClaimK1, kPaymentK1));
+                          kAmendC1, kClaimK1, kPaymentK1, kSuspendC1));
   EXPECT_THAT(RowAt(Trail(MunicipalityYear("Delft", 0)), kBudgetDelft2017).effects,
               ElementsAre("budget_set 2017: false -> true",
                           "source 2017: unspecified -> own funds",

@@ -102,11 +102,28 @@ v1::Command Reserve(const std::string& municipality, int32_t year,
   return command;
 }
 
-v1::Command IssueOrder(int32_t year) {
+// The purchase order of `year`, leaving out `excluded` (municipality, reason).
+v1::Command IssueOrder(int32_t year,
+                       const std::vector<std::pair<std::string, std::string>>& excluded = {}) {
   v1::Command command = Command(Bureau());
   command.mutable_issue_purchase_order()->set_year(year);
+  for (const auto& [municipality, reason] : excluded) {
+    v1::PlanExclusion& exclusion = *command.mutable_issue_purchase_order()->add_exclusions();
+    exclusion.set_municipality(municipality);
+    exclusion.set_reason(reason);
+  }
   return command;
 }
+
+v1::Command AmendOrder(int32_t year, const std::string& reason = "Rijswijk's plan came in") {
+  v1::Command command = Command(Bureau());
+  command.mutable_amend_purchase_order()->set_year(year);
+  command.mutable_amend_purchase_order()->set_reason(reason);
+  return command;
+}
+
+const std::pair<std::string, std::string> kRijswijkLate = {"Rijswijk",
+                                                           "its council decides in September"};
 
 v1::Command Shift(const std::string& from, const std::string& to, int64_t cents,
                   int32_t year = 2016, const std::string& municipality = "Delft") {
@@ -263,8 +280,66 @@ TEST_F(BudgetLifecycleTest, PurchaseOrderSumsThePlansPerLotInFrameworkOrder) {
     lots { lot: "ambulatory" amount_cents: 350000000 }
     lots { lot: "housing" amount_cents: 20000000 }
     municipalities: [ "Delft", "Den Haag" ]
+    exclusions { municipality: "Rijswijk" reason: "its council decides in September" }
   )pb");
-  EXPECT_THAT(DecideOne(IssueOrder(2016)), EqualsProto(expected));
+  EXPECT_THAT(DecideOne(IssueOrder(2016, {kRijswijkLate})), EqualsProto(expected));
+}
+
+TEST_F(BudgetLifecycleTest, PurchaseOrderNeedsThePlanOfEveryMemberOrAnExclusion) {
+  EXPECT_THAT(Decide(state_, IssueOrder(2016)),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("purchase order 2016: no local plan of Rijswijk "
+                                                "for 2016; every member municipality submits "
+                                                "its plan or is excluded with a reason")));
+  EXPECT_THAT(Decide(state_, IssueOrder(2016, {{"Rijswijk", ""}})),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("exclusions[0].reason: expected why Rijswijk is left "
+                                           "out of the purchase order, got ''")));
+  EXPECT_THAT(Decide(state_, IssueOrder(2016, {kRijswijkLate, {"Gouda", "not a member"}})),
+              StatusIs(absl::StatusCode::kNotFound,
+                       HasSubstr("exclusions[1].municipality: 'Gouda' is not a municipality")));
+  EXPECT_THAT(Decide(state_, IssueOrder(2016, {kRijswijkLate, kRijswijkLate})),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("exclusions[1].municipality: 'Rijswijk' appears twice")));
+}
+
+TEST_F(BudgetLifecycleTest, LocalAndNationalLotsStayOutOfThePurchaseOrder) {
+  state_.framework.lots["ambulatory"].scope = v1::LOT_SCOPE_LOCAL;
+  state_.framework.lots["housing"].scope = v1::LOT_SCOPE_NATIONAL;
+  const v1::Event event = DecideOne(IssueOrder(2016, {kRijswijkLate}));
+  ASSERT_THAT(event.purchase_order_issued().lots(), SizeIs(1));
+  EXPECT_EQ(event.purchase_order_issued().lots(0).lot(), "specialist");
+}
+
+TEST_F(BudgetLifecycleTest, APurchaseOrderATenderDrawsOnIsFrozenAndChangesOnlyByAmendment) {
+  Accept(IssueOrder(2016, {kRijswijkLate}));
+  state_.tenders["t1"] = ParseText<v1::TenderRecord>(R"pb(
+    tender_id: "t1" lot: "ambulatory" year: 2016 ceiling_cents: 300000000
+    status: TENDER_STATUS_OPEN)pb");
+  Accept(SubmitPlan("Rijswijk", 2016, {{"housing", 1 * kEuro}}));
+  EXPECT_THAT(Decide(state_, IssueOrder(2016)),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("purchase order 2016 is frozen: tender 't1' draws "
+                                                "on it; change it with amend_purchase_order")));
+  v1::Event expected;
+  *expected.mutable_purchase_order_amended() = ParseText<v1::PurchaseOrderAmended>(R"pb(
+    year: 2016
+    lots { lot: "specialist" amount_cents: 140000000 }
+    lots { lot: "ambulatory" amount_cents: 350000000 }
+    lots { lot: "housing" amount_cents: 20000100 }
+    municipalities: [ "Delft", "Den Haag", "Rijswijk" ]
+    reason: "Rijswijk's plan came in"
+  )pb");
+  EXPECT_THAT(DecideOne(AmendOrder(2016)), EqualsProto(expected));
+  Accept(AmendOrder(2016));
+  EXPECT_EQ(state_.purchase_orders.at(2016).amendments(), 1);
+  EXPECT_EQ(state_.purchase_orders.at(2016).lots(2).amount_cents(), 20000100);
+  // A lot may not fall below what its tenders draw.
+  Accept(SubmitPlan("Den Haag", 2016, {{"ambulatory", 2'000'000 * kEuro}}));
+  EXPECT_THAT(Decide(state_, AmendOrder(2016)),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr("purchase order 2016 lot 'ambulatory': the plans now sum to "
+                                 "2,500,000.00, below the 3,000,000.00 its tenders draw")));
+  EXPECT_THAT(Decide(state_, AmendOrder(2016, "")),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("reason: expected why the purchase order changes")));
+  EXPECT_THAT(Decide(state_, AmendOrder(2018)),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("no purchase order issued for 2018")));
 }
 
 TEST_F(BudgetLifecycleTest, PurchaseOrderCountsOnlyThePlansOfItsYear) {
@@ -275,12 +350,16 @@ TEST_F(BudgetLifecycleTest, PurchaseOrderCountsOnlyThePlansOfItsYear) {
     lots { lot: "ambulatory" amount_cents: 10000 }
     lots { lot: "housing" amount_cents: 0 }
     municipalities: [ "Delft" ]
+    exclusions { municipality: "Den Haag" reason: "closed 2017 without regional care" }
+    exclusions { municipality: "Rijswijk" reason: "buys 2017 alone" }
   )pb");
-  EXPECT_THAT(DecideOne(IssueOrder(2017)), EqualsProto(expected));
+  EXPECT_THAT(DecideOne(IssueOrder(2017, {{"Den Haag", "closed 2017 without regional care"},
+                                          {"Rijswijk", "buys 2017 alone"}})),
+              EqualsProto(expected));
 }
 
 TEST_F(BudgetLifecycleTest, ReissuedPurchaseOrderReplacesTheEarlierOne) {
-  Accept(IssueOrder(2016));
+  Accept(IssueOrder(2016, {kRijswijkLate}));
   ASSERT_TRUE(state_.purchase_orders.contains(2016));
   EXPECT_THAT(state_.purchase_orders.at(2016).municipalities(), ElementsAre("Delft", "Den Haag"));
   Accept(SubmitPlan("Rijswijk", 2016, {{"housing", 1 * kEuro}}));
@@ -498,7 +577,7 @@ INSTANTIATE_TEST_SUITE_P(
         Refusal{"ForAYearOutsideThePeriod", IssueOrder(2015), kPrecondition,
                 "year: expected a year of framework 'H10-2016' (2016-2018), got 2015"},
         Refusal{"ForAYearWithoutPlans", IssueOrder(2018), kPrecondition,
-                "purchase order 2018: no municipality has submitted a local plan for 2018"}),
+                "purchase order 2018: no local plan of Delft, Den Haag, Rijswijk for 2018"}),
     RefusalName);
 
 INSTANTIATE_TEST_SUITE_P(

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "engine/domain/budget.h"
 #include "engine/domain/decide.h"
 #include "engine/domain/rules.h"
@@ -44,11 +45,19 @@ using Code = absl::StatusCode;
 
 constexpr char kRegion[] = "haaglanden";
 
-// A command of `actor` in the region with the body `text`.
+// Sets the day the command happens on.
+void On(v1::Command& command, int year, int month, int day) {
+  const absl::Time time = absl::FromCivil(absl::CivilDay(year, month, day), absl::UTCTimeZone());
+  command.mutable_occurred_at()->set_seconds(absl::ToUnixSeconds(time));
+}
+
+// A command of `actor` in the region with the body `text`, on 2017-02-15
+// (within the claim window of contracts that ended on 2016-12-31).
 v1::Command Cmd(const v1::Actor& actor, const std::string& text) {
   v1::Command command = ParseText<v1::Command>(text);
   command.set_region(kRegion);
   *command.mutable_actor() = actor;
+  On(command, 2017, 2, 15);
   return command;
 }
 
@@ -215,13 +224,70 @@ TEST_F(ClaimsTest, LumpSumClaimNeedNotEqualUnitsTimesTariff) {
   const v1::Command command =
       Cmd(Provider("p2"),
           "record_claim { claim_id: 'k9' contract_id: 'c2' municipality: 'Delft' "
-          "period_start: '2017-01-01' period_end: '2017-03-31' product_code: '43A31' units: 1 "
+          "period_start: '2017-01-01' period_end: '2017-01-31' product_code: '43A31' units: 1 "
           "amount_cents: 1250000 }");
   EXPECT_THAT(Decide(state_, command),
               Produces(ElementsAre(EqualsProto(EventOf(
                   "claim_recorded { claim_id: 'k9' contract_id: 'c2' provider_id: 'p2' "
-                  "municipality: 'Delft' period_start: '2017-01-01' period_end: '2017-03-31' "
+                  "municipality: 'Delft' period_start: '2017-01-01' period_end: '2017-01-31' "
                   "product_code: '43A31' units: 1 amount_cents: 1250000 }")))));
+}
+
+// Care given before an end stays claimable for the framework's claim window
+// (56 days unless the framework says otherwise).
+
+TEST_F(ClaimsTest, CareBeforeASuspensionIsClaimableWhileTheContractIsSuspended) {
+  state_.contracts["c1"].set_status(v1::CONTRACT_STATUS_SUSPENDED);
+  state_.contracts["c1"].add_suspensions()->set_from("2016-02-01");
+  v1::Command command = Claim();
+  On(command, 2016, 2, 20);
+  Accept(command);
+  EXPECT_EQ(Claimed("c1", "Delft", 2016).claimed_cents(), 102000);
+  EXPECT_EQ(state_.contracts["c1"].last_claimed_day(), "2016-01-31");
+}
+
+TEST_F(ClaimsTest, CareBeforeTheProvidersFailureIsClaimableWithinTheWindow) {
+  state_.providers["p1"].set_failed(true);
+  state_.providers["p1"].set_failed_on("2016-02-01");
+  state_.contracts["c1"].set_status(v1::CONTRACT_STATUS_SUSPENDED);
+  state_.contracts["c1"].add_suspensions()->set_from("2016-02-01");
+  v1::Command command = Claim();
+  On(command, 2016, 3, 27);  // 2016-01-31 + 56 days
+  Accept(command);
+  EXPECT_EQ(Claimed("c1", "Delft", 2016).claimed_cents(), 102000);
+}
+
+TEST_F(ClaimsTest, CareBeforeATerminationIsClaimableAfterIt) {
+  state_.contracts["c1"].set_status(v1::CONTRACT_STATUS_TERMINATED);
+  state_.contracts["c1"].set_ends_on("2016-02-01");
+  v1::Command command = Claim();
+  On(command, 2016, 3, 1);
+  Accept(command);
+  EXPECT_EQ(Claimed("c1", "Delft", 2016).claimed_cents(), 102000);
+}
+
+TEST_F(ClaimsTest, AnExpiredContractTakesClaimsOfItsTermWithinTheWindow) {
+  state_.contracts["c1"].set_status(v1::CONTRACT_STATUS_EXPIRED);
+  v1::Command command = Claim();
+  command.mutable_record_claim()->set_period_start("2016-12-01");
+  command.mutable_record_claim()->set_period_end("2016-12-31");
+  On(command, 2017, 2, 25);  // 2016-12-31 + 56 days
+  Accept(command);
+  EXPECT_EQ(Claimed("c1", "Delft", 2016).claimed_cents(), 102000);
+}
+
+TEST_F(ClaimsTest, TheFrameworksClaimWindowReplacesTheDefault) {
+  state_.framework.claim_window_days = 90;
+  state_.contracts["c1"].set_status(v1::CONTRACT_STATUS_EXPIRED);
+  v1::Command command = Claim();
+  On(command, 2017, 3, 31);  // 2016-12-31 + 90 days
+  Accept(command);
+  On(command, 2017, 4, 1);
+  command.mutable_record_claim()->set_claim_id("k2");
+  EXPECT_THAT(Decide(state_, command),
+              StatusIs(Code::kFailedPrecondition,
+                       HasSubstr("claim window of contract 'c1' closed on 2017-03-31: care ended "
+                                 "2016-12-31 and the framework allows 90 days to claim it")));
 }
 
 // record_payment
@@ -352,23 +418,37 @@ INSTANTIATE_TEST_SUITE_P(
         ClaimRefusal("OnAnUnknownContract", R"pb(record_claim { contract_id: "c404" })pb",
                      Code::kNotFound,
                      "contract_id: 'c404' is not a contract of region 'haaglanden'"),
-        ClaimRefusal("OnASuspendedContract", "", Code::kFailedPrecondition,
-                     "contract 'c1' is suspended; claims need an active contract",
+        ClaimRefusal("ForCareDuringASuspension", "", Code::kFailedPrecondition,
+                     "period 2016-01-01..2016-01-31 overlaps the suspension of contract 'c1' from "
+                     "2016-01-15 until 2016-01-20",
                      [](RegionState& s) {
-                       s.contracts["c1"].set_status(v1::CONTRACT_STATUS_SUSPENDED);
+                       v1::Suspension& suspension = *s.contracts["c1"].add_suspensions();
+                       suspension.set_from("2016-01-15");
+                       suspension.set_resumed_on("2016-01-20");
                      }),
-        ClaimRefusal("OnATerminatedContract", "", Code::kFailedPrecondition,
-                     "contract 'c1' is terminated; claims need an active contract",
+        ClaimRefusal("ForCareFromTheTerminationOn", "", Code::kFailedPrecondition,
+                     "period 2016-01-01..2016-01-31 reaches 2016-01-20, when the termination of "
+                     "contract 'c1' took effect",
                      [](RegionState& s) {
                        s.contracts["c1"].set_status(v1::CONTRACT_STATUS_TERMINATED);
+                       s.contracts["c1"].set_ends_on("2016-01-20");
                      }),
-        ClaimRefusal("OnAnExpiredContract", "", Code::kFailedPrecondition,
-                     "contract 'c1' is expired; claims need an active contract",
+        ClaimRefusal("AfterTheClaimWindow",
+                     R"pb(occurred_at { seconds: 1488326400 })pb",  // 2017-03-01
+                     Code::kFailedPrecondition,
+                     "claim window of contract 'c1' closed on 2017-02-25: care ended 2016-12-31 "
+                     "and the framework allows 56 days to claim it",
                      [](RegionState& s) {
                        s.contracts["c1"].set_status(v1::CONTRACT_STATUS_EXPIRED);
                      }),
-        ClaimRefusal("WhenTheProviderHasFailed", "", Code::kFailedPrecondition,
-                     "provider 'p1' of contract 'c1' failed on 2016-01-20",
+        ClaimRefusal("ForCareNotYetGiven",
+                     R"pb(occurred_at { seconds: 1453248000 })pb",  // 2016-01-20
+                     Code::kFailedPrecondition,
+                     "period 2016-01-01..2016-01-31 ends after today (2016-01-20); care is "
+                     "claimed once it is given"),
+        ClaimRefusal("ForCareOnOrAfterTheProvidersFailure", "", Code::kFailedPrecondition,
+                     "period 2016-01-01..2016-01-31 reaches 2016-01-20, when provider 'p1' of "
+                     "contract 'c1' failed",
                      [](RegionState& s) {
                        s.providers["p1"].set_failed(true);
                        s.providers["p1"].set_failed_on("2016-01-20");

@@ -85,9 +85,10 @@ v1::Event CaseOpened(const std::string& contract, const std::string& lot,
                               "' remaining_ceiling_cents: ", remaining, " }"));
 }
 
-v1::Event Suspended(const std::string& contract_id, const std::string& reason) {
+v1::Event Suspended(const std::string& contract_id, const std::string& reason,
+                    const std::string& from = "2016-03-01") {
   return EventOf(absl::StrCat("contract_suspended { contract_id: '", contract_id, "' reason: '",
-                              reason, "' }"));
+                              reason, "' effective_on: '", from, "' }"));
 }
 
 // A region with a framework 2015-2017, budgets and plans (ambulatory
@@ -200,9 +201,10 @@ TEST_F(ContinuityTest, FailureSuspendsActiveContractsAndOpensACasePerContractAnd
                                       "'2016-03-01' reason: FAILURE_REASON_BANKRUPTCY explanation: "
                                       "'declared bankrupt by the court of The Hague' }")),
                   EqualsProto(Suspended("c1", "provider failed: bankruptcy")),
-                  EqualsProto(CaseOpened("c1", "ambulatory", "Delft", 7000000)),
-                  EqualsProto(CaseOpened("c1", "ambulatory", "Den Haag", 20000000)),
-                  EqualsProto(CaseOpened("c3", "housing", "Delft", 4000000)))));
+                  // The ceilings' share of 2016-03-01..2016-12-31: 306 of 366 days.
+                  EqualsProto(CaseOpened("c1", "ambulatory", "Delft", 8360655)),
+                  EqualsProto(CaseOpened("c1", "ambulatory", "Den Haag", 16721311)),
+                  EqualsProto(CaseOpened("c3", "housing", "Delft", 3344262)))));
 }
 
 TEST_F(ContinuityTest, SuspensionsFollowContractIdOrderAndNameTheReason) {
@@ -215,29 +217,46 @@ TEST_F(ContinuityTest, SuspensionsFollowContractIdOrderAndNameTheReason) {
   ASSERT_THAT(events, IsOk());
   ASSERT_THAT(*events, SizeIs(6));  // c0 has no ceilings, so no case
   EXPECT_THAT((*events)[1],
-              EqualsProto(Suspended("c0", "provider failed: suspension of payments")));
+              EqualsProto(Suspended("c0", "provider failed: suspension of payments",
+                                    "2017-01-01")));  // its term starts after the failure
   EXPECT_THAT((*events)[2],
               EqualsProto(Suspended("c1", "provider failed: suspension of payments")));
 }
 
-// The ceiling holds in every year of the term: what can move to another
-// provider is the ceiling less the most claimed in any one year (2016 here),
-// whatever the year of the failure.
-TEST_F(ContinuityTest, RemainingCeilingIsWhatNoYearHasClaimedYet) {
-  for (const char* failed_on : {"2016-03-01", "2017-02-01"}) {
+// What can move to other providers is the ceilings' share of the days from
+// the failure to the end of the term, whatever was claimed before it.
+TEST_F(ContinuityTest, RemainingCeilingIsTheShareOfTheDaysFromTheFailureToTheTermEnd) {
+  for (const auto& [failed_on, remaining] :
+       std::vector<std::pair<std::string, int64_t>>{{"2016-03-01", 8360655},
+                                                    {"2016-12-01", 846994},  // 31 days
+                                                    {"2017-02-01", 0}}) {
     absl::StatusOr<std::vector<v1::Event>> events = Decide(state_, DeclareFailure("p1", failed_on));
     ASSERT_THAT(events, IsOk());
-    ASSERT_THAT(*events, SizeIs(5));
-    EXPECT_THAT((*events)[2], EqualsProto(CaseOpened("c1", "ambulatory", "Delft", 7000000)))
+    const bool suspends = remaining > 0;  // after the term there is no care to stop
+    ASSERT_THAT(*events, SizeIs(suspends ? 5 : 4)) << failed_on;
+    EXPECT_THAT((*events)[suspends ? 2 : 1],
+                EqualsProto(CaseOpened("c1", "ambulatory", "Delft", remaining)))
         << failed_on;
   }
 }
 
-TEST_F(ContinuityTest, RemainingCeilingIsNeverNegative) {
-  state_.contracts["c1"].mutable_claimed(1)->set_claimed_cents(12000000);
+TEST_F(ContinuityTest, CareClaimedAfterTheFailureDayMovesTheStopToTheDayAfterIt) {
+  state_.contracts["c1"].set_last_claimed_day("2016-03-31");
   absl::StatusOr<std::vector<v1::Event>> events = Decide(state_, DeclareFailure());
   ASSERT_THAT(events, IsOk());
-  EXPECT_THAT((*events)[2], EqualsProto(CaseOpened("c1", "ambulatory", "Delft", 0)));
+  EXPECT_THAT((*events)[1],
+              EqualsProto(Suspended("c1", "provider failed: bankruptcy", "2016-04-01")));
+  EXPECT_THAT((*events)[2], EqualsProto(CaseOpened("c1", "ambulatory", "Delft", 7513661)));
+}
+
+TEST_F(ContinuityTest, TheFailureReleasesTheMoneyOfTheCareNotGiven) {
+  Accept(DeclareFailure());
+  // Delft 2016: c1 keeps the 30,000.00 claimed (more than its share of January
+  // and February), c5 50,000.00 and c7 10,000.00 remain.
+  EXPECT_EQ(Committed("Delft", 2016, "ambulatory"), 9000000);
+  EXPECT_EQ(Committed("Delft", 2015, "ambulatory"), 10000000);
+  // Den Haag 2016: 200,000.00 x 60 / 366.
+  EXPECT_EQ(Committed("Den Haag", 2016, "ambulatory"), 3278688);
 }
 
 TEST_F(ContinuityTest, AProviderWithoutContractsStillFails) {
@@ -260,9 +279,11 @@ TEST_F(ContinuityTest, EvolveOfFailureMarksTheProviderAndOpensTheCases) {
               EqualsProto(ParseText<v1::ContinuityCaseRecord>(
                   "case_id: 'c1/Delft' provider_id: 'p1' contract_id: 'c1' lot: 'ambulatory' "
                   "municipality: 'Delft' status: CASE_STATUS_OPEN remaining_ceiling_cents: "
-                  "7000000")));
+                  "8360655")));
   EXPECT_EQ(state_.cases["c1/Den Haag"].status(), v1::CASE_STATUS_OPEN);
-  EXPECT_EQ(state_.cases["c3/Delft"].remaining_ceiling_cents(), 4000000);
+  EXPECT_EQ(state_.cases["c3/Delft"].remaining_ceiling_cents(), 3344262);
+  EXPECT_EQ(state_.contracts["c1"].status(), v1::CONTRACT_STATUS_SUSPENDED);
+  EXPECT_EQ(state_.contracts["c1"].suspensions(0).from(), "2016-03-01");
 }
 
 // transfer_clients
@@ -276,33 +297,36 @@ TEST_F(ContinuityTest, TransferProducesClientsTransferred) {
                           "['cl-000001', 'cl-000002', 'cl-000003'] ceiling_cents: 2000000 }")))));
 }
 
-TEST_F(ContinuityTest, EvolveOfTransferMovesTheCeilingAndCommitsTheNetChangePerYear) {
+TEST_F(ContinuityTest, EvolveOfTransferRaisesTheReceivingCeilingOfTheFailureYear) {
   Accept(DeclareFailure());
-  // Before: ambulatory Delft 2015 c1 100,000.00; 2016 c1 + c5 + c7 160,000.00;
-  // 2017 c5 50,000.00.
+  // After the failure: ambulatory Delft 2015 100,000.00 (c1); 2016 90,000.00
+  // (c1 30,000.00 claimed, c5, c7); 2017 50,000.00 (c5).
   Accept(Transfer());
   EXPECT_THAT(state_.cases["c1/Delft"],
               EqualsProto(ParseText<v1::ContinuityCaseRecord>(
                   "case_id: 'c1/Delft' provider_id: 'p1' contract_id: 'c1' lot: 'ambulatory' "
                   "municipality: 'Delft' status: CASE_STATUS_OPEN remaining_ceiling_cents: "
-                  "5000000 clients_transferred: 3 to_contract_ids: 'c5'")));
-  EXPECT_EQ(CeilingOf(state_.contracts["c1"], "Delft"), 8000000);
-  EXPECT_EQ(CeilingOf(state_.contracts["c5"], "Delft"), 7000000);
-  EXPECT_EQ(Committed("Delft", 2015, "ambulatory"), 8000000);
-  EXPECT_EQ(Committed("Delft", 2016, "ambulatory"), 16000000);
-  EXPECT_EQ(Committed("Delft", 2017, "ambulatory"), 7000000);
-  EXPECT_EQ(Committed("Den Haag", 2016, "ambulatory"), 20000000);
+                  "6360655 clients_transferred: 3 to_contract_ids: 'c5'")));
+  EXPECT_EQ(CeilingOf(state_.contracts["c1"], "Delft"), 10000000);
+  EXPECT_THAT(state_.contracts["c5"].ceilings(),
+              ElementsAre(EqualsProto(ParseText<v1::MunicipalityCeiling>(
+                              "municipality: 'Delft' ceiling_cents: 5000000")),
+                          EqualsProto(ParseText<v1::MunicipalityCeiling>(
+                              "municipality: 'Delft' year: 2016 ceiling_cents: 7000000"))));
+  EXPECT_EQ(Committed("Delft", 2015, "ambulatory"), 10000000);
+  EXPECT_EQ(Committed("Delft", 2016, "ambulatory"), 11000000);
+  EXPECT_EQ(Committed("Delft", 2017, "ambulatory"), 5000000);
 
   v1::Command more = Transfer();
   more.mutable_transfer_clients()->clear_client_ids();
   more.mutable_transfer_clients()->set_client_count(2);
   more.mutable_transfer_clients()->set_ceiling_cents(5000000);
   Accept(more);
-  EXPECT_EQ(state_.cases["c1/Delft"].remaining_ceiling_cents(), 0);
+  EXPECT_EQ(state_.cases["c1/Delft"].remaining_ceiling_cents(), 1360655);
   EXPECT_EQ(state_.cases["c1/Delft"].clients_transferred(), 5);
   EXPECT_THAT(state_.cases["c1/Delft"].to_contract_ids(), ElementsAre("c5", "c5"));
-  EXPECT_EQ(CeilingOf(state_.contracts["c1"], "Delft"), 3000000);
-  EXPECT_EQ(Committed("Delft", 2017, "ambulatory"), 12000000);
+  EXPECT_EQ(Committed("Delft", 2016, "ambulatory"), 16000000);
+  EXPECT_EQ(Committed("Delft", 2017, "ambulatory"), 5000000);
 }
 
 TEST_F(ContinuityTest, TransferGivesTheReceivingContractANewCeilingRowWhenItHadNone) {
@@ -314,19 +338,9 @@ TEST_F(ContinuityTest, TransferGivesTheReceivingContractANewCeilingRowWhenItHadN
               ElementsAre(EqualsProto(ParseText<v1::MunicipalityCeiling>(
                               "municipality: 'Delft' ceiling_cents: 5000000")),
                           EqualsProto(ParseText<v1::MunicipalityCeiling>(
-                              "municipality: 'Den Haag' ceiling_cents: 5000000"))));
-  EXPECT_EQ(CeilingOf(state_.contracts["c1"], "Den Haag"), 15000000);
-  EXPECT_EQ(Committed("Den Haag", 2015, "ambulatory"), 15000000);
-  EXPECT_EQ(Committed("Den Haag", 2016, "ambulatory"), 20000000);
-  EXPECT_EQ(Committed("Den Haag", 2017, "ambulatory"), 5000000);
-}
-
-TEST_F(ContinuityTest, TransferChecksOnlyTheNetChangeOfAYear) {
-  Accept(DeclareFailure());
-  // 2016 is fully committed, but there the failed contract gives up as much
-  // as the receiving one takes.
-  state_.municipalities["Delft"].years[2016].lots["ambulatory"].planned_cents = 16000000;
-  EXPECT_THAT(Decide(state_, Transfer()), IsOk());
+                              "municipality: 'Den Haag' year: 2016 ceiling_cents: 5000000"))));
+  EXPECT_EQ(Committed("Den Haag", 2016, "ambulatory"), 8278688);
+  EXPECT_EQ(Committed("Den Haag", 2017, "ambulatory"), 0);
 }
 
 TEST_F(ContinuityTest, TransferOfClientsWithoutCeilingAndWithoutIdsIsAccepted) {
@@ -336,7 +350,7 @@ TEST_F(ContinuityTest, TransferOfClientsWithoutCeilingAndWithoutIdsIsAccepted) {
   command.mutable_transfer_clients()->set_ceiling_cents(0);
   Accept(command);
   EXPECT_EQ(state_.cases["c1/Den Haag"].clients_transferred(), 3);
-  EXPECT_EQ(state_.cases["c1/Den Haag"].remaining_ceiling_cents(), 20000000);
+  EXPECT_EQ(state_.cases["c1/Den Haag"].remaining_ceiling_cents(), 16721311);
   EXPECT_THAT(state_.contracts["c5"].ceilings(), SizeIs(1));
   EXPECT_EQ(Committed("Den Haag", 2017, "ambulatory"), 0);
 }
@@ -535,22 +549,22 @@ INSTANTIATE_TEST_SUITE_P(
                 Code::kInvalidArgument, "ceiling_cents: expected an amount >= 0.00, got -0.01"},
         Refusal{
             "WithMoreCeilingThanRemains", ATransfer,
-            R"pb(transfer_clients { ceiling_cents: 7000001 })pb", Code::kFailedPrecondition,
-            "ceiling_cents: 70,000.01 exceeds the remaining ceiling 70,000.00 of case 'c1/Delft'"},
-        Refusal{"WithMoreCeilingThanTheFailedContractHas", ATransfer, "", Code::kFailedPrecondition,
-                "ceiling_cents: 20,000.00 exceeds the ceiling 10,000.00 of Delft on contract 'c1'",
-                [](RegionState& s) {
-                  s.contracts["c1"].mutable_ceilings(0)->set_ceiling_cents(1000000);
-                }},
+            R"pb(transfer_clients { ceiling_cents: 8360656 })pb", Code::kFailedPrecondition,
+            "ceiling_cents: 83,606.56 exceeds the remaining ceiling 83,606.55 of case 'c1/Delft'"},
+        Refusal{"ToAContractWithoutCareInTheFailureYear", ATransfer, "",
+                Code::kFailedPrecondition,
+                "to_contract_id: contract 'c5' (2017-01-01 to 2017-12-31) gives no care in 2016, "
+                "the year provider 'p1' failed",
+                [](RegionState& s) { s.contracts["c5"].set_term_start("2017-01-01"); }},
         Refusal{"WhenTheReceivingYearHasNoRoomLeft", ATransfer, "", Code::kFailedPrecondition,
-                "lot 'ambulatory' of Delft 2017: ceiling 20,000.00 would exceed the uncommitted "
+                "lot 'ambulatory' of Delft 2016: ceiling 20,000.00 would exceed the uncommitted "
                 "budget 10,000.00",
                 [](RegionState& s) {
-                  s.municipalities["Delft"].years[2017].lots["ambulatory"].planned_cents = 6000000;
+                  s.municipalities["Delft"].years[2016].lots["ambulatory"].planned_cents = 10000000;
                 }},
         Refusal{"WhenTheReceivingYearIsClosed", ATransfer, "", Code::kFailedPrecondition,
-                "lot 'ambulatory' of Delft 2017: the year is closed",
-                [](RegionState& s) { s.municipalities["Delft"].years[2017].closed = true; }}),
+                "lot 'ambulatory' of Delft 2016: the year is closed",
+                [](RegionState& s) { s.municipalities["Delft"].years[2016].closed = true; }}),
     RefusalName);
 
 INSTANTIATE_TEST_SUITE_P(

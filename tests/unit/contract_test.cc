@@ -58,14 +58,15 @@ constexpr char kFramework[] = R"(adopt_framework {
     max_tariffs { product_code: "45A49" unit: UNIT_DAY tariff_cents: 25000 } }
   lot_rules { lot: "housing" funding_models: FUNDING_MODEL_LUMP_SUM } })";
 
-// c1: Delft and Den Haag 1,000,000.00 each in 2016, per unit. The same text
-// is the payload of the ContractSigned it causes.
+// c1: Delft and Den Haag 1,000,000.00 each in 2016, per unit, carrying out
+// bid b1 on tender t1. The same text is the payload of the ContractSigned it
+// causes.
 constexpr char kContractC1[] = R"(
   contract_id: "c1" provider_id: "p1" lot: "ambulatory" tender_id: "t1"
   funding_model: FUNDING_MODEL_PER_UNIT term_start: "2016-01-01" term_end: "2016-12-31"
   ceilings { municipality: "Delft" ceiling_cents: 100000000 }
   ceilings { municipality: "Den Haag" ceiling_cents: 100000000 }
-  tariffs { product_code: "45A48" unit: UNIT_HOUR tariff_cents: 8500 })";
+  tariffs { product_code: "45A48" unit: UNIT_HOUR tariff_cents: 8500 } bid_id: "b1")";
 
 v1::Command SignContract() {
   return ContractCommand(absl::StrCat("sign_contract {", kContractC1, "}"));
@@ -97,7 +98,8 @@ void AddClaim(RegionState& state, const std::string& municipality, int32_t year,
 
 // Budgets (plans on lot ambulatory): Delft 3,000,000.00 in 2016 and 2017,
 // Den Haag 5,000,000.00 in 2016 and 1,000,000.00 in 2017, Rijswijk
-// 1,000,000.00 in 2016 and no plan for 2017. Provider p1 won tender t1.
+// 1,000,000.00 in 2016 and no plan for 2017. Provider p1 won tender t1
+// (ceiling 3,000,000.00) with bid b1: 2,500,000.00 a year at 85.00 an hour.
 class ContractTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -111,7 +113,11 @@ class ContractTest : public ::testing::Test {
     state_.providers["p1"].set_provider_id("p1");
     state_.providers["p2"].set_provider_id("p2");
     state_.tenders["t1"] = ParseText<v1::TenderRecord>(R"(tender_id: "t1" lot: "ambulatory"
-        year: 2016 status: TENDER_STATUS_AWARDED awarded_provider_ids: "p1" awarded_bid_ids: "b1")");
+        year: 2016 status: TENDER_STATUS_AWARDED awarded_provider_ids: "p1" awarded_bid_ids: "b1"
+        funding_model: FUNDING_MODEL_PER_UNIT ceiling_cents: 300000000
+        bids { bid_id: "b1" provider_id: "p1" amount_cents: 250000000
+               tariffs { product_code: "45A48" unit: UNIT_HOUR tariff_cents: 8500 } }
+        bids { bid_id: "b2" provider_id: "p2" amount_cents: 10000000 })");
   }
 
   // A budget of 20,000,000.00 and a plan of `ambulatory_cents` on lot ambulatory.
@@ -201,17 +207,31 @@ TEST_F(ContractTest, SignContractProducesContractSignedAndEvolveCommitsTheCeilin
   EXPECT_EQ(Committed("Delft", 2016), 100000000);
   EXPECT_EQ(Committed("Den Haag", 2016), 100000000);
   EXPECT_EQ(Committed("Delft", 2017), 0);
+  EXPECT_EQ(state_.tenders.at("t1").bids(0).contract_id(), "c1");
 }
 
-TEST_F(ContractTest, ContractOverTwoYearsCommitsItsCeilingsInEachYear) {
+TEST_F(ContractTest, AYearlessCeilingCommitsEachYearInProportionToTheDaysOfTheTermInIt) {
   v1::Command command = SignContract();
+  command.mutable_sign_contract()->set_term_start("2016-07-01");
   command.mutable_sign_contract()->set_term_end("2017-06-30");
   Accept(command);
-  EXPECT_EQ(Committed("Delft", 2016), 100000000);
-  EXPECT_EQ(Committed("Delft", 2017), 100000000);
-  EXPECT_EQ(Committed("Den Haag", 2016), 100000000);
-  EXPECT_EQ(Committed("Den Haag", 2017), 100000000);
+  EXPECT_EQ(Committed("Delft", 2016), 50273224);  // 1,000,000.00 x 184 / 366
+  EXPECT_EQ(Committed("Delft", 2017), 49589041);  // 1,000,000.00 x 181 / 365
+  EXPECT_EQ(Committed("Den Haag", 2017), 49589041);
   EXPECT_EQ(Committed("Rijswijk", 2016), 0);
+}
+
+TEST_F(ContractTest, ACeilingWrittenForAYearIsThatYearsWholeCeiling) {
+  v1::Command command = SignContract();
+  v1::SignContract& body = *command.mutable_sign_contract();
+  body.set_term_start("2016-07-01");
+  body.set_term_end("2017-06-30");
+  *body.add_ceilings() = ParseText<v1::MunicipalityCeiling>(
+      R"pb(municipality: "Delft" year: 2017 ceiling_cents: 40000000)pb");
+  Accept(command);
+  EXPECT_EQ(Committed("Delft", 2016), 50273224);  // yearless, half a year
+  EXPECT_EQ(Committed("Delft", 2017), 40000000);  // the 2017 row
+  EXPECT_EQ(Committed("Den Haag", 2017), 49589041);
 }
 
 TEST_F(ContractTest, LumpSumContractWithoutTenderOrTariffsIsSigned) {
@@ -265,8 +285,51 @@ TEST_F(ContractTest, SignContractIsRefusedWhenARuleIsBroken) {
            Broken("tender 't1' is open; expected awarded")},
           {"the tender is of the same lot", [](C&, S& s) { s.tenders["t1"].set_lot("housing"); },
            Broken("lot: tender 't1' is for lot 'housing', got 'ambulatory'")},
-          {"the provider won the tender", [&](C& c, S&) { body(c)->set_provider_id("p2"); },
-           Broken("provider 'p2' was not awarded tender 't1'")},
+          {"a bid id comes with its tender", [&](C& c, S&) { body(c)->clear_tender_id(); },
+           Invalid("tender_id: expected the tender of bid 'b1', got ''")},
+          {"a tendered contract names its bid", [&](C& c, S&) { body(c)->clear_bid_id(); },
+           Invalid("bid_id: expected the awarded bid of tender 't1' the contract carries out")},
+          {"the bid was awarded", [&](C& c, S&) { body(c)->set_bid_id("b2"); },
+           Broken("bid_id: 'b2' is not an awarded bid of tender 't1' (awarded: b1)")},
+          {"the provider won the bid", [&](C& c, S&) { body(c)->set_provider_id("p2"); },
+           Broken("provider 'p2' was not awarded bid 'b1' (provider 'p1') of tender 't1'")},
+          {"a bid is carried out once",
+           [](C&, S& s) { s.tenders["t1"].mutable_bids(0)->set_contract_id("c0"); },
+           Broken("bid_id: bid 'b1' is already carried out by contract 'c0'")},
+          {"the funding model is the award's",
+           [&](C& c, S&) { body(c)->set_funding_model(v1::FUNDING_MODEL_LUMP_SUM); },
+           Broken("funding_model: lump_sum differs from the award of bid 'b1' on tender 't1' "
+                  "(per_unit)")},
+          {"the term starts in the award's year",
+           [&](C& c, S&) {
+             body(c)->set_term_start("2017-01-01");
+             body(c)->set_term_end("2017-12-31");
+           },
+           Broken("term_start: 2017-01-01 is not in 2016, the year of the award of bid 'b1'")},
+          {"the tariffs are the award's",
+           [&](C& c, S&) { body(c)->mutable_tariffs(0)->set_tariff_cents(8600); },
+           Broken("tariffs: product '45A48' at 86.00 per hour differs from the award of bid 'b1' "
+                  "on tender 't1' (85.00 per hour); negotiate_award first")},
+          {"no product beyond the award's",
+           [&](C& c, S&) {
+             *body(c)->add_tariffs() = ParseText<v1::Tariff>(
+                 R"pb(product_code: "45A49" unit: UNIT_DAY tariff_cents: 100)pb");
+           },
+           Broken("tariffs: product '45A49' is not in the award of bid 'b1'")},
+          {"every product of the award",
+           [](C&, S& s) {
+             *s.tenders["t1"].mutable_bids(0)->add_tariffs() = ParseText<v1::Tariff>(
+                 R"pb(product_code: "45A49" unit: UNIT_DAY tariff_cents: 100)pb");
+           },
+           Broken("tariffs: expected the 2 tariffs of the award of bid 'b1' on tender 't1', got 1")},
+          {"a year's ceilings stay within the awarded bid",
+           [&](C& c, S&) { body(c)->mutable_ceilings(0)->set_ceiling_cents(150000001); },
+           Broken("ceilings: the ceilings of 2016 sum to 2,500,000.01, above the award of bid "
+                  "'b1' on tender 't1' of 2,500,000.00; negotiate_award first")},
+          {"a ceiling's year lies in the term",
+           [&](C& c, S&) { body(c)->mutable_ceilings(0)->set_year(2017); },
+           Invalid("ceilings[0].year: expected a year of the term 2016-01-01 to 2016-12-31 (or "
+                   "none for every year), got 2017")},
           {"at least one ceiling", [&](C& c, S&) { body(c)->clear_ceilings(); },
            Invalid("ceilings: expected a ceiling for at least one municipality")},
           {"each ceiling names a municipality of the region",
@@ -310,11 +373,15 @@ TEST_F(ContractTest, SignContractIsRefusedWhenARuleIsBroken) {
 
 // amend_contract
 
+// c1 signed without a tender: its amendments are bound by the budget only.
 class SignedContractTest : public ContractTest {
  protected:
   void SetUp() override {
     ContractTest::SetUp();
-    Accept(SignContract());
+    v1::Command command = SignContract();
+    command.mutable_sign_contract()->clear_tender_id();
+    command.mutable_sign_contract()->clear_bid_id();
+    Accept(command);
   }
 };
 
@@ -342,9 +409,10 @@ TEST_F(SignedContractTest, AmendContractProducesContractAmendedAndEvolveCommitsT
   ASSERT_EQ(C1().tariffs_size(), 1);
   EXPECT_EQ(C1().tariffs(0).product_code(), "45A49");
   EXPECT_EQ(C1().term_end(), "2016-10-31");
-  EXPECT_EQ(Committed("Delft", 2016), 150000000);
-  EXPECT_EQ(Committed("Den Haag", 2016), 100000000);
-  EXPECT_EQ(Committed("Rijswijk", 2016), 25000000);
+  // Ten months of 2016 (305 of 366 days) of each yearly ceiling.
+  EXPECT_EQ(Committed("Delft", 2016), 125000000);
+  EXPECT_EQ(Committed("Den Haag", 2016), 83333333);
+  EXPECT_EQ(Committed("Rijswijk", 2016), 20833333);
 }
 
 TEST_F(SignedContractTest, AmendmentOfASuspendedContractMovingItsEndCommitsAndReleasesWholeYears) {
@@ -389,9 +457,13 @@ TEST_F(SignedContractTest, AmendContractIsRefusedWhenARuleIsBroken) {
            [&](C& c, S&) { body(c)->mutable_ceilings(0)->set_ceiling_cents(-100); },
            Invalid("ceilings[0].ceiling_cents: expected an amount >= 0.00")},
           {"a ceiling stays above what was claimed",
-           [](C&, S& s) { AddClaim(s, "Delft", 2016, 150000001); },
-           Broken("ceilings[0]: ceiling 1,500,000.00 of Delft would be below the 1,500,000.01 "
-                  "already claimed in 2016 on contract 'c1'")},
+           [](C&, S& s) { AddClaim(s, "Delft", 2016, 125000001); },
+           Broken("the amendment would leave Delft 2016 of contract 'c1' a ceiling of "
+                  "1,250,000.00, below the 1,250,000.01 already claimed")},
+          {"the term keeps the care already claimed",
+           [](C&, S& s) { s.contracts["c1"].set_last_claimed_day("2016-11-30"); },
+           Broken("term_end: 2016-10-31 is before 2016-11-30, the last day of care already "
+                  "claimed on contract 'c1'")},
           {"new tariffs keep to the lot's maximum",
            [&](C& c, S&) { body(c)->mutable_tariffs(0)->set_tariff_cents(25001); },
            Broken("exceeds the maximum 250.00 of lot 'ambulatory'")},
@@ -410,7 +482,7 @@ TEST_F(SignedContractTest, AmendContractIsRefusedWhenARuleIsBroken) {
            Merge(R"pb(amend_contract { term_end: "2018-03-31" })pb"),
            Broken("term_end: expected a day within framework 'H10-2016'")},
           {"a raised ceiling fits the uncommitted budget",
-           [&](C& c, S&) { body(c)->mutable_ceilings(0)->set_ceiling_cents(300000001); },
+           [&](C& c, S&) { body(c)->mutable_ceilings(0)->set_ceiling_cents(360000002); },
            Broken("lot 'ambulatory' of Delft 2016: ceiling 2,000,000.01 would exceed the "
                   "uncommitted budget 2,000,000.00")},
       });
@@ -424,8 +496,8 @@ TEST_F(SignedContractTest, AmendmentMayNotDropAYearWithClaims) {
       R"(amend_contract { contract_id: "c1" term_end: "2016-12-31" reason: "shorter" })");
   EXPECT_THAT(Decide(state_, command),
               StatusIs(Code::kFailedPrecondition,
-                       HasSubstr("term_end: 2016-12-31 would drop 2017, in which Den Haag already "
-                                 "claimed 50,000.00 on contract 'c1'")));
+                       HasSubstr("the amendment would leave Den Haag 2017 of contract 'c1' a "
+                                 "ceiling of 0.00, below the 50,000.00 already claimed")));
 }
 
 // extend_contract
@@ -440,8 +512,8 @@ TEST_F(SignedContractTest, ExtendContractProducesContractExtendedAndEvolveCommit
   Accept(command);
   EXPECT_EQ(C1().term_end(), "2017-03-31");
   EXPECT_EQ(Committed("Delft", 2016), 100000000);
-  EXPECT_EQ(Committed("Delft", 2017), 100000000);
-  EXPECT_EQ(Committed("Den Haag", 2017), 100000000);
+  EXPECT_EQ(Committed("Delft", 2017), 24657534);  // 90 of 365 days
+  EXPECT_EQ(Committed("Den Haag", 2017), 24657534);
 }
 
 TEST_F(SignedContractTest, ExtendContractIsRefusedWhenARuleIsBroken) {
@@ -473,23 +545,35 @@ TEST_F(SignedContractTest, ExtendContractIsRefusedWhenARuleIsBroken) {
 
 // suspend_contract and resume_contract
 
-TEST_F(SignedContractTest, SuspendAndResumeProduceTheirEventsAndSetStatusKeepingTheMoney) {
+TEST_F(SignedContractTest, SuspensionReleasesTheDaysSuspendedAndResumptionCommitsThemAgain) {
   const v1::Command suspend =
       ContractCommand(R"pb(suspend_contract { contract_id: "c1" reason: "inspection" })pb");
   EXPECT_THAT(DecideOne(suspend),
-              EqualsProto(ParseText<v1::Event>(
-                  R"(contract_suspended { contract_id: "c1" reason: "inspection" })")));
+              EqualsProto(ParseText<v1::Event>(R"(contract_suspended { contract_id: "c1"
+                  reason: "inspection" effective_on: "2016-02-01" })")));
   Accept(suspend);
   EXPECT_EQ(C1().status(), v1::CONTRACT_STATUS_SUSPENDED);
   EXPECT_EQ(C1().status_reason(), "inspection");
-  EXPECT_EQ(Committed("Delft", 2016), 100000000);
-  const v1::Command resume = ContractCommand(R"pb(resume_contract { contract_id: "c1" })pb");
-  EXPECT_THAT(DecideOne(resume),
-              EqualsProto(ParseText<v1::Event>(R"pb(contract_resumed { contract_id: "c1" })pb")));
+  EXPECT_EQ(Committed("Delft", 2016), 8469945);  // January: 31 of 366 days
+  const v1::Command resume = ContractCommand(
+      R"pb(resume_contract { contract_id: "c1" effective_on: "2016-03-01" })pb");
+  EXPECT_THAT(DecideOne(resume), EqualsProto(ParseText<v1::Event>(
+                                     R"pb(contract_resumed { contract_id: "c1"
+                                                             effective_on: "2016-03-01" })pb")));
   Accept(resume);
   EXPECT_EQ(C1().status(), v1::CONTRACT_STATUS_ACTIVE);
   EXPECT_EQ(C1().status_reason(), "");
-  EXPECT_EQ(Committed("Delft", 2016), 100000000);
+  ASSERT_EQ(C1().suspensions_size(), 1);
+  EXPECT_EQ(C1().suspensions(0).resumed_on(), "2016-03-01");
+  EXPECT_EQ(Committed("Delft", 2016), 92076502);  // all but February: 337 of 366 days
+  EXPECT_EQ(Committed("Den Haag", 2016), 92076502);
+}
+
+TEST_F(SignedContractTest, ASuspensionTakesEffectOnTheDayItNames) {
+  Accept(ContractCommand(R"pb(suspend_contract { contract_id: "c1" reason: "move"
+                                                 effective_on: "2016-07-01" })pb"));
+  EXPECT_EQ(C1().suspensions(0).from(), "2016-07-01");
+  EXPECT_EQ(Committed("Delft", 2016), 49726775);  // 182 of 366 days
 }
 
 TEST_F(SignedContractTest, SuspendContractIsRefusedWhenARuleIsBroken) {
@@ -504,22 +588,48 @@ TEST_F(SignedContractTest, SuspendContractIsRefusedWhenARuleIsBroken) {
            Broken("contract 'c1' is suspended; expected active")},
           {"the reason is required", Merge(R"pb(suspend_contract { reason: "" })pb"),
            Invalid("reason: expected why the contract is suspended")},
+          {"effective_on is a date", Merge(R"pb(suspend_contract { effective_on: "1 July" })pb"),
+           Invalid("effective_on: expected a date YYYY-MM-DD, got '1 July'")},
+          {"effective_on lies in the term",
+           Merge(R"pb(suspend_contract { effective_on: "2017-01-01" })pb"),
+           Broken("effective_on: expected a day within the term of contract 'c1' (2016-01-01 to "
+                  "2016-12-31), got 2017-01-01")},
+          {"care already claimed is not suspended",
+           [](C&, S& s) { s.contracts["c1"].set_last_claimed_day("2016-02-29"); },
+           Broken("effective_on: 2016-02-01 is not after 2016-02-29, the last day of care already "
+                  "claimed on contract 'c1'")},
+          {"not before the last resumption",
+           [](C&, S& s) {
+             v1::Suspension& earlier = *s.contracts["c1"].add_suspensions();
+             earlier.set_from("2016-01-10");
+             earlier.set_resumed_on("2016-02-10");
+           },
+           Broken("effective_on: 2016-02-01 is before 2016-02-10, when contract 'c1' resumed")},
       });
 }
 
 TEST_F(SignedContractTest, ResumeContractIsRefusedWhenARuleIsBroken) {
-  state_.contracts["c1"].set_status(v1::CONTRACT_STATUS_SUSPENDED);
-  ExpectRefusals(ContractCommand(R"pb(resume_contract { contract_id: "c1" })pb"),
-                 {
-                     {"a municipality may not resume", As(Actor("Delft", v1::ROLE_MUNICIPALITY)),
-                      Denied("role rule: only the bureau may resume a contract")},
-                     {"the contract exists", Merge(R"pb(resume_contract { contract_id: "c9" })pb"),
-                      Unknown("contract_id: 'c9' is not a contract")},
-                     {"the contract is suspended", WithStatus(v1::CONTRACT_STATUS_ACTIVE),
-                      Broken("contract 'c1' is active; expected suspended")},
-                     {"the provider has not failed", ProviderFailed("2016-05-01"),
-                      Broken("provider 'p1' failed on 2016-05-01; its contracts cannot resume")},
-                 });
+  Accept(ContractCommand(R"pb(suspend_contract { contract_id: "c1" reason: "inspection"
+                                                 effective_on: "2016-01-15" })pb"));
+  ExpectRefusals(
+      ContractCommand(R"pb(resume_contract { contract_id: "c1" })pb"),
+      {
+          {"a municipality may not resume", As(Actor("Delft", v1::ROLE_MUNICIPALITY)),
+           Denied("role rule: only the bureau may resume a contract")},
+          {"the contract exists", Merge(R"pb(resume_contract { contract_id: "c9" })pb"),
+           Unknown("contract_id: 'c9' is not a contract")},
+          {"the contract is suspended", WithStatus(v1::CONTRACT_STATUS_ACTIVE),
+           Broken("contract 'c1' is active; expected suspended")},
+          {"the provider has not failed", ProviderFailed("2016-05-01"),
+           Broken("provider 'p1' failed on 2016-05-01; its contracts cannot resume")},
+          {"not before the suspension began",
+           Merge(R"pb(resume_contract { effective_on: "2016-01-14" })pb"),
+           Broken("effective_on: expected a day on or after 2016-01-15, when the suspension of "
+                  "contract 'c1' began, got 2016-01-14")},
+          {"the days resumed fit the uncommitted budget",
+           [](C&, S& s) { ApplyCommit(s, "Delft", 2016, "ambulatory", 220000000); },
+           Broken("lot 'ambulatory' of Delft 2016: ceiling ")},
+      });
 }
 
 // terminate_contract and expire_contract
@@ -527,7 +637,7 @@ TEST_F(SignedContractTest, ResumeContractIsRefusedWhenARuleIsBroken) {
 // Its text is also the payload of the ContractTerminated it causes.
 constexpr char kTermination[] = R"(contract_id: "c1" reason: "quality" effective_on: "2016-06-30")";
 
-TEST_F(SignedContractTest, TerminateContractProducesContractTerminatedReleasingWhatWasNotClaimed) {
+TEST_F(SignedContractTest, TerminationReleasesTheDaysFromItsEffectiveDateKeepingWhatWasClaimed) {
   const v1::Command command =
       ContractCommand(absl::StrCat("terminate_contract {", kTermination, "}"));
   EXPECT_THAT(
@@ -537,8 +647,9 @@ TEST_F(SignedContractTest, TerminateContractProducesContractTerminatedReleasingW
   Accept(command);
   EXPECT_EQ(C1().status(), v1::CONTRACT_STATUS_TERMINATED);
   EXPECT_EQ(C1().status_reason(), "quality");
-  EXPECT_EQ(Committed("Delft", 2016), 30000000);
-  EXPECT_EQ(Committed("Den Haag", 2016), 0);
+  EXPECT_EQ(C1().ends_on(), "2016-06-30");
+  EXPECT_EQ(Committed("Delft", 2016), 49453551);  // 181 of 366 days
+  EXPECT_EQ(Committed("Den Haag", 2016), 49453551);
 }
 
 TEST_F(SignedContractTest, TerminateContractIsRefusedWhenARuleIsBroken) {
@@ -559,6 +670,10 @@ TEST_F(SignedContractTest, TerminateContractIsRefusedWhenARuleIsBroken) {
            Merge(R"pb(terminate_contract { effective_on: "2017-01-01" })pb"),
            Broken("effective_on: expected a day within the term of contract 'c1' (2016-01-01 to "
                   "2016-12-31), got 2017-01-01")},
+          {"care already claimed is not terminated",
+           [](C&, S& s) { s.contracts["c1"].set_last_claimed_day("2016-06-30"); },
+           Broken("effective_on: 2016-06-30 is not after 2016-06-30, the last day of care "
+                  "already claimed on contract 'c1'")},
       });
 }
 
@@ -569,7 +684,7 @@ v1::Command ExpireContract(const v1::Actor& actor) {
   return command;
 }
 
-TEST_F(SignedContractTest, BureauOrSystemExpiresAContractAfterItsTermReleasingWhatWasNotClaimed) {
+TEST_F(SignedContractTest, BureauOrSystemExpiresAContractKeepingItsMoneyForLateClaims) {
   const v1::Event expected = ParseText<v1::Event>(R"pb(contract_expired { contract_id: "c1" })pb");
   EXPECT_THAT(DecideOne(ExpireContract(Actor("engine", v1::ROLE_SYSTEM))), EqualsProto(expected));
   EXPECT_THAT(DecideOne(ExpireContract(Bureau())), EqualsProto(expected));
@@ -577,8 +692,8 @@ TEST_F(SignedContractTest, BureauOrSystemExpiresAContractAfterItsTermReleasingWh
   AddClaim(state_, "Den Haag", 2016, 99999999);
   Accept(ExpireContract(Bureau()));
   EXPECT_EQ(C1().status(), v1::CONTRACT_STATUS_EXPIRED);
-  EXPECT_EQ(Committed("Delft", 2016), 0);
-  EXPECT_EQ(Committed("Den Haag", 2016), 99999999);
+  EXPECT_EQ(Committed("Delft", 2016), 100000000);
+  EXPECT_EQ(Committed("Den Haag", 2016), 100000000);
 }
 
 TEST_F(SignedContractTest, ExpireContractIsRefusedWhenARuleIsBroken) {

@@ -118,6 +118,7 @@ TEST_F(FrameworkTest, AdoptFrameworkProducesFrameworkAdoptedWithEveryField) {
     lots { code: "specialist" name: "Specialist care" }
     period_start: "2016-01-01"
     period_end: "2017-12-31"
+    claim_window_days: 56
   )pb");
   // Decide gives the payload only; the envelope is the engine's.
   EXPECT_THAT((*events)[0], EqualsProto(expected));

@@ -2,10 +2,12 @@
 // region never break the invariants that keep budgets and contracts
 // consistent, and replaying the events they produced through Evolve rebuilds
 // the same state. Set INKOOP_PROPERTY_SEED to replay one seed.
+#include <algorithm>
 #include <cstdlib>
 #include <map>
 #include <memory>
 #include <random>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -95,7 +97,26 @@ class CommandDrawer {
       }
       case 5: {
         Act(command, "bureau", v1::ROLE_BUREAU);
-        command.mutable_issue_purchase_order()->set_year(year);
+        // Municipalities without a plan are mostly excluded, with a reason.
+        google::protobuf::RepeatedPtrField<v1::PlanExclusion>* exclusions;
+        if (state.purchase_orders.contains(year) && Pick(2) == 0) {
+          command.mutable_amend_purchase_order()->set_year(year);
+          command.mutable_amend_purchase_order()->set_reason("plans revised");
+          exclusions = command.mutable_amend_purchase_order()->mutable_exclusions();
+        } else {
+          command.mutable_issue_purchase_order()->set_year(year);
+          exclusions = command.mutable_issue_purchase_order()->mutable_exclusions();
+        }
+        for (const std::string& m : kMunicipalities) {
+          auto it = state.municipalities.find(m);
+          const bool planned = it != state.municipalities.end() &&
+                               it->second.years.contains(year) &&
+                               it->second.years.at(year).plan_submitted;
+          if (planned || Pick(4) == 0) continue;
+          v1::PlanExclusion& exclusion = *exclusions->Add();
+          exclusion.set_municipality(m);
+          exclusion.set_reason("no plan this year");
+        }
         break;
       }
       case 6: {
@@ -126,10 +147,15 @@ class CommandDrawer {
         bid.set_bid_id(absl::StrCat("b", counter_));
         bid.set_provider_id(provider);
         bid.set_amount_cents(Amount(50'000'000));
+        v1::Tariff& tariff = *bid.add_tariffs();
+        tariff.set_product_code(Any(kProducts));
+        tariff.set_unit(v1::UNIT_HOUR);
+        tariff.set_tariff_cents(8'000 + static_cast<int64_t>(Pick(1'000)));
         break;
       }
       case 9: {
         Act(command, "bureau", v1::ROLE_BUREAU);
+        if (Pick(2) == 0 && Negotiate(state, command)) break;
         v1::AwardTender& award = *command.mutable_award_tender();
         award.set_tender_id(absl::StrCat("t", Pick(8)));
         // Prefer an open tender with bids, awarding its first live bid.
@@ -160,11 +186,40 @@ class CommandDrawer {
           v1::MunicipalityCeiling& ceiling = *sign.add_ceilings();
           ceiling.set_municipality(m);
           ceiling.set_ceiling_cents(Amount(30'000'000));
+          // Now and then a ceiling for one year of the term only.
+          if (Pick(4) == 0) ceiling.set_year(static_cast<int32_t>(start.year()));
         }
         v1::Tariff& tariff = *sign.add_tariffs();
         tariff.set_product_code(Any(kProducts));
         tariff.set_unit(v1::UNIT_HOUR);
         tariff.set_tariff_cents(8'000 + static_cast<int64_t>(Pick(1'000)));
+        // Mostly: carry out an awarded bid not yet contracted, on its terms.
+        for (const auto& [id, tender] : state.tenders) {
+          if (tender.status() != v1::TENDER_STATUS_AWARDED || Pick(2) == 0) continue;
+          for (const v1::BidRecord& bid : tender.bids()) {
+            const auto& awarded = tender.awarded_bid_ids();
+            if (!bid.contract_id().empty() ||
+                std::find(awarded.begin(), awarded.end(), bid.bid_id()) == awarded.end()) {
+              continue;
+            }
+            sign.set_tender_id(id);
+            sign.set_bid_id(bid.bid_id());
+            sign.set_provider_id(bid.provider_id());
+            sign.set_lot(tender.lot());
+            sign.set_funding_model(tender.funding_model());
+            *sign.mutable_tariffs() = bid.tariffs();
+            const absl::CivilDay first(tender.year(), 1 + static_cast<int>(Pick(12)), 1);
+            sign.set_term_start(FormatDate(first));
+            sign.set_term_end(FormatDate(first + static_cast<int>(Pick(300))));
+            for (v1::MunicipalityCeiling& ceiling : *sign.mutable_ceilings()) {
+              ceiling.set_year(0);
+              ceiling.set_ceiling_cents(
+                  Amount(static_cast<uint64_t>(bid.amount_cents()) / kMunicipalities.size() + 1));
+            }
+            break;
+          }
+          if (!sign.bid_id().empty()) break;
+        }
         break;
       }
       case 13:
@@ -211,7 +266,7 @@ class CommandDrawer {
         break;
       }
       case 18: {
-        if (Pick(25) != 0) break;  // failures are rare
+        if (Pick(10) != 0) break;  // failures are rare
         Act(command, "bureau", v1::ROLE_BUREAU);
         v1::DeclareProviderFailure& failure = *command.mutable_declare_provider_failure();
         failure.set_provider_id(absl::StrCat("p", Pick(10)));
@@ -224,6 +279,21 @@ class CommandDrawer {
         auto it = state.cases.begin();
         std::advance(it, Pick(state.cases.size()));
         const v1::ContractRecord* to = AnyContract(state);
+        // Mostly a contract that can take the clients: same lot, another provider, active,
+        // giving care in the year of the failure.
+        const auto failed = state.providers.find(it->second.provider_id());
+        const std::string year_of_failure =
+            failed == state.providers.end() ? "" : failed->second.failed_on().substr(0, 4);
+        for (const auto& [id, contract] : state.contracts) {
+          if (Pick(3) != 0 && contract.lot() == it->second.lot() &&
+              contract.term_start().substr(0, 4) <= year_of_failure &&
+              contract.term_end().substr(0, 4) >= year_of_failure &&
+              contract.provider_id() != it->second.provider_id() &&
+              contract.status() == v1::CONTRACT_STATUS_ACTIVE) {
+            to = &contract;
+            break;
+          }
+        }
         Act(command, "bureau", v1::ROLE_BUREAU);
         v1::TransferClients& transfer = *command.mutable_transfer_clients();
         transfer.set_case_id(it->first);
@@ -236,11 +306,25 @@ class CommandDrawer {
       case 20: {
         const v1::ContractRecord* contract = AnyContract(state);
         Act(command, "bureau", v1::ROLE_BUREAU);
-        if (Pick(2) == 0) {
+        const std::string id = contract != nullptr ? contract->contract_id() : "none";
+        const uint64_t what = Pick(5);
+        if (what == 2) {
+          v1::SuspendContract& suspend = *command.mutable_suspend_contract();
+          suspend.set_contract_id(id);
+          suspend.set_reason("inspection");
+          if (Pick(2) == 0) suspend.set_effective_on(FormatDate(today + static_cast<int>(Pick(60))));
+        } else if (what == 3) {
+          v1::ResumeContract& resume = *command.mutable_resume_contract();
+          resume.set_contract_id(id);
+          if (Pick(2) == 0) resume.set_effective_on(FormatDate(today + static_cast<int>(Pick(60))));
+        } else if (what == 4) {
+          Negotiate(state, command);
+          if (!command.has_negotiate_award()) command.mutable_resume_contract()->set_contract_id(id);
+        } else if (what == 0) {
           v1::TerminateContract& terminate = *command.mutable_terminate_contract();
           terminate.set_contract_id(contract != nullptr ? contract->contract_id() : "none");
           terminate.set_reason("quality below the framework's standard");
-          terminate.set_effective_on(FormatDate(today));
+          terminate.set_effective_on(FormatDate(today + static_cast<int>(Pick(90))));
         } else {
           v1::AmendContract& amend = *command.mutable_amend_contract();
           amend.set_contract_id(contract != nullptr ? contract->contract_id() : "none");
@@ -272,6 +356,28 @@ class CommandDrawer {
   }
 
  private:
+  // Negotiates the amount of an awarded bid not yet contracted, if there is one.
+  bool Negotiate(const RegionState& state, v1::Command& command) {
+    for (const auto& [tender_id, tender] : state.tenders) {
+      if (tender.status() != v1::TENDER_STATUS_AWARDED) continue;
+      for (const v1::BidRecord& bid : tender.bids()) {
+        const auto& awarded = tender.awarded_bid_ids();
+        if (!bid.contract_id().empty() ||
+            std::find(awarded.begin(), awarded.end(), bid.bid_id()) == awarded.end()) {
+          continue;
+        }
+        v1::NegotiateAward& negotiate = *command.mutable_negotiate_award();
+        negotiate.set_tender_id(tender_id);
+        negotiate.set_bid_id(bid.bid_id());
+        negotiate.set_amount_cents(Amount(static_cast<uint64_t>(bid.amount_cents()) + 1));
+        *negotiate.mutable_tariffs() = bid.tariffs();
+        negotiate.set_reason("capacity agreed after the award");
+        return true;
+      }
+    }
+    return false;
+  }
+
   uint64_t Pick(uint64_t n) { return n == 0 ? 0 : random_() % n; }
   int64_t Amount(uint64_t max) { return static_cast<int64_t>(Pick(max)); }
   const std::string& Any(const std::vector<std::string>& values) {
@@ -316,31 +422,70 @@ class CommandDrawer {
   int day_ = 0;
 };
 
+// Whether `contract` gives care on `day`, counted day by day (independent of
+// the interval arithmetic in engine/domain/commitment.cc).
+bool GivesCareOn(const v1::ContractRecord& contract, absl::CivilDay day) {
+  const std::string text = FormatDate(day);
+  if (text < contract.term_start() || text > contract.term_end()) return false;
+  if (!contract.ends_on().empty() && text >= contract.ends_on()) return false;
+  for (const v1::Suspension& suspension : contract.suspensions()) {
+    if (text >= suspension.from() &&
+        (suspension.resumed_on().empty() || text < suspension.resumed_on())) {
+      return false;
+    }
+  }
+  return true;
+}
+
 // What must hold after every command, recomputed from the records alone.
 void ExpectInvariants(const RegionState& state, const std::string& where) {
   // Committed money per (municipality, year, lot) follows from the contracts:
-  // a live contract commits its ceiling in every year of its term, an ended
-  // one what was claimed.
+  // each year's ceiling (its own row, else the yearless one) in proportion to
+  // the days of care in that year (over the term's days in the year for a
+  // year's own row, over the calendar year for a yearless one), and never
+  // less than what was claimed.
   std::map<std::tuple<std::string, int32_t, std::string>, int64_t> committed;
   for (const auto& [id, contract] : state.contracts) {
     const absl::CivilDay start = ParseDate(contract.term_start(), "term_start").value();
     const absl::CivilDay end = ParseDate(contract.term_end(), "term_end").value();
-    const bool ended = contract.status() == v1::CONTRACT_STATUS_TERMINATED ||
-                       contract.status() == v1::CONTRACT_STATUS_EXPIRED;
+    std::set<std::string> municipalities;
     for (const v1::MunicipalityCeiling& ceiling : contract.ceilings()) {
-      for (int64_t y = start.year(); y <= end.year(); ++y) {
+      municipalities.insert(ceiling.municipality());
+    }
+    for (int64_t y = start.year(); y <= end.year(); ++y) {
+      int64_t term_days = 0, care_days = 0, year_days = 0;
+      for (absl::CivilDay day(y, 1, 1); day.year() == y; ++day) {
+        ++year_days;
+        const std::string text = FormatDate(day);
+        if (text >= contract.term_start() && text <= contract.term_end()) ++term_days;
+        if (GivesCareOn(contract, day)) ++care_days;
+      }
+      for (const std::string& m : municipalities) {
+        int64_t base = 0;
+        bool own_row = false;
+        for (const v1::MunicipalityCeiling& ceiling : contract.ceilings()) {
+          if (ceiling.municipality() != m) continue;
+          if (ceiling.year() == y) {
+            base = ceiling.ceiling_cents();
+            own_row = true;
+          } else if (ceiling.year() == 0 && !own_row) {
+            base = ceiling.ceiling_cents();
+          }
+        }
+        const int64_t per = own_row ? term_days : year_days;
+        const int64_t cap =
+            per == 0 ? 0
+                     : static_cast<int64_t>(static_cast<__int128>(base) * care_days / per);
         int64_t claimed = 0;
         for (const v1::ClaimedYear& row : contract.claimed()) {
-          if (row.municipality() == ceiling.municipality() && row.year() == y) {
+          if (row.municipality() == m && row.year() == y) {
             claimed = row.claimed_cents();
             EXPECT_LE(row.paid_cents(), row.claimed_cents()) << where << " contract " << id;
           }
         }
-        EXPECT_LE(claimed, ceiling.ceiling_cents())
-            << where << ": contract " << id << " claims past its ceiling for "
-            << ceiling.municipality() << " " << y;
-        committed[{ceiling.municipality(), static_cast<int32_t>(y), contract.lot()}] +=
-            ended ? claimed : ceiling.ceiling_cents();
+        EXPECT_LE(claimed, base) << where << ": contract " << id
+                                 << " claims past its ceiling for " << m << " " << y;
+        committed[{m, static_cast<int32_t>(y), contract.lot()}] += std::max(cap, claimed);
       }
     }
   }
@@ -429,7 +574,9 @@ TEST(LifecycleProperty, RandomCommandsKeepInvariantsAndReplayRebuildsTheState) {
         v1::Command::kAwardTender, v1::Command::kSignContract, v1::Command::kAmendContract,
         v1::Command::kTerminateContract, v1::Command::kRecordClaim, v1::Command::kRecordPayment,
         v1::Command::kShiftBudget, v1::Command::kDeclareProviderFailure,
-        v1::Command::kTransferClients, v1::Command::kCloseYear}) {
+        v1::Command::kTransferClients, v1::Command::kCloseYear, v1::Command::kSuspendContract,
+        v1::Command::kResumeContract, v1::Command::kNegotiateAward,
+        v1::Command::kAmendPurchaseOrder}) {
     EXPECT_GT(accepted_overall[body], 0)
         << v1::Command::descriptor()->FindFieldByNumber(body)->name() << " never accepted";
   }

@@ -67,6 +67,41 @@ class ShowTest : public ::testing::Test {
   const std::string db_ = dir_.Sub("projection");
 };
 
+TEST(FormatBudget, ShowsTheReservationsAndWhoBuysEachLot) {
+  v1::BudgetView view;
+  view.set_region("haaglanden");
+  view.set_municipality("Delft");
+  view.set_year(2016);
+  view.set_source(v1::BUDGET_SOURCE_MAY_CIRCULAR);
+  view.set_budget_cents(1'800'000'000);
+  view.set_reserved_cents(272'000'000);
+  view.set_planned_cents(1'512'000'000);
+  view.set_unplanned_cents(16'000'000);
+  view.set_plan_submitted(true);
+  v1::Reservation& personal = *view.add_reservations();
+  personal.set_kind(v1::RESERVATION_KIND_PERSONAL_BUDGETS);
+  personal.set_amount_cents(218'000'000);
+  v1::Reservation& execution = *view.add_reservations();
+  execution.set_kind(v1::RESERVATION_KIND_EXECUTION_COSTS);
+  execution.set_amount_cents(54'000'000);
+  v1::BudgetView::LotLine& local = *view.add_lots();
+  local.set_lot("local");
+  local.set_scope(v1::LOT_SCOPE_LOCAL);
+  v1::BudgetView::LotLine& ambulatory = *view.add_lots();
+  ambulatory.set_lot("ambulatory");
+  v1::BudgetView::LotLine& top = *view.add_lots();
+  top.set_lot("top");
+  top.set_scope(v1::LOT_SCOPE_NATIONAL);
+  const std::string text = FormatBudget(view);
+  EXPECT_THAT(text, HasSubstr("budget 18,000,000.00 (may circular), reserved 2,720,000.00, "
+                              "planned 15,120,000.00, unplanned 160,000.00"));
+  EXPECT_THAT(text, HasSubstr("reserved for: personal budgets 2,180,000.00, execution costs "
+                              "540,000.00"));
+  EXPECT_THAT(text, ::testing::ContainsRegex("local +locally"));
+  EXPECT_THAT(text, ::testing::ContainsRegex("ambulatory +regionally"));
+  EXPECT_THAT(text, ::testing::ContainsRegex("top +nationally"));
+}
+
 TEST_F(ShowTest, ProvidersOfTheNamedRegionOnly) {
   Shown shown = Show({"providers", "--region", "holland-rijnland"});
   EXPECT_EQ(shown.exit_code, 0) << shown.err;

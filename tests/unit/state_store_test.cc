@@ -226,7 +226,7 @@ TEST_F(StateStoreTest, ADatabaseOfAnotherLayoutIsRefusedWithTheReasonOrRecreated
   EXPECT_THAT(StateStore::Open(options),
               StatusIs(absl::StatusCode::kFailedPrecondition,
                        HasSubstr("has layout 'inkoop-state-store-0', this build keeps "
-                                 "'inkoop-state-store-3'")));
+                                 "'inkoop-state-store-4'")));
   std::unique_ptr<StateStore> store = Open(/*recreate=*/true);
   ASSERT_NE(store, nullptr);
   EXPECT_THAT(store->recreated_because(), HasSubstr("has layout 'inkoop-state-store-0'"));

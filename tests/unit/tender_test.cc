@@ -283,6 +283,19 @@ TEST_F(TenderTest, PublishTenderIsRefusedWhenARuleIsBroken) {
              body(c)->set_funding_model(v1::FUNDING_MODEL_LUMP_SUM);
            },
            Broken("exceeds the purchase order's 0.00 for lot 'housing'")},
+          {"the tenders on a lot together fit its purchase order",
+           [&](C& c, S& s) {
+             s.tenders["t0"] = ParseText<v1::TenderRecord>(R"pb(
+               tender_id: "t0" lot: "ambulatory" year: 2016 ceiling_cents: 100000000
+               status: TENDER_STATUS_AWARDED)pb");
+             body(c)->set_ceiling_cents(300000001);
+           },
+           Broken("ceiling 3,000,000.01 of tender 't1' with the 1,000,000.00 of the other "
+                  "tenders exceeds the purchase order's 4,000,000.00 for lot 'ambulatory' in "
+                  "2016")},
+          {"the bureau tenders regional lots only",
+           [](C&, S& s) { s.framework.lots["ambulatory"].scope = v1::LOT_SCOPE_NATIONAL; },
+           Broken("lot: lot 'ambulatory' is bought nationally, not by the bureau for the region")},
           {"the procedure is specified",
            [&](C& c, S&) { body(c)->set_procedure(v1::TENDER_PROCEDURE_UNSPECIFIED); },
            Invalid("procedure: expected open_house or competitive, got unspecified")},
@@ -533,6 +546,83 @@ TEST_F(TenderTest, AwardTenderIsRefusedWhenARuleIsBroken) {
           {"the awarded bids fit the ceiling", [&](C& c, S&) { body(c)->add_bid_ids("b3"); },
            Broken("awarded bids of tender 't1' sum to 4,500,000.00, which exceeds its ceiling "
                   "4,000,000.00")},
+      });
+}
+
+// negotiate_award
+
+v1::Command NegotiateAward(const std::string& bid, int64_t cents) {
+  v1::Command command = Command(Bureau());
+  On(command, 2016, 3, 10);
+  v1::NegotiateAward& body = *command.mutable_negotiate_award();
+  body.set_tender_id("t1");
+  body.set_bid_id(bid);
+  body.set_amount_cents(cents);
+  *body.add_tariffs() =
+      ParseText<v1::Tariff>(R"pb(product_code: "45A48" unit: UNIT_HOUR tariff_cents: 8200)pb");
+  body.set_reason("less capacity, a lower tariff");
+  return command;
+}
+
+class AwardedTenderTest : public TenderTest {
+ protected:
+  void SetUp() override {
+    TenderTest::SetUp();
+    Accept(PublishTender());
+    Accept(SubmitBid("p1", "b1", 150000000));
+    Accept(SubmitBid("p2", "b2", 200000000));
+    Accept(SubmitBid("p3", "b3", 100000000));
+    Accept(AwardTender({"b1", "b2"}));
+  }
+};
+
+TEST_F(AwardedTenderTest, NegotiateAwardRecordsTheNewTermsOfTheBid) {
+  v1::Event expected;
+  *expected.mutable_award_negotiated() = ParseText<v1::AwardNegotiated>(R"pb(
+    tender_id: "t1" bid_id: "b1" provider_id: "p1"
+    previous_amount_cents: 150000000 amount_cents: 120000000
+    tariffs { product_code: "45A48" unit: UNIT_HOUR tariff_cents: 8200 }
+    reason: "less capacity, a lower tariff"
+  )pb");
+  EXPECT_THAT(DecideOne(NegotiateAward("b1", 120000000)), EqualsProto(expected));
+  Accept(NegotiateAward("b1", 120000000));
+  const v1::BidRecord& bid = Tender().bids(0);
+  EXPECT_EQ(bid.amount_cents(), 120000000);
+  EXPECT_EQ(bid.tariffs(0).tariff_cents(), 8200);
+  EXPECT_EQ(bid.negotiation_reason(), "less capacity, a lower tariff");
+}
+
+TEST_F(AwardedTenderTest, NegotiateAwardIsRefusedWhenARuleIsBroken) {
+  using C = v1::Command;
+  using S = RegionState;
+  auto body = [](C& c) { return c.mutable_negotiate_award(); };
+  ExpectRefusals(
+      NegotiateAward("b1", 120000000),
+      {
+          {"a provider may not negotiate alone",
+           [](C& c, S&) { *c.mutable_actor() = Provider("p1"); },
+           Denied("role rule: only the bureau may negotiate an award")},
+          {"the tender is awarded",
+           [](C&, S& s) { s.tenders["t1"].set_status(v1::TENDER_STATUS_OPEN); },
+           Broken("tender 't1' is open; only an award can be negotiated")},
+          {"the bid exists", [&](C& c, S&) { body(c)->set_bid_id("b9"); },
+           Unknown("bid_id: 'b9' is not a bid on tender 't1'")},
+          {"the bid was awarded", [&](C& c, S&) { body(c)->set_bid_id("b3"); },
+           Broken("bid_id: bid 'b3' was not awarded on tender 't1'")},
+          {"the reason is required", [&](C& c, S&) { body(c)->clear_reason(); },
+           Invalid("reason: expected what was negotiated and why")},
+          {"the amount is not negative", [&](C& c, S&) { body(c)->set_amount_cents(-1); },
+           Invalid("amount_cents: expected an amount >= 0.00")},
+          {"the tariffs keep to the lot's maximum",
+           [&](C& c, S&) { body(c)->mutable_tariffs(0)->set_tariff_cents(9100); },
+           Broken("exceeds the maximum 90.00")},
+          {"the awarded bids stay within the tender's ceiling",
+           [&](C& c, S&) { body(c)->set_amount_cents(200000001); },
+           Broken("amount_cents: the awarded bids of tender 't1' would sum to 4,000,000.01, "
+                  "above its ceiling 4,000,000.00")},
+          {"not once a contract carries it out",
+           [](C&, S& s) { s.tenders["t1"].mutable_bids(0)->set_contract_id("c1"); },
+           Broken("bid 'b1' is carried out by contract 'c1' already")},
       });
 }
 

@@ -164,7 +164,11 @@ void DiffRepeated(const Message& before, const Message& after, const FieldDescri
   auto key_of = [&](const Message& element, int index) {
     if (keys.empty()) return absl::StrCat("#", index + 1);
     std::vector<std::string> parts;
-    for (const FieldDescriptor* key : keys) parts.push_back(ScalarText(element, *key, -1));
+    for (const FieldDescriptor* key : keys) {
+      // A year of 0 means "every year" (a yearless ceiling): no part of the name.
+      if (key->name() == "year" && element.GetReflection()->GetInt32(element, key) == 0) continue;
+      parts.push_back(ScalarText(element, *key, -1));
+    }
     return absl::StrJoin(parts, " ");
   };
   // In the order of `after`, then what only `before` had.

@@ -1,6 +1,8 @@
 #include "tools/inkoopctl/show.h"
 
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
@@ -38,15 +40,27 @@ std::string SourceName(v1::BudgetSource source) {
 
 std::string FormatBudget(const v1::BudgetView& view) {
   std::string out = absl::StrFormat(
-      "%s %d (region %s, as of event %d)\n  budget %s (%s), planned %s, unplanned %s%s\n",
+      "%s %d (region %s, as of event %d)\n  budget %s (%s), reserved %s, planned %s, unplanned "
+      "%s%s\n",
       view.municipality(), view.year(), view.region(), view.as_of_sequence(),
       FormatCents(view.budget_cents()), SourceName(view.source()),
-      FormatCents(view.planned_cents()), FormatCents(view.unplanned_cents()),
-      view.plan_submitted() ? "" : " (no local plan yet)");
-  absl::StrAppendFormat(&out, "  %-16s %-40s %16s %16s %16s\n", "lot", "name", "planned",
-                        "committed", "uncommitted");
+      FormatCents(view.reserved_cents()), FormatCents(view.planned_cents()),
+      FormatCents(view.unplanned_cents()), view.plan_submitted() ? "" : " (no local plan yet)");
+  if (!view.reservations().empty()) {
+    std::vector<std::string> parts;
+    for (const v1::Reservation& reservation : view.reservations()) {
+      parts.push_back(absl::StrCat(EnumWord(*v1::ReservationKind_descriptor(), reservation.kind()),
+                                   " ", FormatCents(reservation.amount_cents())));
+    }
+    absl::StrAppend(&out, "  reserved for: ", absl::StrJoin(parts, ", "), "\n");
+  }
+  absl::StrAppendFormat(&out, "  %-16s %-42s %-10s %16s %16s %16s\n", "lot", "name", "bought",
+                        "planned", "committed", "uncommitted");
   for (const v1::BudgetView::LotLine& lot : view.lots()) {
-    absl::StrAppendFormat(&out, "  %-16s %-40s %16s %16s %16s\n", lot.lot(), lot.name(),
+    absl::StrAppendFormat(&out, "  %-16s %-42s %-10s %16s %16s %16s\n", lot.lot(), lot.name(),
+                          lot.scope() == v1::LOT_SCOPE_LOCAL      ? "locally"
+                          : lot.scope() == v1::LOT_SCOPE_NATIONAL ? "nationally"
+                                                                  : "regionally",
                           FormatCents(lot.planned_cents()), FormatCents(lot.committed_cents()),
                           FormatCents(lot.uncommitted_cents()));
   }
@@ -82,9 +96,25 @@ std::string FormatContract(const v1::ContractRecord& c) {
       claimed += year.claimed_cents();
       paid += year.paid_cents();
     }
-    absl::StrAppendFormat(&out, "    %-24s ceiling/year %16s  claimed %16s  paid %16s\n",
-                          ceiling.municipality(), FormatCents(ceiling.ceiling_cents()),
-                          FormatCents(claimed), FormatCents(paid));
+    // A yearless ceiling holds for each year of the term; a row of one year
+    // is that year's alone (and shows that year's claims).
+    if (ceiling.year() != 0) {
+      claimed = 0;
+      paid = 0;
+      for (const v1::ClaimedYear& year : c.claimed()) {
+        if (year.municipality() != ceiling.municipality() || year.year() != ceiling.year()) {
+          continue;
+        }
+        claimed = year.claimed_cents();
+        paid = year.paid_cents();
+      }
+    }
+    absl::StrAppendFormat(&out, "    %-24s %-12s %16s  claimed %16s  paid %16s\n",
+                          ceiling.municipality(),
+                          ceiling.year() == 0 ? std::string("ceiling/year")
+                                              : absl::StrCat("ceiling ", ceiling.year()),
+                          FormatCents(ceiling.ceiling_cents()), FormatCents(claimed),
+                          FormatCents(paid));
   }
   return out;
 }

@@ -508,6 +508,7 @@ void RegionYearProfile::ScheduleProcurement(const YearPlan& plan) {
     sign.set_provider_id(contract.provider_id);
     sign.set_lot(kLot[lot].code);
     sign.set_tender_id(TenderId(lot, year));
+    sign.set_bid_id(bid.bid_id());
     sign.set_funding_model(v1::FUNDING_MODEL_PER_UNIT);
     sign.set_term_start(Date(absl::CivilDay(year, 1, 1)));
     sign.set_term_end(Date(absl::CivilDay(year, 12, 31)));
