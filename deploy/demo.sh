@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # The demo scenario end to end on a fresh machine: installs what is missing,
 # builds, starts a Kafka broker (127.0.0.1:9092) and the engine and projector,
-# and plays one procurement year of the Haaglanden region: framework,
-# budgets and local plans, purchase order, tender, bids and award, contracts,
-# a budget shift, claims and a payment, indicators, a provider's bankruptcy
-# with clients transferred and a case escalated (refused commands show their
+# and plays one procurement year of the Haaglanden region: framework, the
+# ten municipalities' budgets, reservations and local plans, the purchase
+# order of the regional lots, a tender, bids, award and a negotiated award,
+# contracts bound to their bids, a lump-sum contract paid in instalments, a
+# budget shift, claims and payments, indicators, a provider's bankruptcy (its
+# late claim for care before it paid) with clients transferred and a case
+# escalated, and the year's settlement and close (refused commands show their
 # reasons). Every actor signs with its own key, and the region runs on a
 # manual clock that a clock actor moves through the scenario's days. Prints budgets per lot, contracts and continuity cases from the
 # projection; then, as an auditor, takes a signed checkpoint, replays and
@@ -239,9 +242,22 @@ at 2015-11-03
 refused submit sign-contract --actor inkoopbureau --role bureau --contract-id AMB-EXTRA --provider-id kompas \
   --lot ambulatory --funding-model per_unit --term-start 2016-01-01 --term-end 2016-12-31 \
   --ceilings '[{"municipality":"Rijswijk","ceilingCents":"100000000"}]' --tariffs "$tariffs"
+echo "== Specialist care with residence for Den Haag: a lump sum of 4,800,000.00, paid in quarterly instalments"
+at 2015-11-04
+ctl submit sign-contract --actor inkoopbureau --role bureau --contract-id SPEC-HOR --provider-id horizon \
+  --lot specialist --funding-model lump_sum --term-start 2016-01-01 --term-end 2016-12-31 \
+  --ceilings '[{"municipality":"Den Haag","ceilingCents":"480000000"}]' \
+  --instalments '[{"municipality":"Den Haag","dueOn":"2016-01-01","amountCents":"120000000"},
+                  {"municipality":"Den Haag","dueOn":"2016-04-01","amountCents":"120000000"},
+                  {"municipality":"Den Haag","dueOn":"2016-07-01","amountCents":"120000000"},
+                  {"municipality":"Den Haag","dueOn":"2016-10-01","amountCents":"120000000"}]'
 
 echo
 echo "== During 2016: Delft shifts uncommitted money to ambulatory care; providers claim; Den Haag pays"
+at 2016-01-04
+ctl submit pay-instalment --actor "Den Haag" --contract-id SPEC-HOR --municipality "Den Haag" --due-on 2016-01-01 --paid-on 2016-01-04
+echo "== Refused: an instalment before it is due"
+refused submit pay-instalment --actor "Den Haag" --contract-id SPEC-HOR --municipality "Den Haag" --due-on 2016-04-01 --paid-on 2016-01-04
 at 2016-02-10
 ctl submit shift-budget --actor Delft --role municipality --municipality Delft --year 2016 \
   --from-lot specialist --to-lot ambulatory --amount 250000.00 --reason "waiting lists for ambulatory care"
@@ -250,6 +266,7 @@ at 2016-02-11
 refused submit shift-budget --actor Rijswijk --role municipality --municipality Rijswijk --year 2016 \
   --from-lot ambulatory --to-lot housing --amount 1000000.00 --reason "more housing"
 at 2016-04-05
+ctl submit pay-instalment --actor "Den Haag" --contract-id SPEC-HOR --municipality "Den Haag" --due-on 2016-04-01 --paid-on 2016-04-05
 ctl submit record-claim --actor jeugdzorg-west --role provider --claim-id JZW-2016-03-DH --contract-id AMB-JZW \
   --municipality "Den Haag" --period-start 2016-03-01 --period-end 2016-03-31 --product-code 45A12 --units 1200 --amount 102000.00
 at 2016-04-06
@@ -303,10 +320,26 @@ ctl submit escalate-case --actor inkoopbureau --role bureau --case-id "AMB-JZW/R
 at 2016-07-01
 ctl submit close-case --actor inkoopbureau --role bureau --case-id "AMB-JZW/Den Haag" \
   --outcome "all clients continue their care at Stichting Horizon"
+ctl submit pay-instalment --actor "Den Haag" --contract-id SPEC-HOR --municipality "Den Haag" --due-on 2016-07-01 --paid-on 2016-07-01
+at 2016-10-03
+ctl submit pay-instalment --actor "Den Haag" --contract-id SPEC-HOR --municipality "Den Haag" --due-on 2016-10-01 --paid-on 2016-10-03
+
+echo
+echo "== After the year: Den Haag settles the lump sum against Horizon's production statement (4,650,000.00 produced, 150,000.00 owed back)"
+echo "   and closes 2016"
+at 2017-01-25
+echo "== Refused: a production above the contract's ceiling"
+refused submit settle-contract --actor "Den Haag" --contract-id SPEC-HOR --municipality "Den Haag" --year 2016 \
+  --produced 4800000.01 --statement "productieverantwoording Horizon 2016"
+ctl submit settle-contract --actor "Den Haag" --contract-id SPEC-HOR --municipality "Den Haag" --year 2016 \
+  --produced 4650000.00 --statement "productieverantwoording Horizon 2016"
+at 2017-03-01
+ctl submit close-year --actor "Den Haag" --municipality "Den Haag" --year 2016
 
 # The projector applies events asynchronously: wait until it shows the last case.
 for _ in $(seq 1 100); do
-  ctl show cases --json 2>/dev/null | grep -q 'CASE_STATUS_CLOSED' && break
+  ctl show budget --municipality "Den Haag" --year 2016 --json 2>/dev/null | grep -q '"closed": *true' && \
+    ctl show contracts --json 2>/dev/null | grep -q '"settled"' && break
   sleep 0.2
 done
 

@@ -31,6 +31,7 @@ v1::BudgetView MakeBudgetView(const RegionState& state, const std::string& munic
   view.set_source(budget.source);
   view.set_budget_cents(budget.budget_cents);
   view.set_plan_submitted(budget.plan_submitted);
+  view.set_closed(budget.closed);
   int64_t planned = 0;
   // Every lot of the framework gets a line, in the framework's order.
   for (const LotInfo* info : LotsInOrder(state.framework)) {

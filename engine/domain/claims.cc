@@ -51,17 +51,6 @@ const v1::Tariff* FindTariff(const v1::ContractRecord& contract, absl::string_vi
   return nullptr;
 }
 
-// The contract's claimed/paid row of (municipality, year), created when missing.
-v1::ClaimedYear& MutableClaimed(v1::ContractRecord& contract, const std::string& municipality,
-                                int32_t year) {
-  for (v1::ClaimedYear& claimed : *contract.mutable_claimed()) {
-    if (claimed.municipality() == municipality && claimed.year() == year) return claimed;
-  }
-  v1::ClaimedYear& added = *contract.add_claimed();
-  added.set_municipality(municipality);
-  added.set_year(year);
-  return added;
-}
 
 // The contract's provider has failed (a contract whose provider is unknown
 // counts as not failed).
@@ -319,6 +308,17 @@ absl::StatusOr<std::vector<v1::Event>> DecideReportIndicator(const RegionState& 
   reported.set_value_permille(report.value_permille());
   *reported.mutable_sub_indicators() = report.sub_indicators();
   return OneEvent(std::move(event));
+}
+
+v1::ClaimedYear& MutableClaimed(v1::ContractRecord& contract, const std::string& municipality,
+                                int32_t year) {
+  for (v1::ClaimedYear& claimed : *contract.mutable_claimed()) {
+    if (claimed.municipality() == municipality && claimed.year() == year) return claimed;
+  }
+  v1::ClaimedYear& added = *contract.add_claimed();
+  added.set_municipality(municipality);
+  added.set_year(year);
+  return added;
 }
 
 void ApplyClaimRecorded(RegionState& state, const v1::ClaimRecorded& event) {

@@ -3,6 +3,8 @@
 #ifndef INKOOP_ENGINE_DOMAIN_CLAIMS_H_
 #define INKOOP_ENGINE_DOMAIN_CLAIMS_H_
 
+#include <cstdint>
+#include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -22,6 +24,11 @@ absl::StatusOr<std::vector<v1::Event>> DecideReportIndicator(const RegionState& 
 void ApplyClaimRecorded(RegionState& state, const v1::ClaimRecorded& event);
 void ApplyPaymentRecorded(RegionState& state, const v1::PaymentRecorded& event);
 void ApplyIndicatorReported(RegionState& state, const v1::IndicatorReported& event);
+
+// The contract's claimed/paid row of (municipality, year), created when
+// missing.
+v1::ClaimedYear& MutableClaimed(v1::ContractRecord& contract, const std::string& municipality,
+                                int32_t year);
 
 }  // namespace inkoop
 

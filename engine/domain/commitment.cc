@@ -141,7 +141,9 @@ Commitments CommitmentsOf(const v1::ContractRecord& contract) {
   }
   for (const v1::ClaimedYear& claimed : contract.claimed()) {
     int64_t& committed = commitments[{claimed.municipality(), claimed.year()}];
-    committed = std::max(committed, claimed.claimed_cents());
+    // A settled year costs what the production statement says, no more.
+    committed = claimed.settled() ? claimed.claimed_cents()
+                                  : std::max(committed, claimed.claimed_cents());
   }
   absl::erase_if(commitments, [](const auto& entry) { return entry.second == 0; });
   return commitments;

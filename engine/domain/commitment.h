@@ -62,7 +62,7 @@ const v1::Suspension* SuspensionDuring(const v1::ContractRecord& contract, absl:
                                        absl::CivilDay end);
 
 // max(CapOf, claimed) for every municipality with a ceiling or a claim and
-// every budget year of the term.
+// every budget year of the term; a settled year commits what was produced.
 Commitments CommitmentsOf(const v1::ContractRecord& contract);
 
 // after - before, without the zeros.

@@ -246,7 +246,59 @@ v1::ContractRecord Signed(const v1::ContractSigned& event) {
   contract.set_status(v1::CONTRACT_STATUS_ACTIVE);
   *contract.mutable_ceilings() = event.ceilings();
   *contract.mutable_tariffs() = event.tariffs();
+  for (const v1::Instalment& instalment : event.instalments()) {
+    *contract.add_instalments()->mutable_instalment() = instalment;
+  }
   return contract;
+}
+
+// A lump-sum or population contract's schedule: each instalment for a
+// municipality with a ceiling, due within the term, > 0, one per day and
+// municipality; a year's instalments within that year's ceiling share.
+absl::Status ValidateInstalments(const v1::ContractRecord& contract) {
+  if (contract.instalments().empty()) return absl::OkStatus();
+  if (contract.funding_model() == v1::FUNDING_MODEL_PER_UNIT) {
+    return absl::InvalidArgumentError(
+        "instalments: a per_unit contract is paid by its claims, not by a schedule");
+  }
+  absl::btree_map<std::pair<std::string, int32_t>, int64_t> scheduled;
+  absl::flat_hash_set<std::pair<std::string, std::string>> seen;
+  for (int i = 0; i < contract.instalments_size(); ++i) {
+    const v1::Instalment& instalment = contract.instalments(i).instalment();
+    const std::string field = absl::StrCat("instalments[", i, "]");
+    if (std::none_of(contract.ceilings().begin(), contract.ceilings().end(),
+                     [&](const v1::MunicipalityCeiling& c) {
+                       return c.municipality() == instalment.municipality();
+                     })) {
+      return absl::InvalidArgumentError(absl::StrCat(field, ".municipality: '",
+                                                     instalment.municipality(),
+                                                     "' has no ceiling on the contract"));
+    }
+    ASSIGN_OR_RETURN(const absl::CivilDay due,
+                     ParseDate(instalment.due_on(), absl::StrCat(field, ".due_on")));
+    RETURN_IF_ERROR(RequireInTerm(contract, due, absl::StrCat(field, ".due_on")));
+    if (instalment.amount_cents() <= 0) {
+      return absl::InvalidArgumentError(absl::StrCat(field, ".amount_cents: expected an amount > 0.00, got ",
+                                                     FormatCents(instalment.amount_cents())));
+    }
+    if (!seen.insert({instalment.municipality(), instalment.due_on()}).second) {
+      return absl::InvalidArgumentError(absl::StrCat(field, ": ", instalment.municipality(),
+                                                     " has two instalments due on ",
+                                                     instalment.due_on()));
+    }
+    const auto year = static_cast<int32_t>(due.year());
+    int64_t& sum = scheduled[std::make_pair(instalment.municipality(), year)];
+    ASSIGN_OR_RETURN(sum, AddCents(sum, instalment.amount_cents(), field));
+  }
+  for (const auto& [key, cents] : scheduled) {
+    const int64_t cap = CapOf(contract, key.first, key.second);
+    if (cents > cap) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "instalments: ", key.first, "'s instalments of ", key.second, " sum to ",
+          FormatCents(cents), ", above its ceiling ", FormatCents(cap), " for that year"));
+    }
+  }
+  return absl::OkStatus();
 }
 
 v1::ContractRecord Amended(const v1::ContractRecord& contract, const v1::ContractAmended& event) {
@@ -386,7 +438,9 @@ absl::StatusOr<std::vector<v1::Event>> DecideSignContract(const RegionState& sta
   signed_event.set_term_end(body.term_end());
   *signed_event.mutable_ceilings() = body.ceilings();
   *signed_event.mutable_tariffs() = body.tariffs();
+  *signed_event.mutable_instalments() = body.instalments();
   const v1::ContractRecord contract = Signed(signed_event);
+  RETURN_IF_ERROR(ValidateInstalments(contract));
   RETURN_IF_ERROR(RequireAwardTermsOf(state, contract));
   RETURN_IF_ERROR(CheckChange(state, v1::ContractRecord(), contract).status());
   return OneEvent(std::move(event));

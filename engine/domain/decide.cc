@@ -6,6 +6,7 @@
 #include "engine/domain/continuity.h"
 #include "engine/domain/contract.h"
 #include "engine/domain/framework.h"
+#include "engine/domain/funding.h"
 #include "engine/domain/registry.h"
 #include "engine/domain/roles.h"
 #include "engine/domain/tender.h"
@@ -106,6 +107,10 @@ absl::StatusOr<std::vector<v1::Event>> Decide(const RegionState& state,
       return DecideRecordClaim(state, command);
     case v1::Command::kRecordPayment:
       return DecideRecordPayment(state, command);
+    case v1::Command::kPayInstalment:
+      return DecidePayInstalment(state, command);
+    case v1::Command::kSettleContract:
+      return DecideSettleContract(state, command);
     case v1::Command::kDeclareProviderFailure:
       return DecideDeclareProviderFailure(state, command);
     case v1::Command::kTransferClients:

@@ -8,6 +8,7 @@
 #include "engine/domain/contract.h"
 #include "engine/domain/decide.h"
 #include "engine/domain/framework.h"
+#include "engine/domain/funding.h"
 #include "engine/domain/registry.h"
 #include "engine/domain/tender.h"
 
@@ -130,6 +131,12 @@ absl::Status Evolve(RegionState& state, const v1::Event& event) {
       break;
     case v1::Event::kPaymentRecorded:
       ApplyPaymentRecorded(state, event.payment_recorded());
+      break;
+    case v1::Event::kInstalmentPaid:
+      ApplyInstalmentPaid(state, event.instalment_paid());
+      break;
+    case v1::Event::kContractSettled:
+      ApplyContractSettled(state, event.contract_settled());
       break;
     case v1::Event::kProviderFailed:
       ApplyProviderFailed(state, event.provider_failed());

@@ -155,7 +155,7 @@ class CommandDrawer {
       }
       case 9: {
         Act(command, "bureau", v1::ROLE_BUREAU);
-        if (Pick(2) == 0 && Negotiate(state, command)) break;
+        if (Pick(3) != 0 && Negotiate(state, command)) break;
         v1::AwardTender& award = *command.mutable_award_tender();
         award.set_tender_id(absl::StrCat("t", Pick(8)));
         // Prefer an open tender with bids, awarding its first live bid.
@@ -193,6 +193,21 @@ class CommandDrawer {
         tariff.set_product_code(Any(kProducts));
         tariff.set_unit(v1::UNIT_HOUR);
         tariff.set_tariff_cents(8'000 + static_cast<int64_t>(Pick(1'000)));
+        // Now and then a lump sum paid by a schedule of two instalments a municipality.
+        if (Pick(4) == 0) {
+          sign.set_funding_model(v1::FUNDING_MODEL_LUMP_SUM);
+          sign.clear_tariffs();
+          for (const v1::MunicipalityCeiling& ceiling : sign.ceilings()) {
+            for (int k = 0; k < 2; ++k) {
+              v1::Instalment& instalment = *sign.add_instalments();
+              instalment.set_municipality(ceiling.municipality());
+              instalment.set_due_on(FormatDate(start + static_cast<int>(Pick(60)) + 60 * k));
+              instalment.set_amount_cents(1 + Amount(static_cast<uint64_t>(
+                                                  ceiling.ceiling_cents() / 4 + 1)));
+            }
+          }
+          break;
+        }
         // Mostly: carry out an awarded bid not yet contracted, on its terms.
         for (const auto& [id, tender] : state.tenders) {
           if (tender.status() != v1::TENDER_STATUS_AWARDED || Pick(2) == 0) continue;
@@ -243,6 +258,7 @@ class CommandDrawer {
         break;
       }
       case 16: {
+        if (Pick(2) == 0 && PayOrSettle(state, command, today)) break;
         if (state.claims.empty()) break;
         auto it = state.claims.begin();
         std::advance(it, Pick(state.claims.size()));
@@ -356,6 +372,35 @@ class CommandDrawer {
   }
 
  private:
+  // Pays a due instalment of a lump-sum contract, or settles one of its
+  // years whose care has ended.
+  bool PayOrSettle(const RegionState& state, v1::Command& command, absl::CivilDay today) {
+    for (const auto& [id, contract] : state.contracts) {
+      if (contract.instalments().empty() || Pick(2) == 0) continue;
+      for (const v1::InstalmentRecord& record : contract.instalments()) {
+        if (record.paid() || record.instalment().due_on() > FormatDate(today)) continue;
+        Act(command, record.instalment().municipality(), v1::ROLE_MUNICIPALITY);
+        v1::PayInstalment& pay = *command.mutable_pay_instalment();
+        pay.set_contract_id(id);
+        pay.set_municipality(record.instalment().municipality());
+        pay.set_due_on(record.instalment().due_on());
+        pay.set_paid_on(FormatDate(today));
+        return true;
+      }
+      if (contract.term_end() >= FormatDate(today)) continue;
+      const v1::MunicipalityCeiling& ceiling = contract.ceilings(0);
+      Act(command, ceiling.municipality(), v1::ROLE_MUNICIPALITY);
+      v1::SettleContract& settle = *command.mutable_settle_contract();
+      settle.set_contract_id(id);
+      settle.set_municipality(ceiling.municipality());
+      settle.set_year(std::stoi(contract.term_start().substr(0, 4)));
+      settle.set_produced_cents(Amount(static_cast<uint64_t>(ceiling.ceiling_cents()) + 1));
+      settle.set_statement("production statement");
+      return true;
+    }
+    return false;
+  }
+
   // Negotiates the amount of an awarded bid not yet contracted, if there is one.
   bool Negotiate(const RegionState& state, v1::Command& command) {
     for (const auto& [tender_id, tender] : state.tenders) {
@@ -477,15 +522,24 @@ void ExpectInvariants(const RegionState& state, const std::string& where) {
             per == 0 ? 0
                      : static_cast<int64_t>(static_cast<__int128>(base) * care_days / per);
         int64_t claimed = 0;
+        bool settled = false;
         for (const v1::ClaimedYear& row : contract.claimed()) {
           if (row.municipality() == m && row.year() == y) {
             claimed = row.claimed_cents();
-            EXPECT_LE(row.paid_cents(), row.claimed_cents()) << where << " contract " << id;
+            settled = row.settled();
+            if (settled) {
+              // What was paid plus the settlement is what was produced.
+              EXPECT_EQ(row.paid_cents() + row.settlement_cents(), row.claimed_cents())
+                  << where << " contract " << id;
+            } else {
+              EXPECT_LE(row.paid_cents(), row.claimed_cents()) << where << " contract " << id;
+            }
           }
         }
         EXPECT_LE(claimed, base) << where << ": contract " << id
                                  << " claims past its ceiling for " << m << " " << y;
-        committed[{m, static_cast<int32_t>(y), contract.lot()}] += std::max(cap, claimed);
+        committed[{m, static_cast<int32_t>(y), contract.lot()}] +=
+            settled ? claimed : std::max(cap, claimed);
       }
     }
   }
@@ -576,7 +630,8 @@ TEST(LifecycleProperty, RandomCommandsKeepInvariantsAndReplayRebuildsTheState) {
         v1::Command::kShiftBudget, v1::Command::kDeclareProviderFailure,
         v1::Command::kTransferClients, v1::Command::kCloseYear, v1::Command::kSuspendContract,
         v1::Command::kResumeContract, v1::Command::kNegotiateAward,
-        v1::Command::kAmendPurchaseOrder}) {
+        v1::Command::kAmendPurchaseOrder, v1::Command::kPayInstalment,
+        v1::Command::kSettleContract}) {
     EXPECT_GT(accepted_overall[body], 0)
         << v1::Command::descriptor()->FindFieldByNumber(body)->name() << " never accepted";
   }

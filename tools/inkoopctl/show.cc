@@ -45,7 +45,8 @@ std::string FormatBudget(const v1::BudgetView& view) {
       view.municipality(), view.year(), view.region(), view.as_of_sequence(),
       FormatCents(view.budget_cents()), SourceName(view.source()),
       FormatCents(view.reserved_cents()), FormatCents(view.planned_cents()),
-      FormatCents(view.unplanned_cents()), view.plan_submitted() ? "" : " (no local plan yet)");
+      FormatCents(view.unplanned_cents()),
+      view.closed() ? " (closed)" : view.plan_submitted() ? "" : " (no local plan yet)");
   if (!view.reservations().empty()) {
     std::vector<std::string> parts;
     for (const v1::Reservation& reservation : view.reservations()) {
@@ -115,6 +116,21 @@ std::string FormatContract(const v1::ContractRecord& c) {
                                               : absl::StrCat("ceiling ", ceiling.year()),
                           FormatCents(ceiling.ceiling_cents()), FormatCents(claimed),
                           FormatCents(paid));
+  }
+  for (const v1::InstalmentRecord& record : c.instalments()) {
+    absl::StrAppendFormat(&out, "    %-24s instalment due %s %16s  %s\n",
+                          record.instalment().municipality(), record.instalment().due_on(),
+                          FormatCents(record.instalment().amount_cents()),
+                          record.paid() ? absl::StrCat("paid ", record.paid_on()) : "open");
+  }
+  for (const v1::ClaimedYear& year : c.claimed()) {
+    if (!year.settled()) continue;
+    absl::StrAppendFormat(
+        &out, "    %-24s settled %d: produced %s, paid %s, %s %s\n", year.municipality(),
+        year.year(), FormatCents(year.claimed_cents()), FormatCents(year.paid_cents()),
+        year.settlement_cents() < 0 ? "owed back" : "to pay",
+        FormatCents(year.settlement_cents() < 0 ? -year.settlement_cents()
+                                                : year.settlement_cents()));
   }
   return out;
 }
