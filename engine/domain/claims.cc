@@ -37,13 +37,6 @@ absl::StatusOr<Period> ParsePeriod(absl::string_view start_text, absl::string_vi
   return period;
 }
 
-bool HasCeiling(const v1::ContractRecord& contract, absl::string_view municipality) {
-  for (const v1::MunicipalityCeiling& ceiling : contract.ceilings()) {
-    if (ceiling.municipality() == municipality) return true;
-  }
-  return false;
-}
-
 const v1::Tariff* FindTariff(const v1::ContractRecord& contract, absl::string_view product_code) {
   for (const v1::Tariff& tariff : contract.tariffs()) {
     if (tariff.product_code() == product_code) return &tariff;

@@ -23,6 +23,13 @@ std::pair<absl::CivilDay, absl::CivilDay> TermIn(const v1::ContractRecord& contr
   return {first, last};
 }
 
+// The term's last day, or the day before a termination took effect.
+absl::CivilDay LastTermDay(const v1::ContractRecord& contract) {
+  absl::CivilDay last = StoredDay(contract.term_end());
+  if (!contract.ends_on().empty()) last = std::min(last, StoredDay(contract.ends_on()) - 1);
+  return last;
+}
+
 // The last day a suspension covers; far in the future while it lasts.
 absl::CivilDay SuspendedUntil(const v1::Suspension& suspension) {
   if (suspension.resumed_on().empty()) return absl::CivilDay(9999, 12, 31);
@@ -66,7 +73,7 @@ int64_t TermDaysIn(const v1::ContractRecord& contract, int32_t year) {
 
 int64_t CareDaysIn(const v1::ContractRecord& contract, int32_t year) {
   auto [first, last] = TermIn(contract, year);
-  if (!contract.ends_on().empty()) last = std::min(last, StoredDay(contract.ends_on()) - 1);
+  last = std::min(last, LastTermDay(contract));
   int64_t days = DaysOf(first, last);
   for (const v1::Suspension& suspension : contract.suspensions()) {
     const absl::CivilDay from = std::max(first, StoredDay(suspension.from()));
@@ -87,8 +94,7 @@ int64_t CapOf(const v1::ContractRecord& contract, absl::string_view municipality
 
 int64_t CeilingFrom(const v1::ContractRecord& contract, absl::string_view municipality,
                     absl::CivilDay day) {
-  absl::CivilDay last_care = StoredDay(contract.term_end());
-  if (!contract.ends_on().empty()) last_care = std::min(last_care, StoredDay(contract.ends_on()) - 1);
+  const absl::CivilDay last_care = LastTermDay(contract);
   int64_t total = 0;
   for (int64_t y = day.year(); y <= last_care.year(); ++y) {
     const auto year = static_cast<int32_t>(y);
@@ -105,8 +111,7 @@ int64_t CeilingFrom(const v1::ContractRecord& contract, absl::string_view munici
 }
 
 absl::CivilDay LastCareDay(const v1::ContractRecord& contract) {
-  absl::CivilDay last = StoredDay(contract.term_end());
-  if (!contract.ends_on().empty()) last = std::min(last, StoredDay(contract.ends_on()) - 1);
+  absl::CivilDay last = LastTermDay(contract);
   for (const v1::Suspension& suspension : contract.suspensions()) {
     if (suspension.resumed_on().empty()) last = std::min(last, StoredDay(suspension.from()) - 1);
   }

@@ -266,10 +266,7 @@ absl::Status ValidateInstalments(const v1::ContractRecord& contract) {
   for (int i = 0; i < contract.instalments_size(); ++i) {
     const v1::Instalment& instalment = contract.instalments(i).instalment();
     const std::string field = absl::StrCat("instalments[", i, "]");
-    if (std::none_of(contract.ceilings().begin(), contract.ceilings().end(),
-                     [&](const v1::MunicipalityCeiling& c) {
-                       return c.municipality() == instalment.municipality();
-                     })) {
+    if (!HasCeiling(contract, instalment.municipality())) {
       return absl::InvalidArgumentError(absl::StrCat(field, ".municipality: '",
                                                      instalment.municipality(),
                                                      "' has no ceiling on the contract"));

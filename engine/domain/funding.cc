@@ -1,5 +1,6 @@
 #include "engine/domain/funding.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 
@@ -125,10 +126,7 @@ absl::StatusOr<std::vector<v1::Event>> DecideSettleContract(const RegionState& s
                                                    contract->term_start(), " to ",
                                                    contract->term_end(), ", got ", body.year()));
   }
-  if (std::none_of(contract->ceilings().begin(), contract->ceilings().end(),
-                   [&](const v1::MunicipalityCeiling& c) {
-                     return c.municipality() == body.municipality();
-                   })) {
+  if (!HasCeiling(*contract, body.municipality())) {
     return absl::FailedPreconditionError(absl::StrCat("municipality: '", body.municipality(),
                                                       "' has no ceiling on contract '",
                                                       contract->contract_id(), "'"));

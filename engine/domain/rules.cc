@@ -86,11 +86,11 @@ absl::StatusOr<const v1::ContinuityCaseRecord*> FindCase(const RegionState& stat
   return &it->second;
 }
 
-int64_t CeilingOf(const v1::ContractRecord& contract, absl::string_view municipality) {
+bool HasCeiling(const v1::ContractRecord& contract, absl::string_view municipality) {
   for (const v1::MunicipalityCeiling& ceiling : contract.ceilings()) {
-    if (ceiling.municipality() == municipality) return ceiling.ceiling_cents();
+    if (ceiling.municipality() == municipality) return true;
   }
-  return 0;
+  return false;
 }
 
 const v1::ClaimedYear* ClaimedOf(const v1::ContractRecord& contract, absl::string_view municipality,

@@ -48,8 +48,8 @@ absl::StatusOr<const v1::ContractRecord*> FindContract(const RegionState& state,
 absl::StatusOr<const v1::ContinuityCaseRecord*> FindCase(const RegionState& state,
                                                          absl::string_view case_id);
 
-// The contract's ceiling for `municipality` (0 when it has none).
-int64_t CeilingOf(const v1::ContractRecord& contract, absl::string_view municipality);
+// Whether the contract has a ceiling row (of any year) for `municipality`.
+bool HasCeiling(const v1::ContractRecord& contract, absl::string_view municipality);
 // Claimed / paid money of the contract for `municipality` in `year`.
 const v1::ClaimedYear* ClaimedOf(const v1::ContractRecord& contract, absl::string_view municipality,
                                  int32_t year);

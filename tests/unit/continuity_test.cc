@@ -15,6 +15,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "engine/domain/budget.h"
+#include "engine/domain/commitment.h"
 #include "engine/domain/decide.h"
 #include "engine/domain/rules.h"
 #include "engine/envelope.h"
@@ -307,7 +308,7 @@ TEST_F(ContinuityTest, EvolveOfTransferRaisesTheReceivingCeilingOfTheFailureYear
                   "case_id: 'c1/Delft' provider_id: 'p1' contract_id: 'c1' lot: 'ambulatory' "
                   "municipality: 'Delft' status: CASE_STATUS_OPEN remaining_ceiling_cents: "
                   "6360655 clients_transferred: 3 to_contract_ids: 'c5'")));
-  EXPECT_EQ(CeilingOf(state_.contracts["c1"], "Delft"), 10000000);
+  EXPECT_EQ(YearCeilingOf(state_.contracts["c1"], "Delft", 0), 10000000);
   EXPECT_THAT(state_.contracts["c5"].ceilings(),
               ElementsAre(EqualsProto(ParseText<v1::MunicipalityCeiling>(
                               "municipality: 'Delft' ceiling_cents: 5000000")),

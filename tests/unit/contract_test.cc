@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "engine/domain/budget.h"
+#include "engine/domain/commitment.h"
 #include "engine/domain/decide.h"
 #include "engine/domain/rules.h"
 #include "gmock/gmock.h"
@@ -403,9 +404,9 @@ TEST_F(SignedContractTest, AmendContractProducesContractAmendedAndEvolveCommitsT
   Accept(AmendContract());
   ASSERT_EQ(C1().ceilings_size(), 3);
   EXPECT_EQ(C1().ceilings(2).municipality(), "Rijswijk");
-  EXPECT_EQ(CeilingOf(C1(), "Delft"), 150000000);
-  EXPECT_EQ(CeilingOf(C1(), "Den Haag"), 100000000);
-  EXPECT_EQ(CeilingOf(C1(), "Rijswijk"), 25000000);
+  EXPECT_EQ(YearCeilingOf(C1(), "Delft", 0), 150000000);
+  EXPECT_EQ(YearCeilingOf(C1(), "Den Haag", 0), 100000000);
+  EXPECT_EQ(YearCeilingOf(C1(), "Rijswijk", 0), 25000000);
   ASSERT_EQ(C1().tariffs_size(), 1);
   EXPECT_EQ(C1().tariffs(0).product_code(), "45A49");
   EXPECT_EQ(C1().term_end(), "2016-10-31");

@@ -11,6 +11,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "engine/domain/money.h"
+#include "engine/domain/rules.h"
 #include "engine/environment.h"
 #include "google/protobuf/util/json_util.h"
 #include "projections/reader.h"
@@ -100,15 +101,9 @@ std::string FormatContract(const v1::ContractRecord& c) {
     // A yearless ceiling holds for each year of the term; a row of one year
     // is that year's alone (and shows that year's claims).
     if (ceiling.year() != 0) {
-      claimed = 0;
-      paid = 0;
-      for (const v1::ClaimedYear& year : c.claimed()) {
-        if (year.municipality() != ceiling.municipality() || year.year() != ceiling.year()) {
-          continue;
-        }
-        claimed = year.claimed_cents();
-        paid = year.paid_cents();
-      }
+      const v1::ClaimedYear* year = ClaimedOf(c, ceiling.municipality(), ceiling.year());
+      claimed = year == nullptr ? 0 : year->claimed_cents();
+      paid = year == nullptr ? 0 : year->paid_cents();
     }
     absl::StrAppendFormat(&out, "    %-24s %-12s %16s  claimed %16s  paid %16s\n",
                           ceiling.municipality(),
