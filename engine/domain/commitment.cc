@@ -4,8 +4,10 @@
 #include <limits>
 
 #include "absl/container/btree_set.h"
+#include "absl/container/flat_hash_set.h"
 #include "engine/domain/budget.h"
 #include "engine/domain/dates.h"
+#include "engine/domain/money.h"
 #include "engine/status_macros.h"
 
 namespace inkoop {
@@ -64,6 +66,17 @@ int64_t YearCeilingOf(const v1::ContractRecord& contract, absl::string_view muni
     if (ceiling.year() == 0) yearless = ceiling.ceiling_cents();
   }
   return yearless.value_or(0);
+}
+
+absl::StatusOr<int64_t> YearCeilingsOf(const v1::ContractRecord& contract, int32_t year) {
+  int64_t sum = 0;
+  absl::flat_hash_set<absl::string_view> municipalities;
+  for (const v1::MunicipalityCeiling& ceiling : contract.ceilings()) {
+    if (!municipalities.insert(ceiling.municipality()).second) continue;
+    ASSIGN_OR_RETURN(sum,
+                     AddCents(sum, YearCeilingOf(contract, ceiling.municipality(), year), "ceilings"));
+  }
+  return sum;
 }
 
 int64_t TermDaysIn(const v1::ContractRecord& contract, int32_t year) {

@@ -36,6 +36,10 @@ absl::CivilDay StoredDay(const std::string& text);
 int64_t YearCeilingOf(const v1::ContractRecord& contract, absl::string_view municipality,
                       int32_t year);
 
+// The ceilings of all municipalities in `year` (YearCeilingOf summed over
+// the contract's municipalities); an error when the sum overflows.
+absl::StatusOr<int64_t> YearCeilingsOf(const v1::ContractRecord& contract, int32_t year);
+
 // Days of the term in `year`, and the days among them the contract gives
 // care: not suspended, before ends_on.
 int64_t TermDaysIn(const v1::ContractRecord& contract, int32_t year);

@@ -13,6 +13,7 @@
 #include "engine/domain/dates.h"
 #include "engine/domain/framework.h"
 #include "engine/domain/money.h"
+#include "engine/domain/open_house.h"
 #include "engine/domain/roles.h"
 #include "engine/domain/rules.h"
 #include "engine/domain/tender.h"
@@ -112,10 +113,6 @@ absl::Status ValidateContractTariffs(const RegionState& state, const std::string
   return absl::OkStatus();
 }
 
-std::string TariffText(const v1::Tariff& tariff) {
-  return absl::StrCat(FormatCents(tariff.tariff_cents()), " per ", UnitName(tariff.unit()));
-}
-
 // The contract carries out the awarded `bid` of `tender`: same funding
 // model, a term starting in the tender's year, the bid's tariffs, and
 // ceilings of each year summing to at most the bid's amount.
@@ -156,13 +153,7 @@ absl::Status RequireAwardTerms(const v1::ContractRecord& contract, const v1::Ten
                                                       contract.tariffs_size()));
   }
   for (int32_t year : ContractYears(contract)) {
-    int64_t sum = 0;
-    absl::flat_hash_set<std::string> municipalities;
-    for (const v1::MunicipalityCeiling& ceiling : contract.ceilings()) {
-      if (!municipalities.insert(ceiling.municipality()).second) continue;
-      ASSIGN_OR_RETURN(sum, AddCents(sum, YearCeilingOf(contract, ceiling.municipality(), year),
-                                     "ceilings"));
-    }
+    ASSIGN_OR_RETURN(const int64_t sum, YearCeilingsOf(contract, year));
     if (sum > bid.amount_cents()) {
       return absl::FailedPreconditionError(absl::StrCat(
           "ceilings: the ceilings of ", year, " sum to ", FormatCents(sum), ", above ", award,
@@ -186,6 +177,9 @@ absl::StatusOr<std::pair<const v1::TenderRecord*, const v1::BidRecord*>> AwardOf
 absl::Status RequireAwardTermsOf(const RegionState& state, const v1::ContractRecord& contract) {
   if (contract.bid_id().empty()) return absl::OkStatus();
   ASSIGN_OR_RETURN(auto award, AwardOf(state, contract.tender_id(), contract.bid_id()));
+  if (IsOpenHouse(*award.first)) {
+    return RequireAdmissionTerms(state, contract, *award.first, *award.second);
+  }
   return RequireAwardTerms(contract, *award.first, *award.second);
 }
 
@@ -387,27 +381,40 @@ absl::StatusOr<std::vector<v1::Event>> DecideSignContract(const RegionState& sta
   }
   if (!body.tender_id().empty()) {
     ASSIGN_OR_RETURN(const v1::TenderRecord* tender, FindTender(state, body.tender_id()));
-    if (tender->status() != v1::TENDER_STATUS_AWARDED) {
-      return absl::FailedPreconditionError(absl::StrCat("tender '", tender->tender_id(), "' is ",
-                                                        TenderStatusName(tender->status()),
-                                                        "; expected awarded"));
+    const bool open_house = IsOpenHouse(*tender);
+    const v1::TenderStatus expected =
+        open_house ? v1::TENDER_STATUS_OPEN : v1::TENDER_STATUS_AWARDED;
+    if (tender->status() != expected) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          open_house ? "open-house procedure '" : "tender '", tender->tender_id(), "' is ",
+          TenderStatusName(tender->status()), "; expected ", TenderStatusName(expected)));
     }
     if (tender->lot() != body.lot()) {
       return absl::FailedPreconditionError(absl::StrCat("lot: tender '", tender->tender_id(),
                                                         "' is for lot '", tender->lot(), "', got '",
                                                         body.lot(), "'"));
     }
-    RETURN_IF_ERROR(RequireText(body.bid_id(), "bid_id",
-                                absl::StrCat("the awarded bid of tender '", tender->tender_id(),
-                                             "' the contract carries out")));
+    RETURN_IF_ERROR(RequireText(
+        body.bid_id(), "bid_id",
+        absl::StrCat(open_house ? "the admitted application to '" : "the awarded bid of tender '",
+                     tender->tender_id(), "' the contract carries out")));
     const auto& awarded = tender->awarded_bid_ids();
-    if (std::find(awarded.begin(), awarded.end(), body.bid_id()) == awarded.end()) {
+    if (!open_house &&
+        std::find(awarded.begin(), awarded.end(), body.bid_id()) == awarded.end()) {
       return absl::FailedPreconditionError(absl::StrCat(
           "bid_id: '", body.bid_id(), "' is not an awarded bid of tender '", tender->tender_id(),
           "' (awarded: ", absl::StrJoin(awarded, ", "), ")"));
     }
     ASSIGN_OR_RETURN(auto award, AwardOf(state, body.tender_id(), body.bid_id()));
     const v1::BidRecord& bid = *award.second;
+    if (open_house && (!bid.admitted() || bid.withdrawn())) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "bid_id: application '", bid.bid_id(), "' to '", tender->tender_id(), "' is ",
+          bid.withdrawn()  ? "withdrawn"
+          : bid.assessed() ? "assessed and not admitted"
+                           : "not assessed yet",
+          "; only an admitted provider is contracted"));
+    }
     if (bid.provider_id() != body.provider_id()) {
       return absl::FailedPreconditionError(absl::StrCat("provider '", body.provider_id(),
                                                         "' was not awarded bid '", bid.bid_id(),

@@ -7,6 +7,7 @@
 #include "engine/domain/contract.h"
 #include "engine/domain/framework.h"
 #include "engine/domain/funding.h"
+#include "engine/domain/open_house.h"
 #include "engine/domain/registry.h"
 #include "engine/domain/roles.h"
 #include "engine/domain/tender.h"
@@ -83,6 +84,10 @@ absl::StatusOr<std::vector<v1::Event>> Decide(const RegionState& state,
       return DecideSubmitBid(state, command);
     case v1::Command::kWithdrawBid:
       return DecideWithdrawBid(state, command);
+    case v1::Command::kApplyForAdmission:
+      return DecideApplyForAdmission(state, command);
+    case v1::Command::kAssessApplication:
+      return DecideAssessApplication(state, command);
     case v1::Command::kAwardTender:
       return DecideAwardTender(state, command);
     case v1::Command::kNegotiateAward:

@@ -9,6 +9,7 @@
 #include "engine/domain/decide.h"
 #include "engine/domain/framework.h"
 #include "engine/domain/funding.h"
+#include "engine/domain/open_house.h"
 #include "engine/domain/registry.h"
 #include "engine/domain/tender.h"
 
@@ -95,6 +96,12 @@ absl::Status Evolve(RegionState& state, const v1::Event& event) {
       break;
     case v1::Event::kTenderAwarded:
       ApplyTenderAwarded(state, event.tender_awarded());
+      break;
+    case v1::Event::kAdmissionApplied:
+      ApplyAdmissionApplied(state, event.admission_applied());
+      break;
+    case v1::Event::kApplicationAssessed:
+      ApplyApplicationAssessed(state, event.application_assessed());
       break;
     case v1::Event::kAwardNegotiated:
       ApplyAwardNegotiated(state, event.award_negotiated());

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "engine/domain/dates.h"
+#include "engine/domain/tender.h"
 #include "engine/domain/money.h"
 #include "engine/domain/registry.h"
 #include "engine/domain/roles.h"
@@ -118,6 +119,36 @@ absl::Status ValidateLotRules(const google::protobuf::RepeatedPtrField<v1::LotRu
       }
       RETURN_IF_ERROR(
           RequireNonNegative(tariff.tariff_cents(), absl::StrCat(tariff_field, ".tariff_cents")));
+    }
+    absl::flat_hash_set<absl::string_view> harmonised;
+    for (int t = 0; t < rule.harmonised_tariffs_size(); ++t) {
+      const v1::Tariff& tariff = rule.harmonised_tariffs(t);
+      const std::string tariff_field = absl::StrCat(field, ".harmonised_tariffs[", t, "]");
+      const v1::Tariff* max = nullptr;
+      for (const v1::Tariff& m : rule.max_tariffs()) {
+        if (m.product_code() == tariff.product_code()) max = &m;
+      }
+      if (max == nullptr) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(tariff_field, ".product_code: expected a product of max_tariffs, got '",
+                         tariff.product_code(), "'"));
+      }
+      if (!harmonised.insert(tariff.product_code()).second) {
+        return absl::InvalidArgumentError(absl::StrCat(tariff_field, ".product_code: '",
+                                                       tariff.product_code(), "' appears twice"));
+      }
+      if (tariff.unit() != max->unit()) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            tariff_field, ".unit: expected ", UnitName(max->unit()), " as in max_tariffs, got ",
+            UnitName(tariff.unit())));
+      }
+      RETURN_IF_ERROR(
+          RequireNonNegative(tariff.tariff_cents(), absl::StrCat(tariff_field, ".tariff_cents")));
+      if (tariff.tariff_cents() > max->tariff_cents()) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            tariff_field, ".tariff_cents: expected at most the maximum ", max->tariff_cents(),
+            ", got ", tariff.tariff_cents()));
+      }
     }
   }
   return absl::OkStatus();

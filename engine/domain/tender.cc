@@ -10,6 +10,7 @@
 #include "engine/domain/dates.h"
 #include "engine/domain/framework.h"
 #include "engine/domain/money.h"
+#include "engine/domain/open_house.h"
 #include "engine/domain/registry.h"
 #include "engine/domain/roles.h"
 #include "engine/domain/rules.h"
@@ -69,6 +70,10 @@ std::string FundingModelName(v1::FundingModel model) {
 }
 
 std::string UnitName(v1::Unit unit) { return EnumLabel(v1::Unit_Name(unit), "UNIT_"); }
+
+std::string TariffText(const v1::Tariff& tariff) {
+  return absl::StrCat(FormatCents(tariff.tariff_cents()), " per ", UnitName(tariff.unit()));
+}
 
 absl::string_view TenderStatusName(v1::TenderStatus status) {
   switch (status) {
@@ -179,6 +184,15 @@ absl::Status RequireTariffsWithinLot(const RegionState& state, absl::string_view
                        " for product '", tariff.product_code(), "' exceeds the maximum ",
                        FormatCents(max->tariff_cents()), " of lot '", lot, "'"));
     }
+    const v1::Tariff* harmonised = HarmonisedTariff(state, lot, tariff.product_code());
+    if (harmonised != nullptr && !rules->negotiated_tariffs() &&
+        harmonised->tariff_cents() != tariff.tariff_cents()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          name, ".tariff_cents: ", FormatCents(tariff.tariff_cents()), " for product '",
+          tariff.product_code(), "' differs from the harmonised tariff ",
+          FormatCents(harmonised->tariff_cents()), " of lot '", lot,
+          "', which does not allow negotiated tariffs"));
+    }
   }
   return absl::OkStatus();
 }
@@ -253,12 +267,16 @@ absl::StatusOr<std::vector<v1::Event>> DecidePublishTender(const RegionState& st
   }
   RETURN_IF_ERROR(
       RequireFundingModelAllowed(state, body.lot(), body.funding_model(), "funding_model"));
-  ASSIGN_OR_RETURN(absl::CivilDay deadline, ParseDate(body.deadline(), "deadline"));
-  const absl::CivilDay today = CommandDay(command);
-  if (deadline < today) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("deadline: expected a day on or after ", FormatDate(today),
-                     " (the day of publication), got ", body.deadline()));
+  RETURN_IF_ERROR(RequireAdmissionProcedure(state, body));
+  // An open-house procedure without a deadline admits for as long as it runs.
+  if (body.procedure() != v1::TENDER_PROCEDURE_OPEN_HOUSE || !body.deadline().empty()) {
+    ASSIGN_OR_RETURN(absl::CivilDay deadline, ParseDate(body.deadline(), "deadline"));
+    const absl::CivilDay today = CommandDay(command);
+    if (deadline < today) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("deadline: expected a day on or after ", FormatDate(today),
+                       " (the day of publication), got ", body.deadline()));
+    }
   }
   v1::Event event;
   v1::TenderPublished& published = *event.mutable_tender_published();
@@ -269,6 +287,7 @@ absl::StatusOr<std::vector<v1::Event>> DecidePublishTender(const RegionState& st
   published.set_funding_model(body.funding_model());
   published.set_ceiling_cents(body.ceiling_cents());
   published.set_deadline(body.deadline());
+  *published.mutable_requirements() = body.requirements();
   return OneEvent(std::move(event));
 }
 
@@ -289,6 +308,12 @@ absl::StatusOr<std::vector<v1::Event>> DecideSubmitBid(const RegionState& state,
                                                       "; it cannot bid"));
   }
   ASSIGN_OR_RETURN(const v1::TenderRecord* tender, FindTender(state, body.tender_id()));
+  if (IsOpenHouse(*tender)) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "tender '", tender->tender_id(),
+        "' is an open-house procedure: providers apply_for_admission and are admitted at the "
+        "harmonised tariffs; they do not bid"));
+  }
   RETURN_IF_ERROR(RequireOpen(*tender));
   const absl::CivilDay today = CommandDay(command);
   if (today > DeadlineOf(*tender)) {
@@ -343,6 +368,12 @@ absl::StatusOr<std::vector<v1::Event>> DecideWithdrawBid(const RegionState& stat
     return absl::FailedPreconditionError(absl::StrCat(
         "bid '", bid->bid_id(), "' on tender '", tender->tender_id(), "' is already withdrawn"));
   }
+  if (!bid->contract_id().empty()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("bid '", bid->bid_id(), "' on tender '", tender->tender_id(),
+                     "' is carried out by contract '", bid->contract_id(),
+                     "'; terminate the contract instead"));
+  }
   v1::Event event;
   v1::BidWithdrawn& withdrawn = *event.mutable_bid_withdrawn();
   withdrawn.set_tender_id(body.tender_id());
@@ -356,6 +387,12 @@ absl::StatusOr<std::vector<v1::Event>> DecideAwardTender(const RegionState& stat
   const v1::AwardTender& body = command.award_tender();
   RETURN_IF_ERROR(RequireRole(command.actor(), v1::ROLE_BUREAU, "award a tender"));
   ASSIGN_OR_RETURN(const v1::TenderRecord* tender, FindTender(state, body.tender_id()));
+  if (IsOpenHouse(*tender)) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "tender '", tender->tender_id(),
+        "' is an open-house procedure: it admits providers one by one (assess_application) "
+        "and is not awarded"));
+  }
   RETURN_IF_ERROR(RequireOpen(*tender));
   if (body.bid_ids().empty()) {
     return absl::InvalidArgumentError("bid_ids: expected at least one bid to award, got none");
@@ -451,6 +488,15 @@ absl::StatusOr<std::vector<v1::Event>> DecideCancelTender(const RegionState& sta
   ASSIGN_OR_RETURN(const v1::TenderRecord* tender, FindTender(state, body.tender_id()));
   RETURN_IF_ERROR(RequireOpen(*tender));
   RETURN_IF_ERROR(RequireText(body.reason(), "reason", "why the tender is cancelled"));
+  std::vector<std::string> contracts;
+  for (const v1::BidRecord& bid : tender->bids()) {
+    if (!bid.contract_id().empty()) contracts.push_back(bid.contract_id());
+  }
+  if (!contracts.empty()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "tender '", tender->tender_id(), "' is carried out by contract(s) ",
+        absl::StrJoin(contracts, ", "), "; what they commit stays drawn on the purchase order"));
+  }
   v1::Event event;
   v1::TenderCancelled& cancelled = *event.mutable_tender_cancelled();
   cancelled.set_tender_id(body.tender_id());
@@ -482,6 +528,7 @@ void ApplyTenderPublished(RegionState& state, const v1::TenderPublished& event) 
   tender.set_funding_model(event.funding_model());
   tender.set_ceiling_cents(event.ceiling_cents());
   tender.set_deadline(event.deadline());
+  *tender.mutable_requirements() = event.requirements();
   tender.set_status(v1::TENDER_STATUS_OPEN);
 }
 

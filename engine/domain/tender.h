@@ -42,6 +42,8 @@ void ApplyTenderCancelled(RegionState& state, const v1::TenderCancelled& event);
 // Lowercase names for messages: "per_unit", "hour".
 std::string FundingModelName(v1::FundingModel model);
 std::string UnitName(v1::Unit unit);
+// "85.00 per hour"
+std::string TariffText(const v1::Tariff& tariff);
 absl::string_view TenderStatusName(v1::TenderStatus status);
 
 // A lot the bureau buys for the region (scope regional or unspecified).
@@ -53,7 +55,8 @@ absl::Status RequireRegionalLot(const RegionState& state, absl::string_view lot,
 
 // The purchase order's amount for `lot` (0 when it has none).
 int64_t OrderedFor(const v1::PurchaseOrderRecord& order, absl::string_view lot);
-// The ceilings of the tenders of `year` on `lot` that are not cancelled:
+// The ceilings of the tenders and admission procedures of `year` on `lot`
+// that are not cancelled:
 // what they draw on the purchase order. Tenders are few (tens a year), so
 // the scan is cheap.
 int64_t DrawnOn(const RegionState& state, absl::string_view lot, int32_t year);

@@ -16,39 +16,31 @@
 #include "google/protobuf/text_format.h"
 #include "gtest/gtest.h"
 #include "tests/testing/domain_matchers.h"
+#include "tests/testing/domain_test.h"
 #include "tests/testing/status_matchers.h"
 
 namespace inkoop {
 namespace {
 
 using ::inkoop::testing::Actor;
+using ::inkoop::testing::Broken;
 using ::inkoop::testing::Bureau;
+using ::inkoop::testing::CommandOf;
+using ::inkoop::testing::Denied;
+using ::inkoop::testing::Expected;
+using ::inkoop::testing::Invalid;
+using ::inkoop::testing::On;
+using ::inkoop::testing::Refusal;
+using ::inkoop::testing::Unknown;
 using ::inkoop::testing::EqualsProto;
 using ::inkoop::testing::IsOk;
 using ::inkoop::testing::ParseText;
 using ::inkoop::testing::StatusIs;
 using ::testing::HasSubstr;
 
-constexpr char kRegion[] = "haaglanden";
+constexpr const char* kRegion = ::inkoop::testing::kTestRegion;
 
-// Sets the day the command happens on (CommandDay).
-void On(v1::Command& command, int year, int month, int day) {
-  const absl::Time time = absl::FromCivil(absl::CivilDay(year, month, day), absl::UTCTimeZone());
-  command.mutable_occurred_at()->set_seconds(absl::ToUnixSeconds(time));
-}
-
-// A command of `actor` on 2016-02-01 with `text` (text format) merged in.
-v1::Command Command(const v1::Actor& actor, const std::string& text = "") {
-  v1::Command command;
-  command.set_command_id("cmd");
-  command.set_region(kRegion);
-  *command.mutable_actor() = actor;
-  On(command, 2016, 2, 1);
-  EXPECT_TRUE(google::protobuf::TextFormat::MergeFromString(text, &command)) << text;
-  return command;
-}
-
-v1::Command ContractCommand(const std::string& text) { return Command(Bureau(), text); }
+v1::Command ContractCommand(const std::string& text) { return CommandOf(Bureau(), text); }
 
 constexpr char kFramework[] = R"(adopt_framework {
   framework_id: "H10-2016" municipalities: [ "Den Haag", "Delft", "Rijswijk" ]
@@ -73,23 +65,7 @@ v1::Command SignContract() {
   return ContractCommand(absl::StrCat("sign_contract {", kContractC1, "}"));
 }
 
-// What a refusal must carry: its code and a part of its message.
-struct Expected {
-  absl::StatusCode code;
-  std::string message;
-};
-Expected Invalid(std::string m) { return {absl::StatusCode::kInvalidArgument, m}; }
-Expected Broken(std::string m) { return {absl::StatusCode::kFailedPrecondition, m}; }
-Expected Unknown(std::string m) { return {absl::StatusCode::kNotFound, m}; }
-Expected Denied(std::string m) { return {absl::StatusCode::kPermissionDenied, m}; }
 
-// One refused variant of a command: `change` edits the command and a copy of
-// the state it is decided on.
-struct Refusal {
-  std::string name;
-  std::function<void(v1::Command&, RegionState&)> change;
-  Expected expected;
-};
 
 // Records a claim on c1 the way the claims concern would.
 void AddClaim(RegionState& state, const std::string& municipality, int32_t year, int64_t cents) {
@@ -101,10 +77,9 @@ void AddClaim(RegionState& state, const std::string& municipality, int32_t year,
 // Den Haag 5,000,000.00 in 2016 and 1,000,000.00 in 2017, Rijswijk
 // 1,000,000.00 in 2016 and no plan for 2017. Provider p1 won tender t1
 // (ceiling 3,000,000.00) with bid b1: 2,500,000.00 a year at 85.00 an hour.
-class ContractTest : public ::testing::Test {
+class ContractTest : public ::inkoop::testing::DomainTest {
  protected:
   void SetUp() override {
-    state_.region = kRegion;
     Accept(ContractCommand(kFramework));
     for (int32_t year : {2016, 2017}) {
       Fund("Delft", year, 300000000);
@@ -125,40 +100,14 @@ class ContractTest : public ::testing::Test {
   void Fund(const std::string& municipality, int32_t year, int64_t ambulatory_cents) {
     const v1::Actor actor = Actor(municipality, v1::ROLE_MUNICIPALITY);
     const std::string who = absl::StrCat("municipality: '", municipality, "' year: ", year);
-    Accept(Command(actor, absl::StrCat("set_budget { ", who, " amount_cents: 2000000000 ",
+    Accept(CommandOf(actor, absl::StrCat("set_budget { ", who, " amount_cents: 2000000000 ",
                                        "source: BUDGET_SOURCE_MAY_CIRCULAR }")));
-    Accept(Command(actor, absl::StrCat("submit_local_plan { ", who, " lots { lot: 'ambulatory' ",
+    Accept(CommandOf(actor, absl::StrCat("submit_local_plan { ", who, " lots { lot: 'ambulatory' ",
                                        "amount_cents: ", ambulatory_cents, " } }")));
   }
 
-  void Accept(const v1::Command& command) {
-    absl::StatusOr<std::vector<v1::Event>> events = Decide(state_, command);
-    ASSERT_THAT(events, IsOk());
-    for (v1::Event& event : *events) {
-      event.set_region(kRegion);
-      event.set_sequence(state_.sequence.value() + 1);
-      event.set_previous_hash(state_.last_hash);
-      ASSERT_THAT(Evolve(state_, event), IsOk());
-    }
-  }
 
-  v1::Event DecideOne(const v1::Command& command) {
-    absl::StatusOr<std::vector<v1::Event>> events = Decide(state_, command);
-    EXPECT_THAT(events, IsOk());
-    EXPECT_EQ(events.ok() ? events->size() : 0u, 1u);
-    return events.ok() && events->size() == 1 ? (*events)[0] : v1::Event();
-  }
 
-  void ExpectRefusals(const v1::Command& base, const std::vector<Refusal>& refusals) {
-    for (const Refusal& refusal : refusals) {
-      SCOPED_TRACE(refusal.name);
-      v1::Command command = base;
-      RegionState state = state_;
-      refusal.change(command, state);
-      EXPECT_THAT(Decide(state, command),
-                  StatusIs(refusal.expected.code, HasSubstr(refusal.expected.message)));
-    }
-  }
 
   int64_t Committed(const std::string& municipality, int32_t year) {
     return state_.municipalities[municipality].years[year].lots["ambulatory"].committed_cents;
@@ -166,7 +115,6 @@ class ContractTest : public ::testing::Test {
 
   const v1::ContractRecord& C1() { return state_.contracts.at("c1"); }
 
-  RegionState state_;
 };
 
 using C = v1::Command;
@@ -679,7 +627,7 @@ TEST_F(SignedContractTest, TerminateContractIsRefusedWhenARuleIsBroken) {
 }
 
 v1::Command ExpireContract(const v1::Actor& actor) {
-  v1::Command command = Command(actor);
+  v1::Command command = CommandOf(actor);
   command.mutable_expire_contract()->set_contract_id("c1");
   On(command, 2017, 1, 1);
   return command;

@@ -31,6 +31,7 @@ namespace {
 const std::vector<std::string> kMunicipalities = {"Delft", "Rijswijk", "Westland", "Zoetermeer"};
 const std::vector<std::string> kLots = {"ambulatory", "specialist", "housing"};
 const std::vector<std::string> kProducts = {"45A12", "45A13", "54001"};
+constexpr int64_t kHarmonised = 8'500;  // cents per hour, of 45A12 and 45A13
 
 // Draws commands that are valid often enough to drive the region through its
 // whole lifecycle; the rest are refused, which must leave no trace.
@@ -137,24 +138,42 @@ class CommandDrawer {
         tender.set_funding_model(v1::FUNDING_MODEL_PER_UNIT);
         tender.set_ceiling_cents(Amount(100'000'000));
         tender.set_deadline(FormatDate(today + static_cast<int>(Pick(20))));
+        if (tender.procedure() == v1::TENDER_PROCEDURE_OPEN_HOUSE) {
+          // An admission procedure: a checklist, and now and then no deadline.
+          tender.add_requirements("quality mark");
+          tender.add_requirements("certified staff");
+          if (Pick(2) == 0) tender.clear_deadline();
+        }
         break;
       }
       case 8: {
         const std::string provider = absl::StrCat("p", Pick(10));
         Act(command, provider, v1::ROLE_PROVIDER);
+        const std::string tender_id = absl::StrCat("t", Pick(8));
+        if (auto it = state.tenders.find(tender_id);
+            it != state.tenders.end() &&
+            it->second.procedure() == v1::TENDER_PROCEDURE_OPEN_HOUSE) {
+          v1::ApplyForAdmission& apply = *command.mutable_apply_for_admission();
+          apply.set_tender_id(tender_id);
+          apply.set_application_id(absl::StrCat("a", counter_));
+          apply.set_provider_id(provider);
+          break;
+        }
         v1::SubmitBid& bid = *command.mutable_submit_bid();
-        bid.set_tender_id(absl::StrCat("t", Pick(8)));
+        bid.set_tender_id(tender_id);
         bid.set_bid_id(absl::StrCat("b", counter_));
         bid.set_provider_id(provider);
         bid.set_amount_cents(Amount(50'000'000));
         v1::Tariff& tariff = *bid.add_tariffs();
         tariff.set_product_code(Any(kProducts));
         tariff.set_unit(v1::UNIT_HOUR);
-        tariff.set_tariff_cents(8'000 + static_cast<int64_t>(Pick(1'000)));
+        tariff.set_tariff_cents(Pick(2) == 0 ? kHarmonised
+                                             : 8'000 + static_cast<int64_t>(Pick(1'000)));
         break;
       }
       case 9: {
         Act(command, "bureau", v1::ROLE_BUREAU);
+        if (Pick(2) == 0 && Assess(state, command)) break;
         if (Pick(3) != 0 && Negotiate(state, command)) break;
         v1::AwardTender& award = *command.mutable_award_tender();
         award.set_tender_id(absl::StrCat("t", Pick(8)));
@@ -208,7 +227,9 @@ class CommandDrawer {
           }
           break;
         }
-        // Mostly: carry out an awarded bid not yet contracted, on its terms.
+        // Mostly: carry out an admission or an awarded bid not yet
+        // contracted, on its terms.
+        if (Pick(2) == 0 && SignAdmission(state, sign)) break;
         for (const auto& [id, tender] : state.tenders) {
           if (tender.status() != v1::TENDER_STATUS_AWARDED || Pick(2) == 0) continue;
           for (const v1::BidRecord& bid : tender.bids()) {
@@ -377,7 +398,10 @@ class CommandDrawer {
   bool PayOrSettle(const RegionState& state, v1::Command& command, absl::CivilDay today) {
     for (const auto& [id, contract] : state.contracts) {
       if (contract.instalments().empty() || Pick(2) == 0) continue;
+      // Care ended: mostly settle (an instalment left unpaid is settled too).
+      const bool ended = contract.term_end() < FormatDate(today);
       for (const v1::InstalmentRecord& record : contract.instalments()) {
+        if (ended && Pick(4) != 0) break;
         if (record.paid() || record.instalment().due_on() > FormatDate(today)) continue;
         Act(command, record.instalment().municipality(), v1::ROLE_MUNICIPALITY);
         v1::PayInstalment& pay = *command.mutable_pay_instalment();
@@ -387,14 +411,15 @@ class CommandDrawer {
         pay.set_paid_on(FormatDate(today));
         return true;
       }
-      if (contract.term_end() >= FormatDate(today)) continue;
+      if (!ended) continue;
       const v1::MunicipalityCeiling& ceiling = contract.ceilings(0);
       Act(command, ceiling.municipality(), v1::ROLE_MUNICIPALITY);
       v1::SettleContract& settle = *command.mutable_settle_contract();
       settle.set_contract_id(id);
       settle.set_municipality(ceiling.municipality());
       settle.set_year(std::stoi(contract.term_start().substr(0, 4)));
-      settle.set_produced_cents(Amount(static_cast<uint64_t>(ceiling.ceiling_cents()) + 1));
+      // Within the ceiling even where termination cut the year short.
+      settle.set_produced_cents(Amount(static_cast<uint64_t>(ceiling.ceiling_cents()) / 4 + 1));
       settle.set_statement("production statement");
       return true;
     }
@@ -438,6 +463,56 @@ class CommandDrawer {
     std::advance(it, Pick(state.contracts.size()));
     return &it->second;
   }
+  // Assesses an application awaiting assessment, mostly admitting it.
+  bool Assess(const RegionState& state, v1::Command& command) {
+    for (const auto& [id, tender] : state.tenders) {
+      for (const v1::BidRecord& application : tender.bids()) {
+        if (tender.procedure() != v1::TENDER_PROCEDURE_OPEN_HOUSE || application.assessed()) {
+          continue;
+        }
+        v1::AssessApplication& assess = *command.mutable_assess_application();
+        assess.set_tender_id(id);
+        assess.set_application_id(application.bid_id());
+        for (const std::string& requirement : tender.requirements()) {
+          v1::RequirementAssessment& assessment = *assess.add_assessments();
+          assessment.set_requirement(requirement);
+          assessment.set_met(Pick(4) != 0);
+          if (!assessment.met()) assessment.set_note("not shown");
+        }
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // Signs the contract of an admitted application not yet contracted, at
+  // the harmonised tariffs of its lot.
+  bool SignAdmission(const RegionState& state, v1::SignContract& sign) {
+    for (const auto& [id, tender] : state.tenders) {
+      for (const v1::BidRecord& application : tender.bids()) {
+        if (!application.admitted() || !application.contract_id().empty()) continue;
+        sign.set_tender_id(id);
+        sign.set_bid_id(application.bid_id());
+        sign.set_provider_id(application.provider_id());
+        sign.set_lot(tender.lot());
+        sign.set_funding_model(v1::FUNDING_MODEL_PER_UNIT);
+        sign.clear_tariffs();
+        for (const v1::Tariff& tariff : state.framework.rules.at(tender.lot()).harmonised_tariffs()) {
+          *sign.add_tariffs() = tariff;
+        }
+        const absl::CivilDay first(tender.year(), 1 + static_cast<int>(Pick(12)), 1);
+        sign.set_term_start(FormatDate(first));
+        sign.set_term_end(FormatDate(first + static_cast<int>(Pick(300))));
+        for (v1::MunicipalityCeiling& ceiling : *sign.mutable_ceilings()) {
+          ceiling.set_year(0);
+          ceiling.set_ceiling_cents(Amount(30'000'000));
+        }
+        return true;
+      }
+    }
+    return false;
+  }
+
   void Adopt(v1::Command& command) {
     Act(command, "bureau", v1::ROLE_BUREAU);
     v1::AdoptFramework& adopt = *command.mutable_adopt_framework();
@@ -457,6 +532,17 @@ class CommandDrawer {
         tariff.set_unit(v1::UNIT_HOUR);
         tariff.set_tariff_cents(9'000);
       }
+      // Ambulatory care at harmonised tariffs; specialist care may negotiate
+      // from its harmonised tariff; housing has none.
+      if (code != "housing") {
+        for (const std::string& product : {kProducts[0], kProducts[1]}) {
+          v1::Tariff& tariff = *rules.add_harmonised_tariffs();
+          tariff.set_product_code(product);
+          tariff.set_unit(v1::UNIT_HOUR);
+          tariff.set_tariff_cents(kHarmonised);
+        }
+      }
+      rules.set_negotiated_tariffs(code == "specialist");
     }
     adopt.set_period_start("2015-01-01");
     adopt.set_period_end("2016-12-31");
@@ -631,7 +717,8 @@ TEST(LifecycleProperty, RandomCommandsKeepInvariantsAndReplayRebuildsTheState) {
         v1::Command::kTransferClients, v1::Command::kCloseYear, v1::Command::kSuspendContract,
         v1::Command::kResumeContract, v1::Command::kNegotiateAward,
         v1::Command::kAmendPurchaseOrder, v1::Command::kPayInstalment,
-        v1::Command::kSettleContract}) {
+        v1::Command::kSettleContract, v1::Command::kApplyForAdmission,
+        v1::Command::kAssessApplication}) {
     EXPECT_GT(accepted_overall[body], 0)
         << v1::Command::descriptor()->FindFieldByNumber(body)->name() << " never accepted";
   }

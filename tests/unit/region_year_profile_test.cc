@@ -113,7 +113,12 @@ TEST(RegionYearProfile, EveryCommandOfTwoRegionsIsAcceptedByTheDomain) {
     // Two years of procurement; the first year is closed and equalised.
     EXPECT_EQ(played.kinds["set_budget"], 20);
     EXPECT_EQ(played.kinds["publish_tender"], 12);
-    EXPECT_EQ(played.kinds["award_tender"], 12);
+    // Specialist and top-specialist care are tendered and awarded; the other
+    // four lots admit their providers (open house).
+    EXPECT_EQ(played.kinds["award_tender"], 4);
+    EXPECT_EQ(played.kinds["submit_bid"], 100);
+    EXPECT_EQ(played.kinds["apply_for_admission"], 220);
+    EXPECT_EQ(played.kinds["assess_application"], 220);
     EXPECT_EQ(played.kinds["sign_contract"], 320);
     EXPECT_EQ(played.kinds["expire_contract"], 160);
     EXPECT_EQ(played.kinds["close_year"], 10);
@@ -267,7 +272,8 @@ TEST(RegionYearProfile, ARealYearBudgetsAbout198MillionWithDenHaagTheLargest) {
                 ->first,
             "Den Haag");
   EXPECT_EQ(kinds["register_provider"], 160);
-  EXPECT_EQ(kinds["submit_bid"], 160);
+  EXPECT_EQ(kinds["submit_bid"], 50);
+  EXPECT_EQ(kinds["apply_for_admission"], 110);
   EXPECT_EQ(kinds["sign_contract"], 160);
   EXPECT_EQ(kinds["publish_tender"], 6);
 }

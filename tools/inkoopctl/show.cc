@@ -148,12 +148,23 @@ std::string FormatProvider(const v1::ProviderRecord& p) {
 
 std::string FormatTender(const v1::TenderRecord& t) {
   int bids = 0;
-  for (const v1::BidRecord& bid : t.bids()) bids += bid.withdrawn() ? 0 : 1;
+  int admitted = 0;
+  for (const v1::BidRecord& bid : t.bids()) {
+    bids += bid.withdrawn() ? 0 : 1;
+    admitted += bid.admitted() ? 1 : 0;
+  }
+  // An admission procedure has applications, some admitted, and may stay
+  // open without a deadline.
+  const bool admission = t.procedure() == v1::TENDER_PROCEDURE_OPEN_HOUSE;
+  const std::string entries = admission
+                                  ? absl::StrCat("applications ", bids, " admitted ", admitted)
+                                  : absl::StrCat("bids ", bids);
   return absl::StrFormat(
-      "%-12s lot %-12s %d  %s  %s  ceiling %s  deadline %s  %s  bids %d%s\n", t.tender_id(),
-      t.lot(), t.year(), EnumWord(*v1::TenderProcedure_descriptor(), t.procedure()),
+      "%-12s lot %-12s %d  %s  %s  ceiling %s  deadline %s  %s  %s%s\n", t.tender_id(), t.lot(),
+      t.year(), EnumWord(*v1::TenderProcedure_descriptor(), t.procedure()),
       EnumWord(*v1::FundingModel_descriptor(), t.funding_model()), FormatCents(t.ceiling_cents()),
-      t.deadline(), EnumWord(*v1::TenderStatus_descriptor(), t.status()), bids,
+      t.deadline().empty() ? std::string("open-ended") : t.deadline(),
+      EnumWord(*v1::TenderStatus_descriptor(), t.status()), entries,
       t.awarded_provider_ids().empty()
           ? ""
           : absl::StrCat("  awarded to ", absl::StrJoin(t.awarded_provider_ids(), ", ")));

@@ -173,6 +173,21 @@ v1::Tariff TariffOf(const LotProfile& lot, int product, int64_t cents) {
   return tariff;
 }
 
+// The region's harmonised tariff of an open-house lot's product: 96% of its
+// maximum, the same every year.
+int64_t HarmonisedTariffCents(const LotProfile& lot, int product) {
+  return lot.products[product].max_tariff_cents * 96 / 100;
+}
+
+bool IsAdmission(const LotProfile& lot) {
+  return lot.procedure == v1::TENDER_PROCEDURE_OPEN_HOUSE;
+}
+
+// The quality requirements of an admission procedure.
+constexpr const char* kRequirements[] = {"quality mark (HKZ or equivalent)",
+                                         "registered professionals (SKJ or BIG)",
+                                         "reference index participation"};
+
 // The cheapest product of the lot.
 int CheapestProduct(int lot) {
   return kLot[lot].products[1].max_tariff_cents < kLot[lot].products[0].max_tariff_cents ? 1 : 0;
@@ -314,9 +329,12 @@ std::unique_ptr<YearPlan> RegionYearProfile::MakePlan(int32_t year) const {
     contract.provider_id = ProviderId(k);
     contract.id = absl::StrCat(contract.provider_id, "-", year);
     for (int p = 0; p < kProducts; ++p) {
-      const int64_t max = kLot[LotOfProvider(k)].products[p].max_tariff_cents;
+      const LotProfile& lot = kLot[LotOfProvider(k)];
+      // Admitted providers work at the harmonised tariff; bidders bid theirs.
       const uint64_t h = Hash(key_, {kTariff, Year(year), Year(k), Year(p)});
-      contract.tariff_cents[p] = max * Draw(h, 920, 1000) / 1000;
+      contract.tariff_cents[p] = IsAdmission(lot) ? HarmonisedTariffCents(lot, p)
+                                                  : lot.products[p].max_tariff_cents *
+                                                        Draw(h, 920, 1000) / 1000;
     }
     std::fill(std::begin(contract.ceiling_cents), std::end(contract.ceiling_cents), 0);
   }
@@ -407,7 +425,12 @@ void RegionYearProfile::ScheduleFramework() {
     if (lot.second_model != v1::FUNDING_MODEL_UNSPECIFIED) {
       rules.add_funding_models(lot.second_model);
     }
-    for (int p = 0; p < kProducts; ++p) *rules.add_max_tariffs() = TariffOf(lot, p, -1);
+    for (int p = 0; p < kProducts; ++p) {
+      *rules.add_max_tariffs() = TariffOf(lot, p, -1);
+      if (IsAdmission(lot)) {
+        *rules.add_harmonised_tariffs() = TariffOf(lot, p, HarmonisedTariffCents(lot, p));
+      }
+    }
   }
   framework.set_period_start(Date(absl::CivilDay(options_.first_year, 1, 1)));
   framework.set_period_end(Date(absl::CivilDay(last, 12, 31)));
@@ -463,7 +486,8 @@ void RegionYearProfile::ScheduleProcurement(const YearPlan& plan) {
       .mutable_issue_purchase_order()
       ->set_year(year);
 
-  // Tenders on 10 August with bids until 1 October, awarded on 15 October.
+  // Tenders and admission procedures on 10 August; bids until 1 October,
+  // awarded on 15 October; applications assessed from 15 October.
   for (int l = 0; l < kLots; ++l) {
     v1::PublishTender& tender =
         *Add(At(before, 8, 10, 10) + l * 600, kBureau, v1::ROLE_BUREAU).mutable_publish_tender();
@@ -476,6 +500,10 @@ void RegionYearProfile::ScheduleProcurement(const YearPlan& plan) {
     for (int m = 0; m < kMunicipalities; ++m) ordered += plan.planned[m][l];
     tender.set_ceiling_cents(ordered);
     tender.set_deadline(Date(absl::CivilDay(before, 10, 1)));
+    if (IsAdmission(kLot[l])) {
+      for (const char* requirement : kRequirements) tender.add_requirements(requirement);
+      continue;
+    }
 
     v1::AwardTender& award =
         *Add(At(before, 10, 15, 10) + l * 600, kBureau, v1::ROLE_BUREAU).mutable_award_tender();
@@ -485,20 +513,39 @@ void RegionYearProfile::ScheduleProcurement(const YearPlan& plan) {
     }
   }
   // Each provider bids (11 August to 30 September) what its contract will
-  // commit; contracts are signed from 2 November.
+  // commit, or applies for admission and is assessed from 15 October;
+  // contracts are signed from 2 November.
   for (const YearPlan::Contract& contract : plan.contracts) {
     const int lot = LotOfProvider(contract.provider);
-    int64_t volume = 0;
-    for (int64_t ceiling : contract.ceiling_cents) volume += ceiling;
-    v1::SubmitBid& bid = *Add(At(before, 8, 11, 10) + contract.provider * 27'000,
-                              contract.provider_id, v1::ROLE_PROVIDER)
-                              .mutable_submit_bid();
-    bid.set_tender_id(TenderId(lot, year));
-    bid.set_bid_id(absl::StrCat("bid-", contract.id));
-    bid.set_provider_id(contract.provider_id);
-    bid.set_amount_cents(volume);
-    for (int p = 0; p < kProducts; ++p) {
-      *bid.add_tariffs() = TariffOf(kLot[lot], p, contract.tariff_cents[p]);
+    const std::string bid_id = absl::StrCat("bid-", contract.id);
+    const int64_t applied = At(before, 8, 11, 10) + contract.provider * 27'000;
+    if (IsAdmission(kLot[lot])) {
+      v1::ApplyForAdmission& apply =
+          *Add(applied, contract.provider_id, v1::ROLE_PROVIDER).mutable_apply_for_admission();
+      apply.set_tender_id(TenderId(lot, year));
+      apply.set_application_id(bid_id);
+      apply.set_provider_id(contract.provider_id);
+      v1::AssessApplication& assess =
+          *Add(At(before, 10, 15, 10) + contract.provider * 600, kBureau, v1::ROLE_BUREAU)
+               .mutable_assess_application();
+      assess.set_tender_id(TenderId(lot, year));
+      assess.set_application_id(bid_id);
+      for (const char* requirement : kRequirements) {
+        assess.add_assessments()->set_requirement(requirement);
+        assess.mutable_assessments()->rbegin()->set_met(true);
+      }
+    } else {
+      int64_t volume = 0;
+      for (int64_t ceiling : contract.ceiling_cents) volume += ceiling;
+      v1::SubmitBid& bid =
+          *Add(applied, contract.provider_id, v1::ROLE_PROVIDER).mutable_submit_bid();
+      bid.set_tender_id(TenderId(lot, year));
+      bid.set_bid_id(bid_id);
+      bid.set_provider_id(contract.provider_id);
+      bid.set_amount_cents(volume);
+      for (int p = 0; p < kProducts; ++p) {
+        *bid.add_tariffs() = TariffOf(kLot[lot], p, contract.tariff_cents[p]);
+      }
     }
 
     v1::SignContract& sign = *Add(At(before, 11, 2, 9) + contract.provider * 9'000, kBureau,
@@ -508,7 +555,7 @@ void RegionYearProfile::ScheduleProcurement(const YearPlan& plan) {
     sign.set_provider_id(contract.provider_id);
     sign.set_lot(kLot[lot].code);
     sign.set_tender_id(TenderId(lot, year));
-    sign.set_bid_id(bid.bid_id());
+    sign.set_bid_id(bid_id);
     sign.set_funding_model(v1::FUNDING_MODEL_PER_UNIT);
     sign.set_term_start(Date(absl::CivilDay(year, 1, 1)));
     sign.set_term_end(Date(absl::CivilDay(year, 12, 31)));
@@ -520,7 +567,9 @@ void RegionYearProfile::ScheduleProcurement(const YearPlan& plan) {
     if (sign.ceilings().empty()) {  // no clients this year: a contract to stand by
       sign.add_ceilings()->set_municipality(kMunicipality[kDenHaag].name);
     }
-    *sign.mutable_tariffs() = bid.tariffs();
+    for (int p = 0; p < kProducts; ++p) {
+      *sign.add_tariffs() = TariffOf(kLot[lot], p, contract.tariff_cents[p]);
+    }
   }
 }
 
