@@ -3,8 +3,10 @@
 # builds, starts a Kafka broker (127.0.0.1:9092) and the engine and projector,
 # and plays one procurement year of the Haaglanden region: framework, the
 # ten municipalities' budgets, reservations and local plans, the purchase
-# order of the regional lots, a tender, bids, award and a negotiated award,
-# contracts bound to their bids, a lump-sum contract paid in instalments, a
+# order of the regional lots, an open-house admission of ambulatory care
+# (applications assessed against its checklist, contracts at the harmonised
+# tariffs), a competitive tender of specialist care with its bid, award and
+# negotiated award, a lump-sum contract bound to it paid in instalments, a
 # budget shift, claims and payments, indicators, a provider's bankruptcy (its
 # late claim for care before it paid) with clients transferred and a case
 # escalated, and the year's settlement and close (refused commands show their
@@ -127,7 +129,9 @@ ctl submit adopt-framework --actor inkoopbureau --role bureau --framework-id H10
            {"code":"top","name":"Top-specialist (national)","scope":"LOT_SCOPE_NATIONAL"}]' \
   --lot-rules '[{"lot":"ambulatory","fundingModels":["FUNDING_MODEL_PER_UNIT"],
                  "maxTariffs":[{"productCode":"45A12","unit":"UNIT_HOUR","tariffCents":"9500"},
-                               {"productCode":"45A13","unit":"UNIT_HOUR","tariffCents":"11000"}]},
+                               {"productCode":"45A13","unit":"UNIT_HOUR","tariffCents":"11000"}],
+                 "harmonisedTariffs":[{"productCode":"45A12","unit":"UNIT_HOUR","tariffCents":"8500"},
+                                      {"productCode":"45A13","unit":"UNIT_HOUR","tariffCents":"10400"}]},
                 {"lot":"specialist","fundingModels":["FUNDING_MODEL_PER_UNIT","FUNDING_MODEL_LUMP_SUM"],
                  "maxTariffs":[{"productCode":"43A11","unit":"UNIT_DAY","tariffCents":"28000"}]},
                 {"lot":"housing","fundingModels":["FUNDING_MODEL_POPULATION"]}]' \
@@ -185,7 +189,8 @@ at 2015-07-15
 ctl submit issue-purchase-order --actor inkoopbureau --role bureau --year 2016
 
 echo
-echo "== Providers register, the bureau tenders ambulatory care (competitive, P*Q), providers bid"
+echo "== Providers register; the bureau opens the admission to ambulatory care (open house, open-ended):"
+echo "   every provider meeting its quality requirements is admitted at the harmonised tariffs"
 at 2015-08-01
 ctl submit register-provider --actor inkoopbureau --role bureau --provider-id jeugdzorg-west --actor-key "$(entry jeugdzorg-west provider)" --name "Jeugdzorg West B.V." --chamber-of-commerce-number 27012345
 at 2015-08-01
@@ -196,58 +201,97 @@ echo "== Refused: a tender on the top-specialist lot (bought nationally, not by 
 at 2015-08-10
 refused submit publish-tender --actor inkoopbureau --role bureau --tender-id TOP-2016 --lot top --year 2016 \
   --procedure competitive --funding-model per_unit --ceiling 1000000.00 --deadline 2015-10-01
+requirements="quality mark (HKZ or equivalent);registered professionals (SKJ or BIG);reference index participation"
 ctl submit publish-tender --actor inkoopbureau --role bureau --tender-id AMB-2016 --lot ambulatory --year 2016 \
-  --procedure competitive --funding-model per_unit --ceiling 45000000.00 --deadline 2015-10-01
-echo "== Refused: a second tender that would draw more than the purchase order holds for ambulatory care"
+  --procedure open_house --funding-model per_unit --ceiling 45000000.00 --requirements "$(echo "$requirements" | tr ';' ,)"
+echo "== Refused: a second procedure that would draw more than the purchase order holds for ambulatory care"
 refused submit publish-tender --actor inkoopbureau --role bureau --tender-id AMB-2016-B --lot ambulatory --year 2016 \
   --procedure competitive --funding-model per_unit --ceiling 10000000.00 --deadline 2015-10-01
-echo "== Refused: the purchase order issued again now that a tender draws on it"
+echo "== Refused: the purchase order issued again now that a procedure draws on it"
 refused submit issue-purchase-order --actor inkoopbureau --role bureau --year 2016
-tariffs='[{"productCode":"45A12","unit":"UNIT_HOUR","tariffCents":"8500"},{"productCode":"45A13","unit":"UNIT_HOUR","tariffCents":"10400"}]'
+apply() {  # provider application
+  ctl submit apply-for-admission --actor "$1" --role provider --tender-id AMB-2016 --application-id "$2" --provider-id "$1"
+}
+assess() {  # application, then the third requirement's verdict: met or a note of what is missing
+  local third='"met":true'
+  [[ "$2" != met ]] && third="\"met\":false,\"note\":\"$2\""
+  ctl submit assess-application --actor inkoopbureau --role bureau --tender-id AMB-2016 --application-id "$1" \
+    --assessments "[{\"requirement\":\"quality mark (HKZ or equivalent)\",\"met\":true},
+                    {\"requirement\":\"registered professionals (SKJ or BIG)\",\"met\":true},
+                    {\"requirement\":\"reference index participation\",$third}]"
+}
 at 2015-09-14
-ctl submit submit-bid --actor jeugdzorg-west --role provider --tender-id AMB-2016 --bid-id bid-jzw --provider-id jeugdzorg-west --amount 15000000.00 --tariffs "$tariffs"
+apply jeugdzorg-west app-jzw
 at 2015-09-20
-ctl submit submit-bid --actor horizon --role provider --tender-id AMB-2016 --bid-id bid-hor --provider-id horizon --amount 12000000.00 --tariffs "$tariffs"
+apply horizon app-hor
 at 2015-09-28
-ctl submit submit-bid --actor kompas --role provider --tender-id AMB-2016 --bid-id bid-kom --provider-id kompas --amount 10000000.00 --tariffs "$tariffs"
-echo "== Refused: a bid after the deadline"
+apply kompas app-kom
+echo "== Refused: a bid on the admission (providers apply; the tariffs are the region's)"
+refused submit submit-bid --actor kompas --role provider --tender-id AMB-2016 --bid-id bid-kom --provider-id kompas --amount 1.00
+echo "== Refused: a second application of Kompas dated before the first (the region's clock only moves forward)"
+refused submit apply-for-admission --occurred-at 2015-09-01 --actor kompas --role provider --tender-id AMB-2016 \
+  --application-id app-kom-early --provider-id kompas
 at 2015-10-05
-refused submit submit-bid --actor kompas --role provider --tender-id AMB-2016 --bid-id bid-late --provider-id kompas --amount 1.00
-echo "== Refused: the same late bid sent again dated before the deadline (the region's clock only moves forward)"
-refused submit submit-bid --occurred-at 2015-09-01 --actor kompas --role provider --tender-id AMB-2016 --bid-id bid-late --provider-id kompas --amount 1.00
-at 2015-10-15
-ctl submit award-tender --actor inkoopbureau --role bureau --tender-id AMB-2016 --bid-ids bid-jzw,bid-hor,bid-kom
-echo "== After the award the bureau and Kompas agree on less capacity: the award's new terms are an event of their own"
+assess app-jzw met
+assess app-hor met
+assess app-kom "not yet connected to the reference index"
+echo "== Refused: a contract for Kompas, whose application was not admitted"
+tariffs='[{"productCode":"45A12","unit":"UNIT_HOUR","tariffCents":"8500"},{"productCode":"45A13","unit":"UNIT_HOUR","tariffCents":"10400"}]'
+at 2015-10-06
+refused submit sign-contract --actor inkoopbureau --role bureau --contract-id AMB-KOM --provider-id kompas \
+  --lot ambulatory --tender-id AMB-2016 --bid-id app-kom --funding-model per_unit --term-start 2016-01-01 --term-end 2016-12-31 \
+  --ceilings '[{"municipality":"Rijswijk","ceilingCents":"60000000"}]' --tariffs "$tariffs"
+echo "== Kompas connects to the reference index and applies again (an admission has no deadline here)"
 at 2015-10-20
-ctl submit negotiate-award --actor inkoopbureau --role bureau --tender-id AMB-2016 --bid-id bid-kom --amount 9500000.00 \
-  --tariffs "$tariffs" --reason "Kompas lowers its capacity for Rijswijk by 500,000.00 a year"
+apply kompas app-kom-2
+at 2015-10-22
+assess app-kom-2 met
 
 echo
-echo "== The bureau signs the contracts: each carries out its awarded bid (ceilings per municipality per year)"
-contract() {  # id provider bid "Den Haag" Delft Zoetermeer Rijswijk (cents per year)
+echo "== The bureau signs the admitted providers' contracts on the region's standard terms: per unit, at the"
+echo "   harmonised tariffs (ceilings per municipality per year, together within the procedure's ceiling)"
+contract() {  # id provider application "Den Haag" Delft Zoetermeer Rijswijk (cents per year), tariffs
   at 2015-11-02
   ctl submit sign-contract --actor inkoopbureau --role bureau --contract-id "$1" --provider-id "$2" \
     --lot ambulatory --tender-id AMB-2016 --bid-id "$3" --funding-model per_unit --term-start 2016-01-01 --term-end 2016-12-31 \
     --ceilings "[{\"municipality\":\"Den Haag\",\"ceilingCents\":\"$4\"},{\"municipality\":\"Delft\",\"ceilingCents\":\"$5\"},
                  {\"municipality\":\"Zoetermeer\",\"ceilingCents\":\"$6\"},{\"municipality\":\"Rijswijk\",\"ceilingCents\":\"$7\"}]" \
-    --tariffs "$tariffs"
+    --tariffs "${8:-$tariffs}"
 }
-echo "== Refused: ceilings above the awarded bid"
-refused contract AMB-JZW jeugdzorg-west bid-jzw 1200000000 200000000 200000000 80000000
-contract AMB-JZW jeugdzorg-west bid-jzw 1000000000 200000000 200000000 50000000
-contract AMB-HOR horizon        bid-hor  800000000 150000000 150000000 50000000
-contract AMB-KOM kompas         bid-kom  650000000 120000000 120000000 60000000
+echo "== Refused: a contract at a tariff of its own instead of the harmonised one"
+refused contract AMB-JZW jeugdzorg-west app-jzw 1000000000 200000000 200000000 50000000 \
+  '[{"productCode":"45A12","unit":"UNIT_HOUR","tariffCents":"9000"},{"productCode":"45A13","unit":"UNIT_HOUR","tariffCents":"10400"}]'
+contract AMB-JZW jeugdzorg-west app-jzw  1000000000 200000000 200000000 50000000
+contract AMB-HOR horizon        app-hor   800000000 150000000 150000000 50000000
+contract AMB-KOM kompas         app-kom-2 650000000 120000000 120000000 60000000
 echo "== Refused: a fourth contract would commit more than Rijswijk planned for ambulatory care"
 at 2015-11-03
 refused submit sign-contract --actor inkoopbureau --role bureau --contract-id AMB-EXTRA --provider-id kompas \
   --lot ambulatory --funding-model per_unit --term-start 2016-01-01 --term-end 2016-12-31 \
   --ceilings '[{"municipality":"Rijswijk","ceilingCents":"100000000"}]' --tariffs "$tariffs"
-echo "== Specialist care with residence for Den Haag: a lump sum of 4,800,000.00, paid in quarterly instalments"
+echo "== Specialist care with residence for Den Haag goes to a competitive tender (lump sum)"
 at 2015-11-04
-ctl submit sign-contract --actor inkoopbureau --role bureau --contract-id SPEC-HOR --provider-id horizon \
-  --lot specialist --funding-model lump_sum --term-start 2016-01-01 --term-end 2016-12-31 \
-  --ceilings '[{"municipality":"Den Haag","ceilingCents":"480000000"}]' \
-  --instalments '[{"municipality":"Den Haag","dueOn":"2016-01-01","amountCents":"120000000"},
+ctl submit publish-tender --actor inkoopbureau --role bureau --tender-id SPEC-2016 --lot specialist --year 2016 \
+  --procedure competitive --funding-model lump_sum --ceiling 5000000.00 --deadline 2015-11-20
+at 2015-11-16
+ctl submit submit-bid --actor horizon --role provider --tender-id SPEC-2016 --bid-id bid-spec-hor --provider-id horizon --amount 5000000.00
+at 2015-11-23
+ctl submit award-tender --actor inkoopbureau --role bureau --tender-id SPEC-2016 --bid-ids bid-spec-hor
+echo "== After the award the bureau and Horizon agree on fewer places: the award's new terms are an event of their own"
+at 2015-11-25
+ctl submit negotiate-award --actor inkoopbureau --role bureau --tender-id SPEC-2016 --bid-id bid-spec-hor --amount 4800000.00 \
+  --reason "Horizon opens two residential places fewer in 2016"
+spec() {  # ceiling in cents, then sign-contract's --instalments
+  ctl submit sign-contract --actor inkoopbureau --role bureau --contract-id SPEC-HOR --provider-id horizon \
+    --lot specialist --tender-id SPEC-2016 --bid-id bid-spec-hor --funding-model lump_sum --term-start 2016-01-01 --term-end 2016-12-31 \
+    --ceilings "[{\"municipality\":\"Den Haag\",\"ceilingCents\":\"$1\"}]" --instalments "$2"
+}
+echo "== Refused: the contract's ceiling at the bid's 5,000,000.00, above the negotiated award"
+at 2015-11-30
+refused spec 500000000 '[{"municipality":"Den Haag","dueOn":"2016-01-01","amountCents":"500000000"}]'
+echo "== The lump sum of 4,800,000.00, paid in quarterly instalments"
+spec 480000000 \
+  '[{"municipality":"Den Haag","dueOn":"2016-01-01","amountCents":"120000000"},
                   {"municipality":"Den Haag","dueOn":"2016-04-01","amountCents":"120000000"},
                   {"municipality":"Den Haag","dueOn":"2016-07-01","amountCents":"120000000"},
                   {"municipality":"Den Haag","dueOn":"2016-10-01","amountCents":"120000000"}]'
