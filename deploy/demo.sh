@@ -5,8 +5,9 @@
 # ten municipalities' budgets, reservations and local plans, the purchase
 # order of the regional lots, an open-house admission of ambulatory care
 # (applications assessed against its checklist, contracts at the harmonised
-# tariffs), a competitive tender of specialist care with its bid, award and
-# negotiated award, a lump-sum contract bound to it paid in instalments, a
+# tariffs, closed at year end), a competitive tender of specialist care
+# with its bid, award and negotiated award, a lump-sum contract bound to it
+# paid in instalments, a
 # budget shift, claims and payments, indicators, a provider's bankruptcy (its
 # late claim for care before it paid) with clients transferred and a case
 # escalated, and the year's settlement and close (refused commands show their
@@ -367,6 +368,10 @@ ctl submit close-case --actor inkoopbureau --role bureau --case-id "AMB-JZW/Den 
 ctl submit pay-instalment --actor "Den Haag" --contract-id SPEC-HOR --municipality "Den Haag" --due-on 2016-07-01 --paid-on 2016-07-01
 at 2016-10-03
 ctl submit pay-instalment --actor "Den Haag" --contract-id SPEC-HOR --municipality "Den Haag" --due-on 2016-10-01 --paid-on 2016-10-03
+echo "== The bureau closes the 2016 admission to ambulatory care; a late application is refused"
+at 2016-12-01
+ctl submit close-admission --actor inkoopbureau --role bureau --tender-id AMB-2016 --reason "the 2017 admission opens on 2017-01-01"
+refused apply horizon app-hor-late
 
 echo
 echo "== After the year: Den Haag settles the lump sum against Horizon's production statement (4,650,000.00 produced, 150,000.00 owed back)"

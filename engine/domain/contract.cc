@@ -382,9 +382,12 @@ absl::StatusOr<std::vector<v1::Event>> DecideSignContract(const RegionState& sta
   if (!body.tender_id().empty()) {
     ASSIGN_OR_RETURN(const v1::TenderRecord* tender, FindTender(state, body.tender_id()));
     const bool open_house = IsOpenHouse(*tender);
+    // An admission's providers are contracted while it is open and after it
+    // closed; a competitive tender's once it is awarded.
     const v1::TenderStatus expected =
         open_house ? v1::TENDER_STATUS_OPEN : v1::TENDER_STATUS_AWARDED;
-    if (tender->status() != expected) {
+    if (tender->status() != expected &&
+        !(open_house && tender->status() == v1::TENDER_STATUS_CLOSED)) {
       return absl::FailedPreconditionError(absl::StrCat(
           open_house ? "open-house procedure '" : "tender '", tender->tender_id(), "' is ",
           TenderStatusName(tender->status()), "; expected ", TenderStatusName(expected)));

@@ -88,6 +88,8 @@ absl::StatusOr<std::vector<v1::Event>> Decide(const RegionState& state,
       return DecideApplyForAdmission(state, command);
     case v1::Command::kAssessApplication:
       return DecideAssessApplication(state, command);
+    case v1::Command::kCloseAdmission:
+      return DecideCloseAdmission(state, command);
     case v1::Command::kAwardTender:
       return DecideAwardTender(state, command);
     case v1::Command::kNegotiateAward:

@@ -103,6 +103,9 @@ absl::Status Evolve(RegionState& state, const v1::Event& event) {
     case v1::Event::kApplicationAssessed:
       ApplyApplicationAssessed(state, event.application_assessed());
       break;
+    case v1::Event::kAdmissionClosed:
+      ApplyAdmissionClosed(state, event.admission_closed());
+      break;
     case v1::Event::kAwardNegotiated:
       ApplyAwardNegotiated(state, event.award_negotiated());
       break;

@@ -35,9 +35,12 @@ v1::BidRecord* MutableApplication(RegionState& state, const std::string& tender_
   return nullptr;
 }
 
+// The open-house procedure `tender_id` while it is open (or, with
+// `closed_too`, also once closed).
 absl::StatusOr<const v1::TenderRecord*> FindOpenHouse(const RegionState& state,
                                                       const std::string& tender_id,
-                                                      absl::string_view instead) {
+                                                      absl::string_view instead,
+                                                      bool closed_too = false) {
   ASSIGN_OR_RETURN(const v1::TenderRecord* tender, FindTender(state, tender_id));
   if (!IsOpenHouse(*tender)) {
     return absl::FailedPreconditionError(absl::StrCat("tender '", tender_id,
@@ -45,7 +48,13 @@ absl::StatusOr<const v1::TenderRecord*> FindOpenHouse(const RegionState& state,
                                                       "procedure; ",
                                                       instead));
   }
-  if (tender->status() != v1::TENDER_STATUS_OPEN) {
+  if (tender->status() == v1::TENDER_STATUS_CLOSED && !closed_too) {
+    return absl::FailedPreconditionError(absl::StrCat("open-house procedure '", tender_id,
+                                                      "' closed on ", tender->closed_on(),
+                                                      " and takes no more applications"));
+  }
+  if (tender->status() != v1::TENDER_STATUS_OPEN &&
+      !(closed_too && tender->status() == v1::TENDER_STATUS_CLOSED)) {
     return absl::FailedPreconditionError(absl::StrCat("open-house procedure '", tender_id,
                                                       "' is ", TenderStatusName(tender->status())));
   }
@@ -160,7 +169,8 @@ absl::StatusOr<std::vector<v1::Event>> DecideAssessApplication(const RegionState
   RETURN_IF_ERROR(RequireRole(command.actor(), v1::ROLE_BUREAU, "assess an application"));
   ASSIGN_OR_RETURN(
       const v1::TenderRecord* tender,
-      FindOpenHouse(state, body.tender_id(), "a competitive tender's bids are awarded"));
+      FindOpenHouse(state, body.tender_id(), "a competitive tender's bids are awarded",
+                    /*closed_too=*/true));
   const v1::BidRecord* application = FindApplication(*tender, body.application_id());
   if (application == nullptr) {
     return absl::NotFoundError(absl::StrCat("application_id: '", body.application_id(),
@@ -220,6 +230,21 @@ absl::StatusOr<std::vector<v1::Event>> DecideAssessApplication(const RegionState
   result.set_provider_id(application->provider_id());
   *result.mutable_assessments() = body.assessments();
   result.set_admitted(admitted);
+  return OneEvent(std::move(event));
+}
+
+absl::StatusOr<std::vector<v1::Event>> DecideCloseAdmission(const RegionState& state,
+                                                            const v1::Command& command) {
+  const v1::CloseAdmission& body = command.close_admission();
+  RETURN_IF_ERROR(RequireRole(command.actor(), v1::ROLE_BUREAU, "close an admission"));
+  ASSIGN_OR_RETURN(const v1::TenderRecord* tender,
+                   FindOpenHouse(state, body.tender_id(), "award_tender or cancel_tender instead"));
+  RETURN_IF_ERROR(RequireText(body.reason(), "reason", "why the admission closes"));
+  v1::Event event;
+  v1::AdmissionClosed& closed = *event.mutable_admission_closed();
+  closed.set_tender_id(tender->tender_id());
+  closed.set_reason(body.reason());
+  closed.set_closed_on(FormatDate(CommandDay(command)));
   return OneEvent(std::move(event));
 }
 
@@ -288,6 +313,13 @@ void ApplyAdmissionApplied(RegionState& state, const v1::AdmissionApplied& event
   v1::BidRecord& application = *it->second.add_bids();
   application.set_bid_id(event.application_id());
   application.set_provider_id(event.provider_id());
+}
+
+void ApplyAdmissionClosed(RegionState& state, const v1::AdmissionClosed& event) {
+  auto it = state.tenders.find(event.tender_id());
+  if (it == state.tenders.end()) return;
+  it->second.set_status(v1::TENDER_STATUS_CLOSED);
+  it->second.set_closed_on(event.closed_on());
 }
 
 void ApplyApplicationAssessed(RegionState& state, const v1::ApplicationAssessed& event) {

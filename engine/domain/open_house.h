@@ -1,6 +1,7 @@
 // Open house: the admission procedure. Every provider meeting the quality
 // requirements is admitted at the framework's harmonised tariffs; providers
-// apply while the window is open (it may be open-ended), the bureau assesses
+// apply while the window is open (it may be open-ended, until the bureau
+// closes the admission), the bureau assesses
 // each application against the procedure's checklist, and each admitted
 // provider gets a contract on the region's standard terms: per unit, at the
 // harmonised tariffs, its ceilings within the money the procedure draws on
@@ -24,9 +25,12 @@ absl::StatusOr<std::vector<v1::Event>> DecideApplyForAdmission(const RegionState
                                                                const v1::Command& command);
 absl::StatusOr<std::vector<v1::Event>> DecideAssessApplication(const RegionState& state,
                                                                const v1::Command& command);
+absl::StatusOr<std::vector<v1::Event>> DecideCloseAdmission(const RegionState& state,
+                                                            const v1::Command& command);
 
 void ApplyAdmissionApplied(RegionState& state, const v1::AdmissionApplied& event);
 void ApplyApplicationAssessed(RegionState& state, const v1::ApplicationAssessed& event);
+void ApplyAdmissionClosed(RegionState& state, const v1::AdmissionClosed& event);
 
 bool IsOpenHouse(const v1::TenderRecord& tender);
 

@@ -83,6 +83,8 @@ absl::string_view TenderStatusName(v1::TenderStatus status) {
       return "awarded";
     case v1::TENDER_STATUS_CANCELLED:
       return "cancelled";
+    case v1::TENDER_STATUS_CLOSED:
+      return "closed";
     default:
       return "unspecified";
   }

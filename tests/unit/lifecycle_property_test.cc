@@ -174,6 +174,7 @@ class CommandDrawer {
       case 9: {
         Act(command, "bureau", v1::ROLE_BUREAU);
         if (Pick(2) == 0 && Assess(state, command)) break;
+        if (Pick(8) == 0 && CloseAdmission(state, command)) break;
         if (Pick(3) != 0 && Negotiate(state, command)) break;
         v1::AwardTender& award = *command.mutable_award_tender();
         award.set_tender_id(absl::StrCat("t", Pick(8)));
@@ -485,6 +486,20 @@ class CommandDrawer {
     return false;
   }
 
+  // Closes an open admission.
+  bool CloseAdmission(const RegionState& state, v1::Command& command) {
+    for (const auto& [id, tender] : state.tenders) {
+      if (tender.procedure() != v1::TENDER_PROCEDURE_OPEN_HOUSE ||
+          tender.status() != v1::TENDER_STATUS_OPEN) {
+        continue;
+      }
+      command.mutable_close_admission()->set_tender_id(id);
+      command.mutable_close_admission()->set_reason("enough providers admitted");
+      return true;
+    }
+    return false;
+  }
+
   // Signs the contract of an admitted application not yet contracted, at
   // the harmonised tariffs of its lot.
   bool SignAdmission(const RegionState& state, v1::SignContract& sign) {
@@ -718,7 +733,7 @@ TEST(LifecycleProperty, RandomCommandsKeepInvariantsAndReplayRebuildsTheState) {
         v1::Command::kResumeContract, v1::Command::kNegotiateAward,
         v1::Command::kAmendPurchaseOrder, v1::Command::kPayInstalment,
         v1::Command::kSettleContract, v1::Command::kApplyForAdmission,
-        v1::Command::kAssessApplication}) {
+        v1::Command::kAssessApplication, v1::Command::kCloseAdmission}) {
     EXPECT_GT(accepted_overall[body], 0)
         << v1::Command::descriptor()->FindFieldByNumber(body)->name() << " never accepted";
   }

@@ -1,10 +1,12 @@
 // Decide/Evolve of the admission procedure (open house): publish_tender with
-// a checklist, apply_for_admission, assess_application, sign_contract of an
+// a checklist, apply_for_admission, assess_application, close_admission,
+// sign_contract of an
 // admitted provider at the harmonised tariffs; and the harmonised tariffs a
 // competitive per-unit bid or contract must use unless its lot negotiates.
 #include "engine/domain/open_house.h"
 
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -318,6 +320,78 @@ TEST_F(OpenHouseTest, AssessApplicationIsRefusedWhenARuleIsBroken) {
           {"a requirement not met says what is missing",
            [&](C& c, S&) { body(c)->mutable_assessments(0)->set_met(false); },
            Invalid("assessments[0].note")},
+      });
+}
+
+// close_admission
+
+v1::Command CloseAdmission() {
+  v1::Command command = CommandOf(
+      Bureau(), R"(close_admission { tender_id: "oh1" reason: "the framework's last year" })");
+  On(command, 2016, 6, 30);
+  return command;
+}
+
+TEST_F(OpenHouseTest, CloseAdmissionProducesAdmissionClosedOnTheCommandsDay) {
+  EXPECT_THAT(DecideOne(CloseAdmission()), EqualsProto(ParseText<v1::Event>(R"pb(
+                admission_closed {
+                  tender_id: "oh1"
+                  reason: "the framework's last year"
+                  closed_on: "2016-06-30"
+                })pb")));
+}
+
+TEST_F(OpenHouseTest, AClosedAdmissionTakesNoApplicationsButFinishesThoseItReceived) {
+  Accept(Apply("p1", "a1"));
+  Accept(Apply("p2", "a2"));
+  Accept(Assess("a2"));
+  Accept(CloseAdmission());
+  EXPECT_EQ(Procedure().status(), v1::TENDER_STATUS_CLOSED);
+  EXPECT_EQ(Procedure().closed_on(), "2016-06-30");
+  v1::Command late = Apply("p3", "a3");
+  On(late, 2016, 7, 1);
+  EXPECT_THAT(Decide(state_, late),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr("open-house procedure 'oh1' closed on 2016-06-30 and takes no "
+                                 "more applications")));
+  v1::Command assess = Assess("a1");
+  On(assess, 2016, 7, 1);
+  Accept(assess);
+  for (const auto& [contract, provider, application] :
+       std::vector<std::tuple<std::string, std::string, std::string>>{{"k1", "p1", "a1"},
+                                                                      {"k2", "p2", "a2"}}) {
+    v1::Command sign = Sign(contract, provider, application);
+    On(sign, 2016, 7, 1);
+    sign.mutable_sign_contract()->set_term_start("2016-07-01");
+    Accept(sign);
+  }
+  EXPECT_EQ(state_.contracts.size(), 2u);
+}
+
+TEST_F(OpenHouseTest, CloseAdmissionIsRefusedWhenARuleIsBroken) {
+  auto body = [](C& c) { return c.mutable_close_admission(); };
+  ExpectRefusals(
+      CloseAdmission(),
+      {
+          {"only the bureau closes", [](C& c, S&) { *c.mutable_actor() = Provider("p1"); },
+           Denied("role rule: only the bureau may close an admission")},
+          {"the procedure exists", [&](C& c, S&) { body(c)->set_tender_id("t9"); },
+           Unknown("'t9' is not a tender")},
+          {"a competitive tender is awarded or cancelled",
+           [](C&, S& s) { s.tenders["oh1"].set_procedure(v1::TENDER_PROCEDURE_COMPETITIVE); },
+           Broken("is competitive, not an open-house procedure; award_tender or cancel_tender "
+                  "instead")},
+          {"an admission closes once",
+           [](C&, S& s) {
+             s.tenders["oh1"].set_status(v1::TENDER_STATUS_CLOSED);
+             s.tenders["oh1"].set_closed_on("2016-03-01");
+           },
+           Broken("closed on 2016-03-01")},
+          {"a cancelled procedure does not close",
+           [](C&, S& s) { s.tenders["oh1"].set_status(v1::TENDER_STATUS_CANCELLED); },
+           Broken("open-house procedure 'oh1' is cancelled")},
+          {"with a reason", [&](C& c, S&) { body(c)->clear_reason(); },
+           Invalid("reason: expected why the admission closes, got ''")},
       });
 }
 
