@@ -10,8 +10,9 @@
 # paid in instalments, a
 # budget shift, claims and payments, indicators, a provider's bankruptcy (its
 # late claim for care before it paid) with clients transferred and a case
-# escalated, and the year's settlement and close (refused commands show their
-# reasons). Every actor signs with its own key, and the region runs on a
+# escalated, deposits into and a draw from the fluctuation fund, and the
+# year's settlement, close and risk equalisation by the framework's budget key
+# (refused commands show their reasons). Every actor signs with its own key, and the region runs on a
 # manual clock that a clock actor moves through the scenario's days. Prints budgets per lot, contracts and continuity cases from the
 # projection; then, as an auditor, takes a signed checkpoint, replays and
 # verifies the history and reads a contract's audit trail; stops what it
@@ -122,6 +123,7 @@ echo "== The bureau adopts the Haaglanden framework 2015-2016 (ten municipalitie
 ctl submit adopt-framework --actor inkoopbureau --role bureau --framework-id H10-2015-2016 --clock-start 2014-11-03 \
   --actor-keys "[$(entry inkoopbureau bureau),$(entry region-clock clock)$(for m in "${members[@]}"; do echo -n ",$(entry "$m" municipality)"; done)]" \
   --municipalities "$(IFS=,; echo "${members[*]}")" --claim-window-days 56 \
+  --equalisation '{"key":"EQUALISATION_KEY_BUDGET"}' \
   --lots '[{"code":"local","name":"Local policy, personal budgets, execution","scope":"LOT_SCOPE_LOCAL"},
            {"code":"regional","name":"Regional public tasks"},
            {"code":"ambulatory","name":"Ambulatory youth care"},
@@ -306,6 +308,15 @@ refused submit pay-instalment --actor "Den Haag" --contract-id SPEC-HOR --munici
 at 2016-02-10
 ctl submit shift-budget --actor Delft --role municipality --municipality Delft --year 2016 \
   --from-lot specialist --to-lot ambulatory --amount 250000.00 --reason "waiting lists for ambulatory care"
+echo "== Den Haag, Delft and Zoetermeer put unplanned money into the region's fluctuation fund"
+for row in "Den Haag:500000.00" "Delft:100000.00" "Zoetermeer:150000.00"; do
+  IFS=: read -r m euros <<<"$row"
+  ctl submit deposit-to-fund --actor "$m" --municipality "$m" --year 2016 --amount "$euros" \
+    --reason "buffer for demand above the plan"
+done
+echo "== Refused: a deposit of money the plan already takes"
+refused submit deposit-to-fund --actor Delft --municipality Delft --year 2016 --amount 100000.00 \
+  --reason "buffer for demand above the plan"
 echo "== Refused: a shift of committed money"
 at 2016-02-11
 refused submit shift-budget --actor Rijswijk --role municipality --municipality Rijswijk --year 2016 \
@@ -382,12 +393,29 @@ refused submit settle-contract --actor "Den Haag" --contract-id SPEC-HOR --munic
   --produced 4800000.01 --statement "productieverantwoording Horizon 2016"
 ctl submit settle-contract --actor "Den Haag" --contract-id SPEC-HOR --municipality "Den Haag" --year 2016 \
   --produced 4650000.00 --statement "productieverantwoording Horizon 2016"
+echo "== The bureau pays Rijswijk's specialist placements above its plan from the fluctuation fund"
+at 2017-02-01
+ctl submit draw-from-fund --actor inkoopbureau --role bureau --municipality Rijswijk --year 2016 --amount 250000.00 \
+  --reason "specialist placements above the 2016 plan"
+echo "== Refused: a draw above the fund's balance"
+refused submit draw-from-fund --actor inkoopbureau --role bureau --municipality Westland --year 2016 --amount 600000.00 \
+  --reason "deficit on housing"
+echo
+echo "== The ten municipalities close 2016; the bureau equalises the year's cost by the framework's budget key"
 at 2017-03-01
 ctl submit close-year --actor "Den Haag" --municipality "Den Haag" --year 2016
+echo "== Refused: equalisation before every member has closed the year"
+refused submit equalise-risk --actor inkoopbureau --role bureau --year 2016
+for m in "${members[@]}"; do
+  [[ "$m" == "Den Haag" ]] && continue
+  ctl submit close-year --actor "$m" --municipality "$m" --year 2016
+done
+at 2017-03-15
+ctl submit equalise-risk --actor inkoopbureau --role bureau --year 2016
 
-# The projector applies events asynchronously: wait until it shows the last case.
+# The projector applies events asynchronously: wait until it shows the equalisation.
 for _ in $(seq 1 100); do
-  ctl show budget --municipality "Den Haag" --year 2016 --json 2>/dev/null | grep -q '"closed": *true' && \
+  ctl show budget --municipality "Den Haag" --year 2016 --json 2>/dev/null | grep -q '"equalisationCents": *"-\?[1-9]' && \
     ctl show contracts --json 2>/dev/null | grep -q '"settled"' && break
   sleep 0.2
 done

@@ -56,7 +56,12 @@ v1::BudgetView MakeBudgetView(const RegionState& state, const std::string& munic
   }
   view.set_reserved_cents(reserved);
   view.set_planned_cents(planned);
-  view.set_unplanned_cents(budget.budget_cents - reserved - planned);
+  view.set_unplanned_cents(budget.budget_cents - reserved - budget.fund_deposited_cents - planned);
+  view.set_closed_cost_cents(budget.closed_cost_cents);
+  view.set_equalisation_cents(budget.equalisation_cents);
+  view.set_fund_deposited_cents(budget.fund_deposited_cents);
+  view.set_fund_drawn_cents(budget.fund_drawn_cents);
+  view.set_fund_balance_cents(state.fund_balance_cents);
   return view;
 }
 

@@ -45,6 +45,21 @@ int64_t ReservedTotal(const YearBudget& budget) {
   return total;
 }
 
+int64_t SetAsideTotal(const YearBudget& budget) {
+  return ReservedTotal(budget) + budget.fund_deposited_cents;
+}
+
+namespace {
+
+// " (of which 1,000.00 in the fluctuation fund)" when some is.
+std::string InFund(const YearBudget& budget) {
+  if (budget.fund_deposited_cents == 0) return "";
+  return absl::StrCat(" (of which ", FormatCents(budget.fund_deposited_cents),
+                      " in the fluctuation fund)");
+}
+
+}  // namespace
+
 absl::Status CheckCommit(const RegionState& state, absl::string_view municipality, int32_t year,
                          absl::string_view lot, int64_t delta) {
   if (delta <= 0) return absl::OkStatus();
@@ -90,13 +105,13 @@ absl::StatusOr<std::vector<v1::Event>> DecideSetBudget(const RegionState& state,
       return absl::FailedPreconditionError(absl::StrCat("budget of ", command.municipality(), " ",
                                                         command.year(), ": the year is closed"));
     }
-    const int64_t planned = PlannedTotal(*current) + ReservedTotal(*current);
+    const int64_t planned = PlannedTotal(*current) + SetAsideTotal(*current);
     const int64_t committed = CommittedTotal(*current);
     if (command.amount_cents() < planned) {
       return absl::FailedPreconditionError(absl::StrCat(
           "budget of ", command.municipality(), " ", command.year(), ": new amount ",
           FormatCents(command.amount_cents()), " would be below the planned and reserved ",
-          FormatCents(planned), "; revise the local plan first"));
+          FormatCents(planned), InFund(*current), "; revise the local plan first"));
     }
     if (command.amount_cents() < committed) {
       return absl::FailedPreconditionError(
@@ -147,12 +162,13 @@ absl::StatusOr<std::vector<v1::Event>> DecideSubmitLocalPlan(const RegionState& 
     RETURN_IF_ERROR(RequireNonNegative(lot.amount_cents(), absl::StrCat(field, ".amount_cents")));
     ASSIGN_OR_RETURN(total, AddCents(total, lot.amount_cents(), "lots"));
   }
-  const int64_t reserved = ReservedTotal(*budget);
+  const int64_t reserved = SetAsideTotal(*budget);
   if (total > budget->budget_cents - reserved) {
     return absl::FailedPreconditionError(absl::StrCat(
         "local plan of ", command.municipality(), " ", command.year(), ": lots sum to ",
         FormatCents(total), ", which exceeds the budget ", FormatCents(budget->budget_cents),
-        reserved > 0 ? absl::StrCat(" less the reserved ", FormatCents(reserved)) : ""));
+        reserved > 0 ? absl::StrCat(" less the reserved ", FormatCents(reserved), InFund(*budget))
+                     : ""));
   }
   // A plan may not take away money already committed to contracts.
   for (const auto& [code, lot] : budget->lots) {
@@ -194,9 +210,6 @@ void ApplyLocalPlanSubmitted(RegionState& state, const v1::LocalPlanSubmitted& e
   budget.priorities.assign(event.priorities().begin(), event.priorities().end());
 }
 
-namespace {
-
-// "<what> of <municipality> <year>", the subject every refusal below names.
 std::string Subject(absl::string_view what, absl::string_view municipality, int32_t year) {
   return absl::StrCat(what, " of ", municipality, " ", year);
 }
@@ -215,8 +228,6 @@ absl::StatusOr<const YearBudget*> OpenYearBudget(const RegionState& state,
   }
   return budget;
 }
-
-}  // namespace
 
 absl::StatusOr<std::vector<v1::Event>> DecideReserveLocalParts(
     const RegionState& state, const v1::Actor& actor, const v1::ReserveLocalParts& command) {
@@ -251,12 +262,13 @@ absl::StatusOr<std::vector<v1::Event>> DecideReserveLocalParts(
   const std::string subject = Subject("reservations", command.municipality(), command.year());
   ASSIGN_OR_RETURN(const YearBudget* budget,
                    OpenYearBudget(state, subject, command.municipality(), command.year()));
-  const int64_t planned = PlannedTotal(*budget);
+  const int64_t planned = PlannedTotal(*budget) + budget->fund_deposited_cents;
   ASSIGN_OR_RETURN(const int64_t total, AddCents(reserved, planned, "reservations"));
   if (total > budget->budget_cents) {
-    return absl::FailedPreconditionError(
-        absl::StrCat(subject, ": ", FormatCents(reserved), " reserved plus ", FormatCents(planned),
-                     " planned would exceed the budget ", FormatCents(budget->budget_cents)));
+    return absl::FailedPreconditionError(absl::StrCat(
+        subject, ": ", FormatCents(reserved), " reserved plus ", FormatCents(planned), " planned",
+        budget->fund_deposited_cents > 0 ? " and in the fluctuation fund" : "",
+        " would exceed the budget ", FormatCents(budget->budget_cents)));
   }
   v1::Event event;
   v1::LocalPartsReserved& reserved_event = *event.mutable_local_parts_reserved();
@@ -452,11 +464,17 @@ absl::StatusOr<std::vector<v1::Event>> DecideCloseYear(const RegionState& state,
   }
   int64_t claimed = 0;
   int64_t paid = 0;
+  int64_t cost = 0;
   for (const auto& [id, contract] : state.contracts) {
     for (const v1::ClaimedYear& row : contract.claimed()) {
       if (row.municipality() != command.municipality() || row.year() != command.year()) continue;
       ASSIGN_OR_RETURN(claimed, AddCents(claimed, row.claimed_cents(), "claimed_cents"));
       ASSIGN_OR_RETURN(paid, AddCents(paid, row.paid_cents(), "paid_cents"));
+      // A settled year costs its production: paid plus the settlement.
+      ASSIGN_OR_RETURN(const int64_t row_cost,
+                       AddCents(row.paid_cents(), row.settled() ? row.settlement_cents() : 0,
+                                "settlement_cents"));
+      ASSIGN_OR_RETURN(cost, AddCents(cost, row_cost, "cost_cents"));
     }
   }
   v1::Event event;
@@ -468,51 +486,7 @@ absl::StatusOr<std::vector<v1::Event>> DecideCloseYear(const RegionState& state,
   closed.set_committed_cents(CommittedTotal(*budget));
   closed.set_claimed_cents(claimed);
   closed.set_paid_cents(paid);
-  return OneEvent(std::move(event));
-}
-
-absl::StatusOr<std::vector<v1::Event>> DecideEqualiseRisk(const RegionState& state,
-                                                          const v1::Actor& actor,
-                                                          const v1::EqualiseRisk& command) {
-  RETURN_IF_ERROR(RequireRole(actor, v1::ROLE_BUREAU, "equalise risk"));
-  RETURN_IF_ERROR(RequireYearInPeriod(state, command.year()));
-  const std::string subject = absl::StrCat("risk equalisation ", command.year());
-  if (state.equalised_years.contains(command.year())) {
-    return absl::FailedPreconditionError(
-        absl::StrCat(subject, ": already done for ", command.year()));
-  }
-  if (command.shares_size() < 2) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "shares: expected the shares of at least two municipalities, got ", command.shares_size()));
-  }
-  absl::flat_hash_set<absl::string_view> seen;
-  int64_t sum = 0;
-  for (int i = 0; i < command.shares_size(); ++i) {
-    const v1::EqualisationShare& share = command.shares(i);
-    const std::string field = absl::StrCat("shares[", i, "]");
-    if (absl::Status known = RequireMunicipality(state, share.municipality()); !known.ok()) {
-      return absl::Status(known.code(), absl::StrCat(field, ".", known.message()));
-    }
-    if (!seen.insert(share.municipality()).second) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          field, ".municipality: '", share.municipality(), "' appears twice in the shares"));
-    }
-    const YearBudget* budget = FindYearBudget(state, share.municipality(), command.year());
-    if (budget == nullptr || !budget->closed) {
-      return absl::FailedPreconditionError(absl::StrCat(subject, ": ", share.municipality(),
-                                                        " has not closed ", command.year(),
-                                                        "; close_year first"));
-    }
-    ASSIGN_OR_RETURN(sum, AddCents(sum, share.amount_cents(), "shares"));
-  }
-  if (sum != 0) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("shares: the shares sum to ", FormatCents(sum), ", expected 0.00"));
-  }
-  v1::Event event;
-  v1::RiskEqualised& equalised = *event.mutable_risk_equalised();
-  equalised.set_year(command.year());
-  *equalised.mutable_shares() = command.shares();
+  closed.set_cost_cents(cost);
   return OneEvent(std::move(event));
 }
 
@@ -549,15 +523,9 @@ void ApplyBudgetShifted(RegionState& state, const v1::BudgetShifted& event) {
 }
 
 void ApplyYearClosed(RegionState& state, const v1::YearClosed& event) {
-  state.municipalities[event.municipality()].years[event.year()].closed = true;
-}
-
-void ApplyRiskEqualised(RegionState& state, const v1::RiskEqualised& event) {
-  for (const v1::EqualisationShare& share : event.shares()) {
-    state.municipalities[share.municipality()].years[event.year()].equalisation_cents +=
-        share.amount_cents();
-  }
-  state.equalised_years.insert(event.year());
+  YearBudget& budget = state.municipalities[event.municipality()].years[event.year()];
+  budget.closed = true;
+  budget.closed_cost_cents = event.cost_cents();
 }
 
 }  // namespace inkoop

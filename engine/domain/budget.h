@@ -2,6 +2,7 @@
 #ifndef INKOOP_ENGINE_DOMAIN_BUDGET_H_
 #define INKOOP_ENGINE_DOMAIN_BUDGET_H_
 
+#include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -33,24 +34,32 @@ absl::StatusOr<std::vector<v1::Event>> DecideShiftBudget(const RegionState& stat
 absl::StatusOr<std::vector<v1::Event>> DecideCloseYear(const RegionState& state,
                                                        const v1::Actor& actor,
                                                        const v1::CloseYear& command);
-absl::StatusOr<std::vector<v1::Event>> DecideEqualiseRisk(const RegionState& state,
-                                                          const v1::Actor& actor,
-                                                          const v1::EqualiseRisk& command);
 
 void ApplyLocalPartsReserved(RegionState& state, const v1::LocalPartsReserved& event);
 void ApplyPurchaseOrderIssued(RegionState& state, const v1::PurchaseOrderIssued& event);
 void ApplyPurchaseOrderAmended(RegionState& state, const v1::PurchaseOrderAmended& event);
 void ApplyBudgetShifted(RegionState& state, const v1::BudgetShifted& event);
 void ApplyYearClosed(RegionState& state, const v1::YearClosed& event);
-void ApplyRiskEqualised(RegionState& state, const v1::RiskEqualised& event);
 
 // The budget of `municipality` in `year`, or nullptr when none was set.
 const YearBudget* FindYearBudget(const RegionState& state, absl::string_view municipality,
                                  int32_t year);
 
+// "<what> of <municipality> <year>", the subject refusals name.
+std::string Subject(absl::string_view what, absl::string_view municipality, int32_t year);
+
+// The year's budget, refused (naming `subject`) when none was set or the
+// year is closed.
+absl::StatusOr<const YearBudget*> OpenYearBudget(const RegionState& state,
+                                                 absl::string_view subject,
+                                                 absl::string_view municipality, int32_t year);
+
 int64_t PlannedTotal(const YearBudget& budget);
 int64_t CommittedTotal(const YearBudget& budget);
 int64_t ReservedTotal(const YearBudget& budget);
+// Reserved plus deposited in the fluctuation fund: money of the year that
+// no plan may take.
+int64_t SetAsideTotal(const YearBudget& budget);
 
 // Whether `delta` cents more (or, negative, fewer) can be committed to
 // contracts on `lot` of `municipality` in `year`: the year needs a budget and

@@ -5,6 +5,7 @@
 #include "engine/domain/claims.h"
 #include "engine/domain/continuity.h"
 #include "engine/domain/contract.h"
+#include "engine/domain/equalisation.h"
 #include "engine/domain/framework.h"
 #include "engine/domain/funding.h"
 #include "engine/domain/open_house.h"
@@ -76,6 +77,10 @@ absl::StatusOr<std::vector<v1::Event>> Decide(const RegionState& state,
       return DecideCloseYear(state, actor, command.close_year());
     case v1::Command::kEqualiseRisk:
       return DecideEqualiseRisk(state, actor, command.equalise_risk());
+    case v1::Command::kDepositToFund:
+      return DecideDepositToFund(state, actor, command.deposit_to_fund());
+    case v1::Command::kDrawFromFund:
+      return DecideDrawFromFund(state, actor, command.draw_from_fund());
     case v1::Command::kRegisterProvider:
       return DecideRegisterProvider(state, command);
     case v1::Command::kPublishTender:

@@ -7,6 +7,7 @@
 #include "engine/domain/continuity.h"
 #include "engine/domain/contract.h"
 #include "engine/domain/decide.h"
+#include "engine/domain/equalisation.h"
 #include "engine/domain/framework.h"
 #include "engine/domain/funding.h"
 #include "engine/domain/open_house.h"
@@ -171,6 +172,12 @@ absl::Status Evolve(RegionState& state, const v1::Event& event) {
       break;
     case v1::Event::kRiskEqualised:
       ApplyRiskEqualised(state, event.risk_equalised());
+      break;
+    case v1::Event::kFundDeposited:
+      ApplyFundDeposited(state, event.fund_deposited());
+      break;
+    case v1::Event::kFundDrawn:
+      ApplyFundDrawn(state, event.fund_drawn());
       break;
     case v1::Event::PAYLOAD_NOT_SET:
       return absl::DataLossError(absl::StrCat(

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "engine/domain/dates.h"
+#include "engine/domain/equalisation.h"
 #include "engine/domain/tender.h"
 #include "engine/domain/money.h"
 #include "engine/domain/registry.h"
@@ -196,6 +197,8 @@ absl::StatusOr<std::vector<v1::Event>> DecideAdoptFramework(const RegionState& s
     *members.actor_keys[key.key_id()].mutable_key() = key;
   }
   RETURN_IF_ERROR(RequireRange(command.claim_window_days(), 0, 366, "claim_window_days"));
+  RETURN_IF_ERROR(ValidateEqualisation(command.equalisation(), members.framework.municipalities,
+                                       "equalisation"));
   v1::Event event;
   v1::FrameworkAdopted& adopted = *event.mutable_framework_adopted();
   *adopted.mutable_actor_keys() = command.actor_keys();
@@ -209,6 +212,7 @@ absl::StatusOr<std::vector<v1::Event>> DecideAdoptFramework(const RegionState& s
   adopted.set_period_end(command.period_end());
   *adopted.mutable_lot_rules() = command.lot_rules();
   *adopted.mutable_quality_indicators() = command.quality_indicators();
+  if (command.has_equalisation()) *adopted.mutable_equalisation() = command.equalisation();
   return OneEvent(std::move(event));
 }
 
@@ -245,6 +249,7 @@ void ApplyFrameworkAdopted(RegionState& state, const v1::FrameworkAdopted& event
   framework.manual_clock = event.manual_clock();
   framework.claim_window_days =
       event.claim_window_days() > 0 ? event.claim_window_days() : kDefaultClaimWindowDays;
+  framework.equalisation = event.equalisation();
   for (const v1::ActorKey& key : event.actor_keys()) {
     v1::ActorKeyRegistered registered;
     *registered.mutable_key() = key;
@@ -318,11 +323,18 @@ absl::StatusOr<std::vector<v1::Event>> DecideAmendFramework(const RegionState& s
       changes_rules = true;
     }
   }
+  bool changes_equalisation = false;
+  if (command.has_equalisation()) {
+    RETURN_IF_ERROR(
+        ValidateEqualisation(command.equalisation(), framework.municipalities, "equalisation"));
+    changes_equalisation = !google::protobuf::util::MessageDifferencer::Equals(
+        framework.equalisation, command.equalisation());
+  }
   if (command.added_lots().empty() && !changes_rules && !extends_period &&
-      command.added_quality_indicators().empty()) {
+      command.added_quality_indicators().empty() && !changes_equalisation) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "amend_framework: expected added lots, changed lot rules, a later period_end or added "
-        "quality indicators, got no change to framework '",
+        "amend_framework: expected added lots, changed lot rules, a later period_end, added "
+        "quality indicators or a new equalisation agreement, got no change to framework '",
         framework.id, "'"));
   }
 
@@ -334,6 +346,10 @@ absl::StatusOr<std::vector<v1::Event>> DecideAmendFramework(const RegionState& s
   amended.set_period_end(command.period_end());
   *amended.mutable_added_quality_indicators() = command.added_quality_indicators();
   amended.set_reason(command.reason());
+  if (changes_equalisation) {
+    amended.set_changes_equalisation(true);
+    *amended.mutable_equalisation() = command.equalisation();
+  }
   return OneEvent(std::move(event));
 }
 
@@ -355,6 +371,7 @@ void ApplyFrameworkAmended(RegionState& state, const v1::FrameworkAmended& event
   framework.quality_indicators.insert(framework.quality_indicators.end(),
                                       event.added_quality_indicators().begin(),
                                       event.added_quality_indicators().end());
+  if (event.changes_equalisation()) framework.equalisation = event.equalisation();
 }
 
 }  // namespace inkoop

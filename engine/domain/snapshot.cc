@@ -27,6 +27,7 @@ v1::FrameworkSnapshot FrameworkToSnapshot(const Framework& framework) {
     f.add_quality_indicators(indicator);
   f.set_manual_clock(framework.manual_clock);
   f.set_claim_window_days(framework.claim_window_days);
+  *f.mutable_equalisation() = framework.equalisation;
   for (const LotInfo* lot : LotsInOrder(framework)) {
     v1::Lot& l = *f.add_lots();
     l.set_code(lot->code);
@@ -57,6 +58,9 @@ v1::YearBudgetSnapshot YearBudgetToSnapshot(int32_t year, const YearBudget& budg
   }
   y.set_closed(budget.closed);
   y.set_equalisation_cents(budget.equalisation_cents);
+  y.set_closed_cost_cents(budget.closed_cost_cents);
+  y.set_fund_deposited_cents(budget.fund_deposited_cents);
+  y.set_fund_drawn_cents(budget.fund_drawn_cents);
   return y;
 }
 
@@ -84,6 +88,7 @@ v1::RegionSnapshot ToSnapshot(const RegionState& state) {
   for (const auto& [year, record] : state.purchase_orders) *out.add_purchase_orders() = record;
   for (const auto& [key, record] : state.indicators) *out.add_indicators() = record;
   for (int32_t year : state.equalised_years) out.add_equalised_years(year);
+  out.set_fund_balance_cents(state.fund_balance_cents);
   for (const auto& [id, record] : state.actor_keys) *out.add_actor_keys() = record;
   return out;
 }
@@ -113,6 +118,7 @@ absl::Status FrameworkFromSnapshot(const v1::FrameworkSnapshot& f, absl::string_
   framework.manual_clock = f.manual_clock();
   framework.claim_window_days =
       f.claim_window_days() > 0 ? f.claim_window_days() : kDefaultClaimWindowDays;
+  framework.equalisation = f.equalisation();
   return absl::OkStatus();
 }
 
@@ -129,6 +135,9 @@ YearBudget YearBudgetFromSnapshot(const v1::YearBudgetSnapshot& y) {
   for (const v1::Reservation& r : y.reservations()) budget.reservations[r.kind()] = r.amount_cents();
   budget.closed = y.closed();
   budget.equalisation_cents = y.equalisation_cents();
+  budget.closed_cost_cents = y.closed_cost_cents();
+  budget.fund_deposited_cents = y.fund_deposited_cents();
+  budget.fund_drawn_cents = y.fund_drawn_cents();
   return budget;
 }
 
@@ -156,6 +165,7 @@ absl::StatusOr<RegionState> FromSnapshot(const v1::RegionSnapshot& snapshot) {
     state.indicators.Load(IndicatorKey(r), r);
   state.equalised_years.insert(snapshot.equalised_years().begin(),
                                snapshot.equalised_years().end());
+  state.fund_balance_cents = snapshot.fund_balance_cents();
   for (const v1::ActorKeyRecord& r : snapshot.actor_keys()) state.actor_keys.Load(r.key().key_id(), r);
   return state;
 }

@@ -43,6 +43,7 @@ struct Framework {
   // Time moves only by ClockAdvanced (adopted with clock_start).
   bool manual_clock = false;
   int32_t claim_window_days = kDefaultClaimWindowDays;
+  v1::EqualisationAgreement equalisation;  // key unspecified: none agreed
 };
 
 // Money of one municipality on one lot in one year.
@@ -61,6 +62,11 @@ struct YearBudget {
   absl::btree_map<int, int64_t> reservations;  // by v1::ReservationKind
   bool closed = false;
   int64_t equalisation_cents = 0;  // drawn (+) or paid in (-) by risk equalisation
+  int64_t closed_cost_cents = 0;   // the year's cost at its close (YearClosed.cost_cents)
+  // The fluctuation fund: deposits are set aside like reservations (not
+  // plannable); draws are money received for the year's costs.
+  int64_t fund_deposited_cents = 0;
+  int64_t fund_drawn_cents = 0;
 };
 
 struct Municipality {
@@ -90,6 +96,8 @@ struct RegionState {
   // "<contract>\0<indicator number>\0<period_start>".
   EntityTable<std::string, v1::IndicatorRecord> indicators;
   absl::btree_set<int32_t> equalised_years;
+  // The fluctuation fund: every deposit less every draw, never negative.
+  int64_t fund_balance_cents = 0;
   // The registry of actors: every key ever registered, by key id
   // (engine/domain/registry.h).
   EntityTable<std::string, v1::ActorKeyRecord> actor_keys;

@@ -257,6 +257,7 @@ absl::Status StateStore::LoadKinds(RegionState& state, bool whole) {
     state.clock_micros = header.clock_micros();
     state.equalised_years.insert(header.equalised_years().begin(),
                                  header.equalised_years().end());
+    state.fund_balance_cents = header.fund_balance_cents();
   }
   ASSIGN_OR_RETURN(std::optional<std::string> framework_bytes,
                    Get(kStateFamily, EntityKey(region, EntityKind::kFramework, "")));
@@ -392,6 +393,7 @@ void StateStore::StageRegion(RegionState& state, StoreBatch& batch) {
   header.set_last_hash(state.last_hash);
   header.set_clock_micros(state.clock_micros);
   for (int32_t year : state.equalised_years) header.add_equalised_years(year);
+  header.set_fund_balance_cents(state.fund_balance_cents);
   batch.Put(kStateFamily, EntityKey(region, EntityKind::kHeader, ""), header.SerializeAsString());
 
   std::string framework = FrameworkToSnapshot(state.framework).SerializeAsString();

@@ -1,5 +1,5 @@
 // Decide/Evolve for reserve_local_parts, issue_purchase_order, shift_budget,
-// close_year and equalise_risk.
+// and close_year (equalise_risk: equalisation_test.cc).
 #include <cstdint>
 #include <limits>
 #include <ostream>
@@ -142,18 +142,6 @@ v1::Command CloseYear(const std::string& municipality, int32_t year) {
   v1::Command command = Command(Own(municipality));
   command.mutable_close_year()->set_municipality(municipality);
   command.mutable_close_year()->set_year(year);
-  return command;
-}
-
-v1::Command Equalise(int32_t year, const std::vector<std::pair<std::string, int64_t>>& shares) {
-  v1::Command command = Command(Bureau());
-  v1::EqualiseRisk& body = *command.mutable_equalise_risk();
-  body.set_year(year);
-  for (const auto& [municipality, cents] : shares) {
-    v1::EqualisationShare& share = *body.add_shares();
-    share.set_municipality(municipality);
-    share.set_amount_cents(cents);
-  }
   return command;
 }
 
@@ -423,6 +411,14 @@ TEST_F(BudgetLifecycleTest, CloseYearReportsTheYearsTotals) {
     contract_id: "c2"
     claimed { municipality: "Delft" year: 2016 claimed_cents: 5000 paid_cents: 5000 }
   )pb");
+  // A settled lump sum costs its production: 3,000.00 paid, 200.00 still owed.
+  state_.contracts["c3"] = ParseText<v1::ContractRecord>(R"pb(
+    contract_id: "c3"
+    claimed {
+      municipality: "Delft" year: 2016 claimed_cents: 300000 paid_cents: 300000
+      settled: true settlement_cents: 20000
+    }
+  )pb");
   v1::Event expected;
   *expected.mutable_year_closed() = ParseText<v1::YearClosed>(R"pb(
     municipality: "Delft"
@@ -430,8 +426,9 @@ TEST_F(BudgetLifecycleTest, CloseYearReportsTheYearsTotals) {
     budget_cents: 120000000
     planned_cents: 110000000
     committed_cents: 25000000
-    claimed_cents: 20000
-    paid_cents: 15000
+    claimed_cents: 320000
+    paid_cents: 315000
+    cost_cents: 335000
   )pb");
   EXPECT_THAT(DecideOne(CloseYear("Delft", 2016)), EqualsProto(expected));
 }
@@ -471,35 +468,6 @@ TEST_F(BudgetLifecycleTest, CloseYearWhoseClaimsOverflowIsRefused) {
   state_.contracts["c1"] = contract;
   EXPECT_THAT(Decide(state_, CloseYear("Delft", 2016)),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("overflows the cent range")));
-}
-
-// equalise_risk
-
-TEST_F(BudgetLifecycleTest, EqualiseRiskProducesRiskEqualised) {
-  Accept(CloseYear("Rijswijk", 2017));
-  v1::Event expected;
-  *expected.mutable_risk_equalised() = ParseText<v1::RiskEqualised>(R"pb(
-    year: 2017
-    shares { municipality: "Den Haag" amount_cents: -150000 }
-    shares { municipality: "Delft" amount_cents: 100000 }
-    shares { municipality: "Rijswijk" amount_cents: 50000 }
-  )pb");
-  EXPECT_THAT(DecideOne(Equalise(2017, {{"Den Haag", -1'500 * kEuro},
-                                        {"Delft", 1'000 * kEuro},
-                                        {"Rijswijk", 500 * kEuro}})),
-              EqualsProto(expected));
-}
-
-TEST_F(BudgetLifecycleTest, EqualisedRiskIsBookedOnceAndRecordedAsDone) {
-  Accept(Equalise(2017, {{"Den Haag", -1'500 * kEuro}, {"Delft", 1'500 * kEuro}}));
-  EXPECT_EQ(Budget("Den Haag", 2017).equalisation_cents, -1'500 * kEuro);
-  EXPECT_EQ(Budget("Delft", 2017).equalisation_cents, 1'500 * kEuro);
-  EXPECT_EQ(Budget("Rijswijk", 2017).equalisation_cents, 0);
-  EXPECT_EQ(Budget("Delft", 2016).equalisation_cents, 0);
-  EXPECT_THAT(state_.equalised_years, ElementsAre(2017));
-  EXPECT_THAT(Decide(state_, Equalise(2017, {{"Den Haag", 0}, {"Delft", 0}})),
-              StatusIs(absl::StatusCode::kFailedPrecondition,
-                       HasSubstr("risk equalisation 2017: already done for 2017")));
 }
 
 // Every rule, refused.
@@ -643,37 +611,6 @@ INSTANTIATE_TEST_SUITE_P(
                 "to close"},
         Refusal{"Twice", CloseYear("Delft", 2017), kPrecondition,
                 "year close of Delft 2017: the year is already closed"}),
-    RefusalName);
-
-INSTANTIATE_TEST_SUITE_P(
-    EqualiseRisk, BudgetLifecycleRefusedTest,
-    ::testing::Values(
-        Refusal{"ByAMunicipality",
-                WithActor(Equalise(2017, {{"Delft", 1}, {"Den Haag", -1}}), Own("Delft")), kDenied,
-                "role rule: only the bureau may equalise risk; actor 'Delft' is "
-                "municipality"},
-        Refusal{"ForAYearOutsideThePeriod", Equalise(2019, {{"Delft", 1}, {"Den Haag", -1}}),
-                kPrecondition,
-                "year: expected a year of framework 'H10-2016' (2016-2018), got 2019"},
-        Refusal{"WithoutShares", Equalise(2017, {}), kInvalid,
-                "shares: expected the shares of at least two municipalities, got 0"},
-        Refusal{"WithOneShare", Equalise(2017, {{"Delft", 0}}), kInvalid,
-                "shares: expected the shares of at least two municipalities, got 1"},
-        Refusal{"ForAMunicipalityOutsideTheRegion", Equalise(2017, {{"Delft", 1}, {"Leiden", -1}}),
-                kNotFound,
-                "shares[1].municipality: 'Leiden' is not a municipality of region 'haaglanden'"},
-        Refusal{"WithAMunicipalityTwice",
-                Equalise(2017, {{"Delft", 1}, {"Den Haag", -2}, {"Delft", 1}}), kInvalid,
-                "shares[2].municipality: 'Delft' appears twice in the shares"},
-        Refusal{"ForAMunicipalityWhoseYearIsOpen", Equalise(2017, {{"Delft", 1}, {"Rijswijk", -1}}),
-                kPrecondition,
-                "risk equalisation 2017: Rijswijk has not closed 2017; close_year first"},
-        Refusal{"ForAMunicipalityWithoutBudget", Equalise(2018, {{"Delft", 1}, {"Rijswijk", -1}}),
-                kPrecondition, "risk equalisation 2018: Delft has not closed 2018"},
-        Refusal{"WhoseSharesDoNotSumToZero", Equalise(2017, {{"Delft", 2'000}, {"Den Haag", -800}}),
-                kInvalid, "shares: the shares sum to 12.00, expected 0.00"},
-        Refusal{"WhoseSharesOverflow", Equalise(2017, {{"Delft", kMax}, {"Den Haag", 1}}), kInvalid,
-                "shares: sum of"}),
     RefusalName);
 
 }  // namespace

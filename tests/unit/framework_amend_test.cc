@@ -297,8 +297,9 @@ INSTANTIATE_TEST_SUITE_P(
                      "added_quality_indicators[1]: 'satisfaction' appears twice in the added "
                      "indicators"},
         AmendRefusal{"NothingAtAll", Amend(""), kInvalid,
-                     "amend_framework: expected added lots, changed lot rules, a later period_end "
-                     "or added quality indicators, got no change to framework 'H10-2016'"},
+                     "amend_framework: expected added lots, changed lot rules, a later period_end, "
+                     "added quality indicators or a new equalisation agreement, got no change to "
+                     "framework 'H10-2016'"},
         AmendRefusal{"OnlyTheCurrentPeriodEnd", Amend(R"pb(period_end: "2016-12-31")pb"), kInvalid,
                      "got no change to framework 'H10-2016'"},
         AmendRefusal{

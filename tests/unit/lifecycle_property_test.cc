@@ -62,7 +62,7 @@ class CommandDrawer {
     }
     const int32_t year = static_cast<int32_t>(today.year());
     const std::string& municipality = Any(kMunicipalities);
-    switch (Pick(22)) {
+    switch (Pick(23)) {
       case 0:
       case 1: {
         Act(command, municipality, v1::ROLE_MUNICIPALITY);
@@ -147,9 +147,21 @@ class CommandDrawer {
         break;
       }
       case 8: {
-        const std::string provider = absl::StrCat("p", Pick(10));
+        std::string provider = absl::StrCat("p", Pick(10));
+        std::string tender_id = absl::StrCat("t", Pick(8));
+        if (Pick(2) == 0) {
+          // Mostly a registered provider on a tender still taking bids.
+          if (!state.providers.empty() && !state.providers.contains(provider)) {
+            provider = state.providers.begin()->first;
+          }
+          for (const auto& [id, tender] : state.tenders) {
+            if (tender.status() == v1::TENDER_STATUS_OPEN &&
+                (tender.deadline().empty() || tender.deadline() >= FormatDate(today))) {
+              tender_id = id;
+            }
+          }
+        }
         Act(command, provider, v1::ROLE_PROVIDER);
-        const std::string tender_id = absl::StrCat("t", Pick(8));
         if (auto it = state.tenders.find(tender_id);
             it != state.tenders.end() &&
             it->second.procedure() == v1::TENDER_PROCEDURE_OPEN_HOUSE) {
@@ -373,7 +385,33 @@ class CommandDrawer {
         }
         break;
       }
+      case 21: {
+        // The fluctuation fund: a member's deposit or the bureau's draw.
+        const bool deposit = Pick(2) == 0;
+        Act(command, deposit ? municipality : "bureau",
+            deposit ? v1::ROLE_MUNICIPALITY : v1::ROLE_BUREAU);
+        v1::DepositToFund move;
+        move.set_municipality(municipality);
+        move.set_year(year - static_cast<int32_t>(Pick(2)));
+        move.set_amount_cents(Amount(30'000'000));
+        move.set_reason("fluctuations in demand");
+        if (deposit) {
+          *command.mutable_deposit_to_fund() = move;
+        } else {
+          v1::DrawFromFund& draw = *command.mutable_draw_from_fund();
+          draw.set_municipality(move.municipality());
+          draw.set_year(move.year());
+          draw.set_amount_cents(move.amount_cents());
+          draw.set_reason(move.reason());
+        }
+        break;
+      }
       default: {
+        if (Pick(4) == 0) {
+          Act(command, "bureau", v1::ROLE_BUREAU);
+          command.mutable_equalise_risk()->set_year(year - 1);
+          break;
+        }
         Act(command, municipality, v1::ROLE_MUNICIPALITY);
         v1::CloseYear& close = *command.mutable_close_year();
         close.set_municipality(municipality);
@@ -532,6 +570,7 @@ class CommandDrawer {
     Act(command, "bureau", v1::ROLE_BUREAU);
     v1::AdoptFramework& adopt = *command.mutable_adopt_framework();
     adopt.set_framework_id("H10-2015-2016");
+    adopt.mutable_equalisation()->set_key(v1::EQUALISATION_KEY_BUDGET);
     for (const std::string& m : kMunicipalities) adopt.add_municipalities(m);
     for (const std::string& code : kLots) {
       v1::Lot& lot = *adopt.add_lots();
@@ -644,11 +683,17 @@ void ExpectInvariants(const RegionState& state, const std::string& where) {
       }
     }
   }
+  // The fund holds what was deposited less what was drawn, never below 0;
+  // equalisation moves money between members and creates none.
+  int64_t deposited = 0, drawn = 0, equalised = 0;
   for (const auto& [name, municipality] : state.municipalities) {
     for (const auto& [year, budget] : municipality.years) {
       EXPECT_GE(budget.budget_cents, 0) << where;
-      EXPECT_LE(PlannedTotal(budget) + ReservedTotal(budget), budget.budget_cents)
-          << where << ": " << name << " " << year << " plans and reserves more than its budget";
+      EXPECT_LE(PlannedTotal(budget) + SetAsideTotal(budget), budget.budget_cents)
+          << where << ": " << name << " " << year << " plans and sets aside more than its budget";
+      deposited += budget.fund_deposited_cents;
+      drawn += budget.fund_drawn_cents;
+      equalised += budget.equalisation_cents;
       for (const auto& [lot, money] : budget.lots) {
         EXPECT_GE(money.planned_cents, 0) << where;
         EXPECT_LE(money.committed_cents, money.planned_cents)
@@ -660,6 +705,9 @@ void ExpectInvariants(const RegionState& state, const std::string& where) {
       }
     }
   }
+  EXPECT_EQ(state.fund_balance_cents, deposited - drawn) << where;
+  EXPECT_GE(state.fund_balance_cents, 0) << where;
+  EXPECT_EQ(equalised, 0) << where << ": risk equalisation created or lost money";
   for (const auto& [id, claim] : state.claims) {
     EXPECT_GT(claim.amount_cents(), 0) << where;
     EXPECT_LE(claim.paid_cents(), claim.amount_cents()) << where << " claim " << id;
@@ -733,7 +781,8 @@ TEST(LifecycleProperty, RandomCommandsKeepInvariantsAndReplayRebuildsTheState) {
         v1::Command::kResumeContract, v1::Command::kNegotiateAward,
         v1::Command::kAmendPurchaseOrder, v1::Command::kPayInstalment,
         v1::Command::kSettleContract, v1::Command::kApplyForAdmission,
-        v1::Command::kAssessApplication, v1::Command::kCloseAdmission}) {
+        v1::Command::kAssessApplication, v1::Command::kCloseAdmission,
+        v1::Command::kDepositToFund, v1::Command::kDrawFromFund, v1::Command::kEqualiseRisk}) {
     EXPECT_GT(accepted_overall[body], 0)
         << v1::Command::descriptor()->FindFieldByNumber(body)->name() << " never accepted";
   }

@@ -102,6 +102,23 @@ TEST(FormatBudget, ShowsTheReservationsAndWhoBuysEachLot) {
   EXPECT_THAT(text, ::testing::ContainsRegex("top +nationally"));
 }
 
+TEST(FormatBudget, ShowsTheFundAndTheClosedYearsEqualisation) {
+  v1::BudgetView view;
+  view.set_municipality("Den Haag");
+  view.set_year(2016);
+  EXPECT_THAT(FormatBudget(view), AllOf(Not(HasSubstr("fluctuation fund")),
+                                        Not(HasSubstr("cost at close"))));
+  view.set_closed(true);
+  view.set_closed_cost_cents(400'000'000);
+  view.set_equalisation_cents(150'000'000);
+  view.set_fund_deposited_cents(2'500'000);
+  view.set_fund_balance_cents(5'000'000);
+  const std::string text = FormatBudget(view);
+  EXPECT_THAT(text, HasSubstr("fluctuation fund: deposited 25,000.00, drawn 0.00 (the fund holds "
+                              "50,000.00)"));
+  EXPECT_THAT(text, HasSubstr("cost at close 4,000,000.00, risk equalisation 1,500,000.00"));
+}
+
 TEST_F(ShowTest, ProvidersOfTheNamedRegionOnly) {
   Shown shown = Show({"providers", "--region", "holland-rijnland"});
   EXPECT_EQ(shown.exit_code, 0) << shown.err;

@@ -44,6 +44,7 @@ RegionState BuiltState() {
           lots { code: "specialist" name: "Specialist care" }
           period_start: "2016-01-01"
           period_end: "2017-12-31"
+          equalisation { key: EQUALISATION_KEY_BUDGET }
         }
       )pb"),
       ParseCommand("2", R"pb(
@@ -93,6 +94,10 @@ RegionState BuiltState() {
           priorities: [ "early help" ]
         }
       )pb"),
+      ParseCommand("7", R"pb(
+        actor { id: "Delft" role: ROLE_MUNICIPALITY }
+        deposit_to_fund { municipality: "Delft" year: 2016 amount_cents: 70 reason: "buffer" }
+      )pb"),
   };
   for (const v1::Command& command : commands) {
     Outcome outcome = handler.HandleAuthenticated(command, absl::FromUnixSeconds(1462060800));
@@ -105,7 +110,7 @@ TEST(Snapshot, CapturesEveryPartOfTheState) {
   const RegionState state = BuiltState();
   const v1::RegionSnapshot snapshot = ToSnapshot(state);
   EXPECT_EQ(snapshot.region(), kRegion);
-  EXPECT_EQ(snapshot.sequence(), 6u);
+  EXPECT_EQ(snapshot.sequence(), 7u);
   EXPECT_EQ(snapshot.last_hash(), state.last_hash);
   EXPECT_EQ(snapshot.last_hash().size(), 32u);
   EXPECT_TRUE(snapshot.framework().adopted());
@@ -129,6 +134,9 @@ TEST(Snapshot, CapturesEveryPartOfTheState) {
   EXPECT_EQ(delft.years(0).lots(2).planned_cents(), 0);
   EXPECT_EQ(delft.years(1).source(), v1::BUDGET_SOURCE_OWN_FUNDS);
   EXPECT_FALSE(delft.years(1).plan_submitted());
+  EXPECT_EQ(snapshot.framework().equalisation().key(), v1::EQUALISATION_KEY_BUDGET);
+  EXPECT_EQ(delft.years(0).fund_deposited_cents(), 70);
+  EXPECT_EQ(snapshot.fund_balance_cents(), 70);
 }
 
 TEST(Snapshot, RoundTripGivesTheSameState) {

@@ -56,6 +56,18 @@ std::string FormatBudget(const v1::BudgetView& view) {
     }
     absl::StrAppend(&out, "  reserved for: ", absl::StrJoin(parts, ", "), "\n");
   }
+  if (view.fund_deposited_cents() != 0 || view.fund_drawn_cents() != 0) {
+    absl::StrAppendFormat(&out,
+                          "  fluctuation fund: deposited %s, drawn %s (the fund holds %s)\n",
+                          FormatCents(view.fund_deposited_cents()),
+                          FormatCents(view.fund_drawn_cents()),
+                          FormatCents(view.fund_balance_cents()));
+  }
+  if (view.closed()) {
+    absl::StrAppendFormat(&out, "  cost at close %s, risk equalisation %s\n",
+                          FormatCents(view.closed_cost_cents()),
+                          FormatCents(view.equalisation_cents()));
+  }
   absl::StrAppendFormat(&out, "  %-16s %-42s %-10s %16s %16s %16s\n", "lot", "name", "bought",
                         "planned", "committed", "uncommitted");
   for (const v1::BudgetView::LotLine& lot : view.lots()) {

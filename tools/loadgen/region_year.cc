@@ -413,6 +413,7 @@ void RegionYearProfile::ScheduleFramework() {
   v1::AdoptFramework& framework =
       *Add(At(before, 3, 2, 9), kBureau, v1::ROLE_BUREAU).mutable_adopt_framework();
   framework.set_framework_id(absl::StrCat("H10-", options_.first_year, "-", last));
+  framework.mutable_equalisation()->set_key(v1::EQUALISATION_KEY_BUDGET);
   for (const MunicipalityProfile& municipality : kMunicipality) {
     framework.add_municipalities(municipality.name);
   }
@@ -621,7 +622,7 @@ void RegionYearProfile::ScheduleYear(int32_t year) {
     plans_[year + 1] = std::move(next);
   }
   // Early next year: the contracts expire, each municipality closes the
-  // year, the bureau equalises risk (Den Haag carries the others' 0.2%).
+  // year, the bureau equalises risk.
   for (const YearPlan::Contract& contract : plan.contracts) {
     Add(At(year + 1, 2, 25, 9) + contract.provider * 60, kBureau, v1::ROLE_BUREAU)
         .mutable_expire_contract()
@@ -634,18 +635,8 @@ void RegionYearProfile::ScheduleYear(int32_t year) {
     close.set_municipality(kMunicipality[m].name);
     close.set_year(year);
   }
-  v1::EqualiseRisk& risk =
-      *Add(At(year + 1, 3, 15, 10), kBureau, v1::ROLE_BUREAU).mutable_equalise_risk();
-  risk.set_year(year);
-  int64_t carried = 0;
-  for (int m = 0; m < kMunicipalities; ++m) {
-    if (m == kDenHaag) continue;
-    risk.add_shares()->set_municipality(kMunicipality[m].name);
-    risk.mutable_shares()->rbegin()->set_amount_cents(plan.budget[m] / 500);
-    carried += plan.budget[m] / 500;
-  }
-  risk.add_shares()->set_municipality(kMunicipality[kDenHaag].name);
-  risk.mutable_shares()->rbegin()->set_amount_cents(-carried);
+  // The engine shares the year's cost by the framework's budget key.
+  Add(At(year + 1, 3, 15, 10), kBureau, v1::ROLE_BUREAU).mutable_equalise_risk()->set_year(year);
   SortSchedule();
 }
 
