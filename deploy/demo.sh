@@ -336,10 +336,10 @@ at 2016-04-20
 ctl submit record-payment --actor "Den Haag" --role municipality --claim-id JZW-2016-03-DH --amount 102000.00 --paid-on 2016-04-20
 at 2016-05-02
 ctl submit report-indicator --actor horizon --role provider --provider-id horizon --contract-id AMB-HOR \
-  --period-start 2016-01-01 --period-end 2016-03-31 --indicator satisfaction --value-permille 840
+  --period-start 2016-01-01 --period-end 2016-03-31 --indicator satisfaction --value-permille 840 --count 62 --level case
 at 2016-05-02
 ctl submit report-indicator --actor horizon --role provider --provider-id horizon --contract-id AMB-HOR \
-  --period-start 2016-01-01 --period-end 2016-03-31 --indicator goal_attainment --value-permille 710 \
+  --period-start 2016-01-01 --period-end 2016-03-31 --indicator goal_attainment --value-permille 710 --count 48 --level case \
   --sub-indicators '[{"name":"goals reached","valuePermille":700},{"name":"problems reduced","valuePermille":750},
                      {"name":"self-reliance","valuePermille":680},{"name":"participation","valuePermille":710}]'
 
@@ -378,6 +378,12 @@ ctl submit close-case --actor inkoopbureau --role bureau --case-id "AMB-JZW/Den 
   --outcome "all clients continue their care at Stichting Horizon"
 ctl submit pay-instalment --actor "Den Haag" --contract-id SPEC-HOR --municipality "Den Haag" --due-on 2016-07-01 --paid-on 2016-07-01
 at 2016-10-03
+echo "== Horizon's satisfaction over the second and third quarter, compared with its first-quarter baseline"
+ctl submit report-indicator --actor horizon --role provider --provider-id horizon --contract-id AMB-HOR \
+  --period-start 2016-04-01 --period-end 2016-09-30 --indicator satisfaction --value-permille 870 --count 75 --level case
+echo "== Refused: a report overlapping the baseline's period"
+refused submit report-indicator --actor horizon --role provider --provider-id horizon --contract-id AMB-HOR \
+  --period-start 2016-03-01 --period-end 2016-09-30 --indicator satisfaction --value-permille 900 --count 80 --level case
 ctl submit pay-instalment --actor "Den Haag" --contract-id SPEC-HOR --municipality "Den Haag" --due-on 2016-10-01 --paid-on 2016-10-03
 echo "== The bureau closes the 2016 admission to ambulatory care; a late application is refused"
 at 2016-12-01
@@ -388,6 +394,9 @@ echo
 echo "== After the year: Den Haag settles the lump sum against Horizon's production statement (4,650,000.00 produced, 150,000.00 owed back)"
 echo "   and closes 2016"
 at 2017-01-25
+echo "== Den Haag reports satisfaction among all its youth in care over 2016 (population level, its baseline)"
+ctl submit report-indicator --actor "Den Haag" --municipality "Den Haag" --period-start 2016-01-01 --period-end 2016-12-31 \
+  --indicator satisfaction --value-permille 790 --count 5200 --level population
 echo "== Refused: a production above the contract's ceiling"
 refused submit settle-contract --actor "Den Haag" --contract-id SPEC-HOR --municipality "Den Haag" --year 2016 \
   --produced 4800000.01 --statement "productieverantwoording Horizon 2016"

@@ -18,25 +18,6 @@ namespace inkoop {
 
 namespace {
 
-constexpr int kGoalAttainmentSubIndicators = 4;
-
-struct Period {
-  absl::CivilDay start;
-  absl::CivilDay end;
-};
-
-// period_start / period_end: valid dates, start <= end.
-absl::StatusOr<Period> ParsePeriod(absl::string_view start_text, absl::string_view end_text) {
-  Period period;
-  ASSIGN_OR_RETURN(period.start, ParseDate(start_text, "period_start"));
-  ASSIGN_OR_RETURN(period.end, ParseDate(end_text, "period_end"));
-  if (period.end < period.start) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("period_end: expected a date on or after ", start_text, ", got ", end_text));
-  }
-  return period;
-}
-
 const v1::Tariff* FindTariff(const v1::ContractRecord& contract, absl::string_view product_code) {
   for (const v1::Tariff& tariff : contract.tariffs()) {
     if (tariff.product_code() == product_code) return &tariff;
@@ -96,36 +77,6 @@ absl::Status RequireClaimable(const RegionState& state, const v1::ContractRecord
     return absl::FailedPreconditionError(absl::StrCat(
         "claim window", of, " closed on ", FormatDate(last_care + window), ": care ended ",
         FormatDate(last_care), " and the framework allows ", window, " days to claim it"));
-  }
-  return absl::OkStatus();
-}
-
-absl::Status ValidateSubIndicators(const v1::ReportIndicator& command) {
-  const std::string indicator_name = v1::Indicator_Name(command.indicator());
-  if (command.indicator() != v1::INDICATOR_GOAL_ATTAINMENT) {
-    if (!command.sub_indicators().empty()) {
-      return absl::InvalidArgumentError(absl::StrCat("sub_indicators: expected none for ",
-                                                     indicator_name, ", got ",
-                                                     command.sub_indicators_size()));
-    }
-    return absl::OkStatus();
-  }
-  if (command.sub_indicators_size() != kGoalAttainmentSubIndicators) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("sub_indicators: expected exactly ", kGoalAttainmentSubIndicators, " for ",
-                     indicator_name, ", got ", command.sub_indicators_size()));
-  }
-  absl::flat_hash_set<absl::string_view> names;
-  for (int i = 0; i < command.sub_indicators_size(); ++i) {
-    const v1::SubIndicator& sub = command.sub_indicators(i);
-    const std::string field = absl::StrCat("sub_indicators[", i, "]");
-    RETURN_IF_ERROR(RequireText(sub.name(), absl::StrCat(field, ".name"), "a sub-indicator name"));
-    if (!names.insert(sub.name()).second) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(field, ".name: '", sub.name(), "' appears twice"));
-    }
-    RETURN_IF_ERROR(
-        RequireRange(sub.value_permille(), 0, 1000, absl::StrCat(field, ".value_permille")));
   }
   return absl::OkStatus();
 }
@@ -260,49 +211,6 @@ absl::StatusOr<std::vector<v1::Event>> DecideRecordPayment(const RegionState& st
   return OneEvent(std::move(event));
 }
 
-absl::StatusOr<std::vector<v1::Event>> DecideReportIndicator(const RegionState& state,
-                                                             const v1::Command& command) {
-  const v1::Actor& actor = command.actor();
-  const v1::ReportIndicator& report = command.report_indicator();
-  const bool own_provider = actor.role() == v1::ROLE_PROVIDER && actor.id() == report.provider_id();
-  if (!own_provider && actor.role() != v1::ROLE_BUREAU) {
-    return absl::PermissionDeniedError(
-        absl::StrCat("role rule: only provider '", report.provider_id(),
-                     "' itself or the bureau may report its indicators; actor '", actor.id(),
-                     "' is ", RoleName(actor.role())));
-  }
-  RETURN_IF_ERROR(RequireText(report.provider_id(), "provider_id", "a provider id"));
-  ASSIGN_OR_RETURN(const v1::ProviderRecord* provider, FindProvider(state, report.provider_id()));
-  RETURN_IF_ERROR(RequireText(report.contract_id(), "contract_id", "a contract id"));
-  ASSIGN_OR_RETURN(const v1::ContractRecord* contract, FindContract(state, report.contract_id()));
-  if (contract->provider_id() != provider->provider_id()) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("contract '", contract->contract_id(), "' belongs to provider '",
-                     contract->provider_id(), "', not to '", provider->provider_id(), "'"));
-  }
-  RETURN_IF_ERROR(ParsePeriod(report.period_start(), report.period_end()).status());
-  if (report.indicator() == v1::INDICATOR_UNSPECIFIED ||
-      !v1::Indicator_IsValid(report.indicator())) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "indicator: expected drop-out, satisfaction or goal attainment, got ",
-        report.indicator() == v1::INDICATOR_UNSPECIFIED ? std::string("none")
-                                                        : absl::StrCat(report.indicator())));
-  }
-  RETURN_IF_ERROR(RequireRange(report.value_permille(), 0, 1000, "value_permille"));
-  RETURN_IF_ERROR(ValidateSubIndicators(report));
-
-  v1::Event event;
-  v1::IndicatorReported& reported = *event.mutable_indicator_reported();
-  reported.set_provider_id(report.provider_id());
-  reported.set_contract_id(report.contract_id());
-  reported.set_period_start(report.period_start());
-  reported.set_period_end(report.period_end());
-  reported.set_indicator(report.indicator());
-  reported.set_value_permille(report.value_permille());
-  *reported.mutable_sub_indicators() = report.sub_indicators();
-  return OneEvent(std::move(event));
-}
-
 v1::ClaimedYear& MutableClaimed(v1::ContractRecord& contract, const std::string& municipality,
                                 int32_t year) {
   for (v1::ClaimedYear& claimed : *contract.mutable_claimed()) {
@@ -347,19 +255,6 @@ void ApplyPaymentRecorded(RegionState& state, const v1::PaymentRecorded& event) 
   v1::ClaimedYear& claimed =
       MutableClaimed(contract->second, claim->second.municipality(), claim->second.year());
   claimed.set_paid_cents(claimed.paid_cents() + event.amount_cents());
-}
-
-void ApplyIndicatorReported(RegionState& state, const v1::IndicatorReported& event) {
-  v1::IndicatorRecord record;
-  record.set_provider_id(event.provider_id());
-  record.set_contract_id(event.contract_id());
-  record.set_period_start(event.period_start());
-  record.set_period_end(event.period_end());
-  record.set_indicator(event.indicator());
-  record.set_value_permille(event.value_permille());
-  *record.mutable_sub_indicators() = event.sub_indicators();
-  std::string key = IndicatorKey(record);
-  state.indicators[std::move(key)] = std::move(record);
 }
 
 }  // namespace inkoop

@@ -1,5 +1,5 @@
-// Money during the year and outcomes: claims against contract ceilings, payments, outcome
-// indicators.
+// Money during the year: claims against contract ceilings and payments
+// (outcome indicators: indicators.h).
 #ifndef INKOOP_ENGINE_DOMAIN_CLAIMS_H_
 #define INKOOP_ENGINE_DOMAIN_CLAIMS_H_
 
@@ -18,12 +18,9 @@ absl::StatusOr<std::vector<v1::Event>> DecideRecordClaim(const RegionState& stat
                                                          const v1::Command& command);
 absl::StatusOr<std::vector<v1::Event>> DecideRecordPayment(const RegionState& state,
                                                            const v1::Command& command);
-absl::StatusOr<std::vector<v1::Event>> DecideReportIndicator(const RegionState& state,
-                                                             const v1::Command& command);
 
 void ApplyClaimRecorded(RegionState& state, const v1::ClaimRecorded& event);
 void ApplyPaymentRecorded(RegionState& state, const v1::PaymentRecorded& event);
-void ApplyIndicatorReported(RegionState& state, const v1::IndicatorReported& event);
 
 // The contract's claimed/paid row of (municipality, year), created when
 // missing.

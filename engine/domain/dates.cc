@@ -26,4 +26,16 @@ std::string FormatTimestamp(const google::protobuf::Timestamp& timestamp) {
   return absl::FormatTime("%Y-%m-%dT%H:%M:%E*SZ", time, absl::UTCTimeZone());
 }
 
+absl::StatusOr<Period> ParsePeriod(absl::string_view start_text, absl::string_view end_text) {
+  absl::StatusOr<absl::CivilDay> start = ParseDate(start_text, "period_start");
+  if (!start.ok()) return start.status();
+  absl::StatusOr<absl::CivilDay> end = ParseDate(end_text, "period_end");
+  if (!end.ok()) return end.status();
+  if (*end < *start) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("period_end: expected a date on or after ", start_text, ", got ", end_text));
+  }
+  return Period{*start, *end};
+}
+
 }  // namespace inkoop

@@ -18,6 +18,15 @@ absl::StatusOr<absl::CivilDay> ParseDate(absl::string_view text, absl::string_vi
 
 std::string FormatDate(absl::CivilDay day);
 
+// The days [start, end] of a report or claim.
+struct Period {
+  absl::CivilDay start;
+  absl::CivilDay end;
+};
+
+// period_start / period_end: valid dates, start <= end.
+absl::StatusOr<Period> ParsePeriod(absl::string_view start_text, absl::string_view end_text);
+
 // A protobuf timestamp as RFC 3339 in UTC with as many fraction digits as
 // it needs: "2015-09-01T12:00:00Z", "2026-12-03T11:44:34.63662942Z".
 std::string FormatTimestamp(const google::protobuf::Timestamp& timestamp);

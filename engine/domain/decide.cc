@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "engine/domain/budget.h"
 #include "engine/domain/claims.h"
+#include "engine/domain/indicators.h"
 #include "engine/domain/continuity.h"
 #include "engine/domain/contract.h"
 #include "engine/domain/equalisation.h"

@@ -9,8 +9,20 @@ namespace inkoop {
 
 std::string IndicatorKey(const v1::IndicatorRecord& record) {
   const absl::string_view separator("\0", 1);
-  return absl::StrCat(record.contract_id(), separator, static_cast<int>(record.indicator()),
-                      separator, record.period_start());
+  std::string key = absl::StrCat(record.contract_id(), separator,
+                                 static_cast<int>(record.indicator()), separator,
+                                 record.period_start());
+  // A contract's whole-contract reports keep the key they always had; a
+  // municipality's part, or a population-level report, has its own.
+  if (!record.municipality().empty() || record.level() == v1::INDICATOR_LEVEL_POPULATION) {
+    absl::StrAppend(&key, separator, record.municipality(), separator,
+                    static_cast<int>(record.level()));
+  }
+  return key;
+}
+
+std::string PopulationBaselineKey(absl::string_view municipality, v1::Indicator indicator) {
+  return absl::StrCat(municipality, absl::string_view("\0", 1), static_cast<int>(indicator));
 }
 
 v1::FrameworkSnapshot FrameworkToSnapshot(const Framework& framework) {
@@ -89,6 +101,9 @@ v1::RegionSnapshot ToSnapshot(const RegionState& state) {
   for (const auto& [key, record] : state.indicators) *out.add_indicators() = record;
   for (int32_t year : state.equalised_years) out.add_equalised_years(year);
   out.set_fund_balance_cents(state.fund_balance_cents);
+  for (const auto& [key, baseline] : state.population_baselines) {
+    *out.add_population_baselines() = baseline;
+  }
   for (const auto& [id, record] : state.actor_keys) *out.add_actor_keys() = record;
   return out;
 }
@@ -166,6 +181,10 @@ absl::StatusOr<RegionState> FromSnapshot(const v1::RegionSnapshot& snapshot) {
   state.equalised_years.insert(snapshot.equalised_years().begin(),
                                snapshot.equalised_years().end());
   state.fund_balance_cents = snapshot.fund_balance_cents();
+  for (const v1::IndicatorBaseline& baseline : snapshot.population_baselines()) {
+    state.population_baselines[PopulationBaselineKey(baseline.municipality(),
+                                                     baseline.indicator())] = baseline;
+  }
   for (const v1::ActorKeyRecord& r : snapshot.actor_keys()) state.actor_keys.Load(r.key().key_id(), r);
   return state;
 }

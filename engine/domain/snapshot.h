@@ -14,6 +14,8 @@ v1::RegionSnapshot ToSnapshot(const RegionState& state);
 
 // The key of an indicator report in RegionState::indicators.
 std::string IndicatorKey(const v1::IndicatorRecord& record);
+// The key of RegionState::population_baselines.
+std::string PopulationBaselineKey(absl::string_view municipality, v1::Indicator indicator);
 // kDataLoss when the snapshot holds a value the state cannot (a bad date).
 absl::StatusOr<RegionState> FromSnapshot(const v1::RegionSnapshot& snapshot);
 

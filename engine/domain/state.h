@@ -98,6 +98,9 @@ struct RegionState {
   absl::btree_set<int32_t> equalised_years;
   // The fluctuation fund: every deposit less every draw, never negative.
   int64_t fund_balance_cents = 0;
+  // Population-level indicator baselines by "<municipality>\0<indicator
+  // number>" (case-level ones live on their contract).
+  absl::btree_map<std::string, v1::IndicatorBaseline> population_baselines;
   // The registry of actors: every key ever registered, by key id
   // (engine/domain/registry.h).
   EntityTable<std::string, v1::ActorKeyRecord> actor_keys;

@@ -258,6 +258,10 @@ absl::Status StateStore::LoadKinds(RegionState& state, bool whole) {
     state.equalised_years.insert(header.equalised_years().begin(),
                                  header.equalised_years().end());
     state.fund_balance_cents = header.fund_balance_cents();
+    for (const v1::IndicatorBaseline& baseline : header.population_baselines()) {
+      state.population_baselines[PopulationBaselineKey(baseline.municipality(),
+                                                       baseline.indicator())] = baseline;
+    }
   }
   ASSIGN_OR_RETURN(std::optional<std::string> framework_bytes,
                    Get(kStateFamily, EntityKey(region, EntityKind::kFramework, "")));
@@ -394,6 +398,9 @@ void StateStore::StageRegion(RegionState& state, StoreBatch& batch) {
   header.set_clock_micros(state.clock_micros);
   for (int32_t year : state.equalised_years) header.add_equalised_years(year);
   header.set_fund_balance_cents(state.fund_balance_cents);
+  for (const auto& [key, baseline] : state.population_baselines) {
+    *header.add_population_baselines() = baseline;
+  }
   batch.Put(kStateFamily, EntityKey(region, EntityKind::kHeader, ""), header.SerializeAsString());
 
   std::string framework = FrameworkToSnapshot(state.framework).SerializeAsString();

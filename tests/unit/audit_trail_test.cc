@@ -161,7 +161,7 @@ class AuditTrailTest : public ::testing::Test {
     Submit("indicator-c1", Provider("p1"), "2016-07-01", R"pb(report_indicator {
       provider_id: "p1" contract_id: "C-1"
       period_start: "2016-01-01" period_end: "2016-06-30"
-      indicator: INDICATOR_DROP_OUT value_permille: 120
+      indicator: INDICATOR_DROP_OUT value_permille: 120 count: 40 level: INDICATOR_LEVEL_CASE
     })pb");
     ASSERT_THAT(events_, SizeIs(kIndicatorC1));
   }
@@ -247,11 +247,14 @@ TEST_F(AuditTrailTest, ClaimPaymentAndSuspensionShowAsChangedFieldsOfTheContract
                           "status_reason: (none) -> quality, inspection report"));
 }
 
-TEST_F(AuditTrailTest, EventNamingTheContractGetsARowWithoutEffects) {
+TEST_F(AuditTrailTest, AContractsFirstIndicatorShowsAsItsBaseline) {
   const AuditRow row = RowAt(Trail(Contract("C-1")), kIndicatorC1);
   EXPECT_EQ(row.event, "indicator_reported");
   EXPECT_EQ(row.command_id, "indicator-c1");
-  EXPECT_THAT(row.effects, IsEmpty());
+  EXPECT_THAT(row.effects, ElementsAre("period_start drop out: (none) -> 2016-01-01",
+                                       "period_end drop out: (none) -> 2016-06-30",
+                                       "value_permille drop out: 0 -> 120",
+                                       "count drop out: 0 -> 40"));
 }
 
 TEST_F(AuditTrailTest, EventsOfAnotherContractGiveNoRow) {

@@ -1,4 +1,5 @@
-// Decide/Evolve for record_claim, record_payment and report_indicator.
+// Decide/Evolve for record_claim, record_payment and report_indicator (its
+// levels and baselines: indicators_test.cc).
 //
 // Contracts are set up by filling RegionState directly (their ceilings
 // committed with ApplyCommit), so these tests do not depend on the contract
@@ -77,7 +78,7 @@ v1::Command Payment(int64_t cents) {
 
 constexpr char kDropOut[] =
     "provider_id: 'p1' contract_id: 'c1' period_start: '2016-01-01' period_end: '2016-06-30' "
-    "indicator: INDICATOR_DROP_OUT";
+    "indicator: INDICATOR_DROP_OUT count: 40 level: INDICATOR_LEVEL_CASE";
 
 v1::Command DropOut(int32_t permille = 120, const v1::Actor& actor = Provider("p1")) {
   return Cmd(actor,
@@ -86,7 +87,8 @@ v1::Command DropOut(int32_t permille = 120, const v1::Actor& actor = Provider("p
 
 constexpr char kGoalAttainment[] =
     "provider_id: 'p1' contract_id: 'c1' period_start: '2016-01-01' period_end: '2016-12-31' "
-    "indicator: INDICATOR_GOAL_ATTAINMENT value_permille: 710 "
+    "indicator: INDICATOR_GOAL_ATTAINMENT value_permille: 710 count: 35 "
+    "level: INDICATOR_LEVEL_CASE "
     "sub_indicators { name: 'goals reached' value_permille: 700 } "
     "sub_indicators { name: 'problems reduced' value_permille: 650 } "
     "sub_indicators { name: 'self-reliance' value_permille: 800 } "
@@ -317,18 +319,21 @@ TEST_F(ClaimsTest, EvolveOfPaymentRecordedPaysTheClaimAndTheContractYear) {
 TEST_F(ClaimsTest, ReportIndicatorProducesIndicatorReported) {
   EXPECT_THAT(Decide(state_, DropOut(120)),
               Produces(ElementsAre(EqualsProto(EventOf(
-                  absl::StrCat("indicator_reported { ", kDropOut, " value_permille: 120 }"))))));
+                  absl::StrCat("indicator_reported { ", kDropOut,
+                               " value_permille: 120 baseline: true }"))))));
 }
 
 TEST_F(ClaimsTest, BureauReportsGoalAttainmentWithItsFourSubIndicators) {
   EXPECT_THAT(Decide(state_, GoalAttainment()),
               Produces(ElementsAre(EqualsProto(
-                  EventOf(absl::StrCat("indicator_reported { ", kGoalAttainment, " }"))))));
+                  EventOf(absl::StrCat("indicator_reported { ", kGoalAttainment,
+                                       " baseline: true }"))))));
 }
 
 TEST_F(ClaimsTest, EvolveOfIndicatorReportedStoresTheReportUnderItsKey) {
   Accept(GoalAttainment());
-  const auto expected = ParseText<v1::IndicatorRecord>(kGoalAttainment);
+  const auto expected =
+      ParseText<v1::IndicatorRecord>(absl::StrCat(kGoalAttainment, " baseline: true"));
   ASSERT_THAT(state_.indicators, SizeIs(1));
   EXPECT_EQ(state_.indicators.begin()->first, IndicatorKey(expected));
   EXPECT_THAT(state_.indicators.begin()->second, EqualsProto(expected));

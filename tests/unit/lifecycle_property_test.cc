@@ -407,9 +407,34 @@ class CommandDrawer {
         break;
       }
       default: {
-        if (Pick(4) == 0) {
+        const uint64_t what = Pick(6);
+        if (what == 0) {
           Act(command, "bureau", v1::ROLE_BUREAU);
           command.mutable_equalise_risk()->set_year(year - 1);
+          break;
+        }
+        if (what == 1) {
+          // An indicator over a quarter of this year, at case or population level.
+          const v1::ContractRecord* contract = AnyContract(state);
+          v1::ReportIndicator& report = *command.mutable_report_indicator();
+          const int quarter = static_cast<int>(Pick(4));
+          report.set_period_start(FormatDate(absl::CivilDay(year, 3 * quarter + 1, 1)));
+          report.set_period_end(
+              FormatDate(absl::CivilDay(year, 3 * quarter + 4, 1) - 1));
+          report.set_indicator(Pick(2) == 0 ? v1::INDICATOR_DROP_OUT : v1::INDICATOR_SATISFACTION);
+          report.set_value_permille(static_cast<int32_t>(Pick(1001)));
+          report.set_count(1 + Amount(500));
+          if (contract != nullptr && Pick(3) != 0) {
+            Act(command, contract->provider_id(), v1::ROLE_PROVIDER);
+            report.set_level(v1::INDICATOR_LEVEL_CASE);
+            report.set_provider_id(contract->provider_id());
+            report.set_contract_id(contract->contract_id());
+            if (Pick(2) == 0) report.set_municipality(municipality);
+          } else {
+            Act(command, municipality, v1::ROLE_MUNICIPALITY);
+            report.set_level(v1::INDICATOR_LEVEL_POPULATION);
+            report.set_municipality(municipality);
+          }
           break;
         }
         Act(command, municipality, v1::ROLE_MUNICIPALITY);
@@ -715,6 +740,34 @@ void ExpectInvariants(const RegionState& state, const std::string& where) {
   for (const auto& [id, continuity] : state.cases) {
     EXPECT_GE(continuity.remaining_ceiling_cents(), 0) << where << " case " << id;
   }
+  // One baseline per contract (or population), indicator and municipality;
+  // every other report measures a later period than its baseline and
+  // carries the change against it.
+  for (const auto& [id, contract] : state.contracts) {
+    std::set<std::pair<int, std::string>> seen;
+    for (const v1::IndicatorBaseline& b : contract.baselines()) {
+      EXPECT_TRUE(seen.insert({b.indicator(), b.municipality()}).second) << where << " " << id;
+    }
+  }
+  for (const auto& [key, record] : state.indicators) {
+    if (record.baseline()) continue;
+    const v1::IndicatorBaseline* baseline = nullptr;
+    if (record.level() == v1::INDICATOR_LEVEL_POPULATION) {
+      auto it = state.population_baselines.find(
+          PopulationBaselineKey(record.municipality(), record.indicator()));
+      if (it != state.population_baselines.end()) baseline = &it->second;
+    } else if (auto c = state.contracts.find(record.contract_id()); c != state.contracts.end()) {
+      for (const v1::IndicatorBaseline& b : c->second.baselines()) {
+        if (b.indicator() == record.indicator() && b.municipality() == record.municipality()) {
+          baseline = &b;
+        }
+      }
+    }
+    ASSERT_NE(baseline, nullptr) << where << ": a report without a baseline";
+    EXPECT_GT(record.period_start(), baseline->period_end()) << where;
+    EXPECT_EQ(record.change_permille(), record.value_permille() - record.baseline_permille())
+        << where;
+  }
 }
 
 uint64_t SeedFromEnvironment(uint64_t fallback) {
@@ -782,7 +835,8 @@ TEST(LifecycleProperty, RandomCommandsKeepInvariantsAndReplayRebuildsTheState) {
         v1::Command::kAmendPurchaseOrder, v1::Command::kPayInstalment,
         v1::Command::kSettleContract, v1::Command::kApplyForAdmission,
         v1::Command::kAssessApplication, v1::Command::kCloseAdmission,
-        v1::Command::kDepositToFund, v1::Command::kDrawFromFund, v1::Command::kEqualiseRisk}) {
+        v1::Command::kDepositToFund, v1::Command::kDrawFromFund, v1::Command::kEqualiseRisk,
+        v1::Command::kReportIndicator}) {
     EXPECT_GT(accepted_overall[body], 0)
         << v1::Command::descriptor()->FindFieldByNumber(body)->name() << " never accepted";
   }

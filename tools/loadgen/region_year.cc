@@ -588,6 +588,8 @@ void RegionYearProfile::ScheduleYear(int32_t year) {
       report.set_contract_id(contract.id);
       report.set_period_start(Date(absl::CivilDay(year, 3 * quarter + 1, 1)));
       report.set_period_end(Date(MonthEnd(year, 3 * quarter + 3)));
+      report.set_level(v1::INDICATOR_LEVEL_CASE);
+      report.set_count(static_cast<int64_t>(Draw(Mix(h + 7), 20, 400)));
       report.set_indicator(quarter == 1   ? v1::INDICATOR_DROP_OUT
                            : quarter == 3 ? v1::INDICATOR_GOAL_ATTAINMENT
                                           : v1::INDICATOR_SATISFACTION);
