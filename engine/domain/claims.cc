@@ -8,6 +8,7 @@
 #include "engine/domain/budget.h"
 #include "engine/domain/commitment.h"
 #include "engine/domain/dates.h"
+#include "engine/domain/framework.h"
 #include "engine/domain/money.h"
 #include "engine/domain/roles.h"
 #include "engine/domain/rules.h"
@@ -102,7 +103,12 @@ absl::StatusOr<std::vector<v1::Event>> DecideRecordClaim(const RegionState& stat
                      "', actor is provider '", actor.id(), "'"));
   }
   RETURN_IF_ERROR(RequireText(claim.municipality(), "municipality", "a municipality"));
-  if (!HasCeiling(*contract, claim.municipality())) {
+  const bool region_wide = contract->region_ceiling_cents() > 0;
+  const bool own_ceiling = HasCeiling(*contract, claim.municipality());
+  if (region_wide && !own_ceiling) {
+    // Any member may claim on a region-wide contract.
+    RETURN_IF_ERROR(RequireMunicipality(state, claim.municipality()));
+  } else if (!own_ceiling) {
     return absl::FailedPreconditionError(absl::StrCat("municipality: '", claim.municipality(),
                                                       "' has no ceiling on contract '",
                                                       contract->contract_id(), "'"));
@@ -155,7 +161,30 @@ absl::StatusOr<std::vector<v1::Event>> DecideRecordClaim(const RegionState& stat
   const int64_t ceiling = CapOf(*contract, claim.municipality(), year);
   ASSIGN_OR_RETURN(const int64_t total,
                    AddCents(claimed_so_far, claim.amount_cents(), "claimed money"));
-  if (total > ceiling) {
+  if (region_wide) {
+    const int64_t region_cap = RegionCapOf(*contract, year);
+    const int64_t region_claimed = ClaimedIn(*contract, year);
+    if (claim.amount_cents() > region_cap - region_claimed) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "claim of ", FormatCents(claim.amount_cents()), " on region-wide contract '",
+          contract->contract_id(), "' in ", year, " would exceed its region ceiling ",
+          FormatCents(region_cap), " (claimed so far by all members ",
+          FormatCents(region_claimed), ")"));
+    }
+    // A member without a ceiling of its own commits each claim on its plan
+    // as it comes.
+    if (!own_ceiling) {
+      if (absl::Status room = CheckCommit(state, claim.municipality(), year, contract->lot(),
+                                          claim.amount_cents());
+          !room.ok()) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "claim of ", FormatCents(claim.amount_cents()), " by ", claim.municipality(),
+            " on region-wide contract '", contract->contract_id(),
+            "' commits on its own plan, which has no room: ", room.message()));
+      }
+    }
+  }
+  if (own_ceiling && total > ceiling) {
     return absl::FailedPreconditionError(absl::StrCat(
         "claim of ", FormatCents(claim.amount_cents()), " on contract '", contract->contract_id(),
         "' for ", claim.municipality(), " ", year, " would exceed the ceiling ",
@@ -239,8 +268,15 @@ void ApplyClaimRecorded(RegionState& state, const v1::ClaimRecorded& event) {
   claim.set_units(event.units());
   auto contract = state.contracts.find(event.contract_id());
   if (contract == state.contracts.end()) return;
+  // A claim commits money only where no ceiling did: a member without one
+  // on a region-wide contract (commitment = max(cap, claimed), cap 0).
+  const bool commits = contract->second.region_ceiling_cents() > 0 &&
+                       !HasCeiling(contract->second, event.municipality());
   v1::ClaimedYear& claimed = MutableClaimed(contract->second, event.municipality(), year);
   claimed.set_claimed_cents(claimed.claimed_cents() + event.amount_cents());
+  if (commits) {
+    ApplyCommit(state, event.municipality(), year, contract->second.lot(), event.amount_cents());
+  }
   if (event.period_end() > contract->second.last_claimed_day()) {
     contract->second.set_last_claimed_day(event.period_end());
   }

@@ -105,6 +105,29 @@ int64_t CapOf(const v1::ContractRecord& contract, absl::string_view municipality
   return static_cast<int64_t>(static_cast<__int128>(ceiling) * care_days / per_days);
 }
 
+int64_t RegionCapOf(const v1::ContractRecord& contract, int32_t year) {
+  const int64_t ceiling = contract.region_ceiling_cents();
+  if (ceiling <= 0) return 0;
+  const int64_t per_days = DaysOf(absl::CivilDay(year, 1, 1), absl::CivilDay(year, 12, 31));
+  const int64_t care_days = CareDaysIn(contract, year);
+  if (care_days >= per_days) return ceiling;
+  return static_cast<int64_t>(static_cast<__int128>(ceiling) * care_days / per_days);
+}
+
+absl::StatusOr<int64_t> WholeCeilingOf(const v1::ContractRecord& contract, int32_t year) {
+  if (contract.region_ceiling_cents() > 0) return contract.region_ceiling_cents();
+  return YearCeilingsOf(contract, year);
+}
+
+int64_t ClaimedIn(const v1::ContractRecord& contract, int32_t year) {
+  int64_t total = 0;
+  // Each row is within the region's cap, so the sum cannot overflow.
+  for (const v1::ClaimedYear& claimed : contract.claimed()) {
+    if (claimed.year() == year) total += claimed.claimed_cents();
+  }
+  return total;
+}
+
 int64_t CeilingFrom(const v1::ContractRecord& contract, absl::string_view municipality,
                     absl::CivilDay day) {
   const absl::CivilDay last_care = LastTermDay(contract);

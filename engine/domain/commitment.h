@@ -51,6 +51,18 @@ int64_t CareDaysIn(const v1::ContractRecord& contract, int32_t year);
 // one), rounded down to the cent.
 int64_t CapOf(const v1::ContractRecord& contract, absl::string_view municipality, int32_t year);
 
+// A region-wide contract's cap for all members together in `year`: its
+// region ceiling x CareDaysIn / the calendar year's days (0 when it is not
+// region-wide).
+int64_t RegionCapOf(const v1::ContractRecord& contract, int32_t year);
+
+// What the whole contract may pay in `year` as written: the region ceiling
+// of a region-wide contract, else YearCeilingsOf.
+absl::StatusOr<int64_t> WholeCeilingOf(const v1::ContractRecord& contract, int32_t year);
+
+// Claimed in `year`, all municipalities together.
+int64_t ClaimedIn(const v1::ContractRecord& contract, int32_t year);
+
 // The part of the ceilings of `municipality` for the days from `day` to the
 // end of the term (or termination), suspensions not counted out: per year,
 // the year's ceiling x those days / the term's days in the year.

@@ -77,7 +77,8 @@ absl::Status ValidateCeilings(const RegionState& state, const Ceilings& ceilings
                               bool at_least_one, absl::CivilDay start, absl::CivilDay end) {
   if (at_least_one && ceilings.empty()) {
     return absl::InvalidArgumentError(
-        "ceilings: expected a ceiling for at least one municipality, got none");
+        "ceilings: expected a ceiling for at least one municipality (or region_ceiling_cents "
+        "for a region-wide contract), got none");
   }
   absl::flat_hash_set<std::pair<std::string, int32_t>> seen;
   for (int i = 0; i < ceilings.size(); ++i) {
@@ -153,7 +154,7 @@ absl::Status RequireAwardTerms(const v1::ContractRecord& contract, const v1::Ten
                                                       contract.tariffs_size()));
   }
   for (int32_t year : ContractYears(contract)) {
-    ASSIGN_OR_RETURN(const int64_t sum, YearCeilingsOf(contract, year));
+    ASSIGN_OR_RETURN(const int64_t sum, WholeCeilingOf(contract, year));
     if (sum > bid.amount_cents()) {
       return absl::FailedPreconditionError(absl::StrCat(
           "ceilings: the ceilings of ", year, " sum to ", FormatCents(sum), ", above ", award,
@@ -185,13 +186,32 @@ absl::Status RequireAwardTermsOf(const RegionState& state, const v1::ContractRec
 
 // Money already claimed must stay within the contract's cap after a change.
 absl::Status RequireClaimsFit(const v1::ContractRecord& after, absl::string_view change) {
+  const bool region_wide = after.region_ceiling_cents() > 0;
   for (const v1::ClaimedYear& claimed : after.claimed()) {
+    // On a region-wide contract a member without a ceiling has the region's.
+    if (region_wide && !HasCeiling(after, claimed.municipality())) continue;
     const int64_t cap = CapOf(after, claimed.municipality(), claimed.year());
     if (claimed.claimed_cents() > cap) {
       return absl::FailedPreconditionError(absl::StrCat(
           change, " would leave ", claimed.municipality(), " ", claimed.year(),
           " of contract '", after.contract_id(), "' a ceiling of ", FormatCents(cap),
           ", below the ", FormatCents(claimed.claimed_cents()), " already claimed"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+// A region-wide contract: each year's municipality ceilings within the
+// region ceiling.
+absl::Status RequireWithinRegionCeiling(const v1::ContractRecord& contract) {
+  if (contract.region_ceiling_cents() <= 0) return absl::OkStatus();
+  for (int32_t year : ContractYears(contract)) {
+    ASSIGN_OR_RETURN(const int64_t sum, YearCeilingsOf(contract, year));
+    if (sum > contract.region_ceiling_cents()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "ceilings: the municipalities' ceilings of ", year, " sum to ", FormatCents(sum),
+          ", above the region ceiling ", FormatCents(contract.region_ceiling_cents()),
+          " of contract '", contract.contract_id(), "'"));
     }
   }
   return absl::OkStatus();
@@ -240,6 +260,7 @@ v1::ContractRecord Signed(const v1::ContractSigned& event) {
   contract.set_status(v1::CONTRACT_STATUS_ACTIVE);
   *contract.mutable_ceilings() = event.ceilings();
   *contract.mutable_tariffs() = event.tariffs();
+  contract.set_region_ceiling_cents(event.region_ceiling_cents());
   for (const v1::Instalment& instalment : event.instalments()) {
     *contract.add_instalments()->mutable_instalment() = instalment;
   }
@@ -431,7 +452,10 @@ absl::StatusOr<std::vector<v1::Event>> DecideSignContract(const RegionState& sta
                                                         bid.contract_id(), "'"));
     }
   }
-  RETURN_IF_ERROR(ValidateCeilings(state, body.ceilings(), /*at_least_one=*/true, start, end));
+  RETURN_IF_ERROR(RequireNonNegative(body.region_ceiling_cents(), "region_ceiling_cents"));
+  // A region-wide contract may leave the municipalities' ceilings out.
+  RETURN_IF_ERROR(ValidateCeilings(state, body.ceilings(),
+                                   /*at_least_one=*/body.region_ceiling_cents() == 0, start, end));
   RETURN_IF_ERROR(ValidateContractTariffs(state, body.lot(), body.funding_model(), body.tariffs()));
   v1::Event event;
   v1::ContractSigned& signed_event = *event.mutable_contract_signed();
@@ -446,7 +470,9 @@ absl::StatusOr<std::vector<v1::Event>> DecideSignContract(const RegionState& sta
   *signed_event.mutable_ceilings() = body.ceilings();
   *signed_event.mutable_tariffs() = body.tariffs();
   *signed_event.mutable_instalments() = body.instalments();
+  signed_event.set_region_ceiling_cents(body.region_ceiling_cents());
   const v1::ContractRecord contract = Signed(signed_event);
+  RETURN_IF_ERROR(RequireWithinRegionCeiling(contract));
   RETURN_IF_ERROR(ValidateInstalments(contract));
   RETURN_IF_ERROR(RequireAwardTermsOf(state, contract));
   RETURN_IF_ERROR(CheckChange(state, v1::ContractRecord(), contract).status());
@@ -501,6 +527,7 @@ absl::StatusOr<std::vector<v1::Event>> DecideAmendContract(const RegionState& st
   amended.set_reason(body.reason());
   const v1::ContractRecord after = Amended(*contract, amended);
   RETURN_IF_ERROR(RequireClaimsFit(after, "the amendment"));
+  RETURN_IF_ERROR(RequireWithinRegionCeiling(after));
   RETURN_IF_ERROR(RequireAwardTermsOf(state, after));
   RETURN_IF_ERROR(CheckChange(state, *contract, after).status());
   return OneEvent(std::move(event));

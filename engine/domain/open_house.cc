@@ -289,12 +289,12 @@ absl::Status RequireAdmissionTerms(const RegionState& state, const v1::ContractR
   }
   // The procedure's contracts together stay within its ceiling, every year.
   for (int32_t year : ContractYears(contract)) {
-    ASSIGN_OR_RETURN(int64_t sum, YearCeilingsOf(contract, year));
+    ASSIGN_OR_RETURN(int64_t sum, WholeCeilingOf(contract, year));
     for (const v1::BidRecord& other : tender.bids()) {
       if (other.contract_id().empty() || other.contract_id() == contract.contract_id()) continue;
       auto it = state.contracts.find(other.contract_id());
       if (it == state.contracts.end()) continue;
-      ASSIGN_OR_RETURN(const int64_t theirs, YearCeilingsOf(it->second, year));
+      ASSIGN_OR_RETURN(const int64_t theirs, WholeCeilingOf(it->second, year));
       ASSIGN_OR_RETURN(sum, AddCents(sum, theirs, "ceilings"));
     }
     if (sum > tender.ceiling_cents()) {

@@ -18,6 +18,7 @@
 #include "engine/domain/budget.h"
 #include "engine/domain/dates.h"
 #include "engine/domain/decide.h"
+#include "engine/domain/rules.h"
 #include "engine/domain/snapshot.h"
 #include "engine/store/region_cache.h"
 #include "engine/store/state_store.h"
@@ -240,6 +241,17 @@ class CommandDrawer {
           }
           break;
         }
+        // Now and then region-wide: a region ceiling above the
+        // municipalities' own, which some contracts leave out.
+        if (Pick(5) == 0) {
+          int64_t own = 0;
+          for (const v1::MunicipalityCeiling& ceiling : sign.ceilings()) {
+            own += ceiling.ceiling_cents();
+          }
+          sign.set_region_ceiling_cents(own + 1 + Amount(30'000'000));
+          if (Pick(2) == 0) sign.clear_ceilings();
+          break;
+        }
         // Mostly: carry out an admission or an awarded bid not yet
         // contracted, on its terms.
         if (Pick(2) == 0 && SignAdmission(state, sign)) break;
@@ -278,10 +290,15 @@ class CommandDrawer {
         Act(command, contract != nullptr ? contract->provider_id() : "p0", v1::ROLE_PROVIDER);
         v1::RecordClaim& claim = *command.mutable_record_claim();
         claim.set_claim_id(absl::StrCat("cl", counter_));
-        if (contract != nullptr && contract->ceilings_size() > 0 && contract->tariffs_size() > 0) {
+        const bool region_wide = contract != nullptr && contract->region_ceiling_cents() > 0;
+        if (contract != nullptr && (contract->ceilings_size() > 0 || region_wide) &&
+            contract->tariffs_size() > 0) {
           claim.set_contract_id(contract->contract_id());
+          // Any member claims on a region-wide contract.
           claim.set_municipality(
-              contract->ceilings(Pick(contract->ceilings_size())).municipality());
+              region_wide && (contract->ceilings_size() == 0 || Pick(2) == 0)
+                  ? Any(kMunicipalities)
+                  : contract->ceilings(Pick(contract->ceilings_size())).municipality());
           claim.set_period_start(FormatDate(today - 10));
           claim.set_period_end(FormatDate(today - 1));
           const v1::Tariff& tariff = contract->tariffs(0);
@@ -662,6 +679,18 @@ void ExpectInvariants(const RegionState& state, const std::string& where) {
     for (const v1::MunicipalityCeiling& ceiling : contract.ceilings()) {
       municipalities.insert(ceiling.municipality());
     }
+    // On a region-wide contract members without a ceiling claim too, and
+    // all members together stay within the region ceiling.
+    const bool region_wide = contract.region_ceiling_cents() > 0;
+    std::map<int32_t, int64_t> claimed_in;
+    for (const v1::ClaimedYear& row : contract.claimed()) {
+      municipalities.insert(row.municipality());
+      claimed_in[row.year()] += row.claimed_cents();
+    }
+    for (const auto& [year, cents] : claimed_in) {
+      EXPECT_LE(cents, region_wide ? contract.region_ceiling_cents() : cents)
+          << where << ": contract " << id << " claims past its region ceiling in " << year;
+    }
     for (int64_t y = start.year(); y <= end.year(); ++y) {
       int64_t term_days = 0, care_days = 0, year_days = 0;
       for (absl::CivilDay day(y, 1, 1); day.year() == y; ++day) {
@@ -672,9 +701,10 @@ void ExpectInvariants(const RegionState& state, const std::string& where) {
       }
       for (const std::string& m : municipalities) {
         int64_t base = 0;
-        bool own_row = false;
+        bool own_row = false, any_row = false;
         for (const v1::MunicipalityCeiling& ceiling : contract.ceilings()) {
           if (ceiling.municipality() != m) continue;
+          any_row = true;
           if (ceiling.year() == y) {
             base = ceiling.ceiling_cents();
             own_row = true;
@@ -701,8 +731,8 @@ void ExpectInvariants(const RegionState& state, const std::string& where) {
             }
           }
         }
-        EXPECT_LE(claimed, base) << where << ": contract " << id
-                                 << " claims past its ceiling for " << m << " " << y;
+        EXPECT_LE(claimed, region_wide && !any_row ? claimed : base)
+            << where << ": contract " << id << " claims past its ceiling for " << m << " " << y;
         committed[{m, static_cast<int32_t>(y), contract.lot()}] +=
             settled ? claimed : std::max(cap, claimed);
       }
@@ -779,6 +809,8 @@ TEST(LifecycleProperty, RandomCommandsKeepInvariantsAndReplayRebuildsTheState) {
   const uint64_t first_seed = SeedFromEnvironment(20261125);
   const int seeds = std::getenv("INKOOP_PROPERTY_SEED") != nullptr ? 1 : 20;
   std::map<v1::Command::BodyCase, int> accepted_overall;
+  // Claims of members without a ceiling on region-wide contracts.
+  int region_wide_claims = 0;
   for (uint64_t seed = first_seed; seed < first_seed + seeds; ++seed) {
     SCOPED_TRACE(absl::StrCat("seed ", seed, " (INKOOP_PROPERTY_SEED=", seed, " replays it)"));
     CommandDrawer drawer(seed);
@@ -803,6 +835,13 @@ TEST(LifecycleProperty, RandomCommandsKeepInvariantsAndReplayRebuildsTheState) {
         continue;
       }
       accepted[command.body_case()]++;
+      if (command.has_record_claim()) {
+        const v1::ContractRecord& claimed = after.contracts.at(command.record_claim().contract_id());
+        if (claimed.region_ceiling_cents() > 0 &&
+            !HasCeiling(claimed, command.record_claim().municipality())) {
+          ++region_wide_claims;
+        }
+      }
       log.insert(log.end(), outcome.events.begin(), outcome.events.end());
       ExpectInvariants(after, where);
       if (::testing::Test::HasFailure()) return;
@@ -821,6 +860,8 @@ TEST(LifecycleProperty, RandomCommandsKeepInvariantsAndReplayRebuildsTheState) {
     for (const auto& [body, count] : accepted) accepted_overall[body] += count;
   }
   if (seeds == 1) return;
+  EXPECT_GT(region_wide_claims, 0)
+      << "no member without a ceiling claimed on a region-wide contract";
   // Together the sequences reach deep into the lifecycle: every kind of
   // command the drawer makes was accepted somewhere.
   for (v1::Command::BodyCase body :
