@@ -7,7 +7,8 @@
 # (applications assessed against its checklist, contracts at the harmonised
 # tariffs, closed at year end), a competitive tender of specialist care
 # with its bid, award and negotiated award, a lump-sum contract bound to it
-# paid in instalments, a
+# paid in instalments, a region-wide crisis-service contract every member
+# claims on, a
 # budget shift, claims and payments, indicators, a provider's bankruptcy (its
 # late claim for care before it paid) with clients transferred and a case
 # escalated, deposits into and a draw from the fluctuation fund, and the
@@ -137,6 +138,8 @@ ctl submit adopt-framework --actor inkoopbureau --role bureau --framework-id H10
                                       {"productCode":"45A13","unit":"UNIT_HOUR","tariffCents":"10400"}]},
                 {"lot":"specialist","fundingModels":["FUNDING_MODEL_PER_UNIT","FUNDING_MODEL_LUMP_SUM"],
                  "maxTariffs":[{"productCode":"43A11","unit":"UNIT_DAY","tariffCents":"28000"}]},
+                {"lot":"regional","fundingModels":["FUNDING_MODEL_PER_UNIT"],
+                 "maxTariffs":[{"productCode":"47A01","unit":"UNIT_HOUR","tariffCents":"13000"}]},
                 {"lot":"housing","fundingModels":["FUNDING_MODEL_POPULATION"]}]' \
   --quality-indicators "drop-out,satisfaction,goal attainment" \
   --period-start 2015-01-01 --period-end 2016-12-31
@@ -298,6 +301,13 @@ spec 480000000 \
                   {"municipality":"Den Haag","dueOn":"2016-04-01","amountCents":"120000000"},
                   {"municipality":"Den Haag","dueOn":"2016-07-01","amountCents":"120000000"},
                   {"municipality":"Den Haag","dueOn":"2016-10-01","amountCents":"120000000"}]'
+echo "== The crisis service, a regional public task, is one contract for the whole region: a region ceiling of"
+echo "   3,000,000.00 a year, of which Den Haag holds 1,500,000.00 of its own; every member may claim on it"
+at 2015-12-01
+ctl submit sign-contract --actor inkoopbureau --role bureau --contract-id REG-CRISIS --provider-id horizon \
+  --lot regional --funding-model per_unit --term-start 2016-01-01 --term-end 2016-12-31 --region-ceiling 3000000.00 \
+  --ceilings '[{"municipality":"Den Haag","ceilingCents":"150000000"}]' \
+  --tariffs '[{"productCode":"47A01","unit":"UNIT_HOUR","tariffCents":"12000"}]'
 
 echo
 echo "== During 2016: Delft shifts uncommitted money to ambulatory care; providers claim; Den Haag pays"
@@ -328,6 +338,15 @@ ctl submit record-claim --actor jeugdzorg-west --role provider --claim-id JZW-20
 at 2016-04-06
 ctl submit record-claim --actor horizon --role provider --claim-id HOR-2016-03-DE --contract-id AMB-HOR \
   --municipality Delft --period-start 2016-03-01 --period-end 2016-03-31 --product-code 45A13 --units 300 --amount 31200.00
+echo "== Horizon claims crisis hours for Den Haag and for Wassenaar, which has no ceiling of its own on the"
+echo "   region-wide contract: Wassenaar's claim commits money on its own regional plan as it comes"
+ctl submit record-claim --actor horizon --role provider --claim-id CRI-2016-03-DH --contract-id REG-CRISIS \
+  --municipality "Den Haag" --period-start 2016-03-01 --period-end 2016-03-31 --product-code 47A01 --units 800 --amount 96000.00
+ctl submit record-claim --actor horizon --role provider --claim-id CRI-2016-03-WA --contract-id REG-CRISIS \
+  --municipality Wassenaar --period-start 2016-03-01 --period-end 2016-03-31 --product-code 47A01 --units 40 --amount 4800.00
+echo "== Refused: a claim beyond what the region's ceiling has left"
+refused submit record-claim --actor horizon --role provider --claim-id CRI-2016-03-VS --contract-id REG-CRISIS \
+  --municipality Voorschoten --period-start 2016-03-01 --period-end 2016-03-31 --product-code 47A01 --units 24200 --amount 2904000.00
 echo "== Refused: a claim that is not units x tariff"
 at 2016-04-07
 refused submit record-claim --actor kompas --role provider --claim-id KOM-1 --contract-id AMB-KOM \

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "gmock/gmock.h"
@@ -117,6 +118,27 @@ TEST(FormatBudget, ShowsTheFundAndTheClosedYearsEqualisation) {
   EXPECT_THAT(text, HasSubstr("fluctuation fund: deposited 25,000.00, drawn 0.00 (the fund holds "
                               "50,000.00)"));
   EXPECT_THAT(text, HasSubstr("cost at close 4,000,000.00, risk equalisation 1,500,000.00"));
+}
+
+TEST(FormatContract, ShowsARegionWideContractsSharedCeilingAndItsMembersClaims) {
+  v1::ContractRecord contract;
+  contract.set_contract_id("REG-CRISIS");
+  contract.set_region_ceiling_cents(300'000'000);
+  v1::MunicipalityCeiling& own = *contract.add_ceilings();
+  own.set_municipality("Den Haag");
+  own.set_ceiling_cents(150'000'000);
+  for (const auto& [municipality, cents] :
+       std::vector<std::pair<std::string, int64_t>>{{"Den Haag", 96'000}, {"Wassenaar", 4'800}}) {
+    v1::ClaimedYear& year = *contract.add_claimed();
+    year.set_municipality(municipality);
+    year.set_year(2016);
+    year.set_claimed_cents(cents);
+  }
+  const std::string text = FormatContract(contract);
+  EXPECT_THAT(text, ::testing::ContainsRegex("region \\(all members\\) +ceiling/year +3,000,000.00 "
+                                             " claimed +1,008.00"));
+  EXPECT_THAT(text, ::testing::ContainsRegex("Wassenaar +region's +claimed +48.00"));
+  EXPECT_THAT(text, ::testing::ContainsRegex("Den Haag +ceiling/year +1,500,000.00  claimed +960.00"));
 }
 
 TEST_F(ShowTest, ProvidersOfTheNamedRegionOnly) {

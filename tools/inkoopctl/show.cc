@@ -1,6 +1,7 @@
 #include "tools/inkoopctl/show.h"
 
 #include <iostream>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -95,8 +96,6 @@ std::string EnumWord(const google::protobuf::EnumDescriptor& type, int value) {
   return word;
 }
 
-namespace {
-
 std::string FormatContract(const v1::ContractRecord& c) {
   std::string out = absl::StrFormat(
       "%s  provider %s  lot %s  %s  %s..%s  %s%s\n", c.contract_id(), c.provider_id(), c.lot(),
@@ -124,6 +123,27 @@ std::string FormatContract(const v1::ContractRecord& c) {
                           FormatCents(ceiling.ceiling_cents()), FormatCents(claimed),
                           FormatCents(paid));
   }
+  if (c.region_ceiling_cents() > 0) {
+    // A region-wide contract: the ceiling all members share, and the claims
+    // of members that have no ceiling of their own.
+    int64_t claimed = 0, paid = 0;
+    std::map<std::string, std::pair<int64_t, int64_t>> without_own;
+    for (const v1::ClaimedYear& year : c.claimed()) {
+      claimed += year.claimed_cents();
+      paid += year.paid_cents();
+      if (HasCeiling(c, year.municipality())) continue;
+      without_own[year.municipality()].first += year.claimed_cents();
+      without_own[year.municipality()].second += year.paid_cents();
+    }
+    absl::StrAppendFormat(&out, "    %-24s %-12s %16s  claimed %16s  paid %16s\n",
+                          "region (all members)", "ceiling/year",
+                          FormatCents(c.region_ceiling_cents()), FormatCents(claimed),
+                          FormatCents(paid));
+    for (const auto& [municipality, money] : without_own) {
+      absl::StrAppendFormat(&out, "    %-24s %-12s %16s  claimed %16s  paid %16s\n", municipality,
+                            "region's", "", FormatCents(money.first), FormatCents(money.second));
+    }
+  }
   for (const v1::InstalmentRecord& record : c.instalments()) {
     absl::StrAppendFormat(&out, "    %-24s instalment due %s %16s  %s\n",
                           record.instalment().municipality(), record.instalment().due_on(),
@@ -141,6 +161,8 @@ std::string FormatContract(const v1::ContractRecord& c) {
   }
   return out;
 }
+
+namespace {
 
 std::string FormatCase(const v1::ContinuityCaseRecord& c) {
   return absl::StrFormat(

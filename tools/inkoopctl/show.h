@@ -5,6 +5,7 @@
 #include <string>
 
 #include "google/protobuf/descriptor.h"
+#include "inkoop/v1/snapshot.pb.h"
 #include "inkoop/v1/views.pb.h"
 #include "tools/inkoopctl/args.h"
 
@@ -14,6 +15,11 @@ namespace inkoop {
 // FUNDING_MODEL_PER_UNIT -> "per unit" (the prefix all its values share is
 // dropped); the number when `value` is not one of the enum's.
 std::string EnumWord(const google::protobuf::EnumDescriptor& type, int value);
+
+// A readable table of one contract: each municipality's ceiling with what
+// it claimed and was paid, a region-wide contract's shared ceiling and the
+// claims of members without one of their own, instalments and settlements.
+std::string FormatContract(const v1::ContractRecord& c);
 
 // A readable table of one budget view.
 std::string FormatBudget(const v1::BudgetView& view);
