@@ -8,7 +8,7 @@
 # tariffs, closed at year end), a competitive tender of specialist care
 # with its bid, award and negotiated award, a lump-sum contract bound to it
 # paid in instalments, a region-wide crisis-service contract every member
-# claims on, a
+# claims on, the adoption of the framework that succeeds this one, a
 # budget shift, claims and payments, indicators, a provider's bankruptcy (its
 # late claim for care before it paid) with clients transferred and a case
 # escalated, deposits into and a draw from the fluctuation fund, and the
@@ -119,18 +119,22 @@ refused() {  # runs a command (inkoopctl words, or a function of this script) th
   sed 's/^/   /' "$run/refused.txt"
 }
 
+lots_json() {  # the framework's lots; $1: more lots (JSON objects, each led by a comma)
+  echo '[{"code":"local","name":"Local policy, personal budgets, execution","scope":"LOT_SCOPE_LOCAL"},
+         {"code":"regional","name":"Regional public tasks"},
+         {"code":"ambulatory","name":"Ambulatory youth care"},
+         {"code":"specialist","name":"Specialist care"},
+         {"code":"housing","name":"Housing and guidance"}'"${1:-}"',
+         {"code":"top","name":"Top-specialist (national)","scope":"LOT_SCOPE_NATIONAL"}]'
+}
+
 echo
 echo "== The bureau adopts the Haaglanden framework 2015-2016 (ten municipalities, six lots)"
 ctl submit adopt-framework --actor inkoopbureau --role bureau --framework-id H10-2015-2016 --clock-start 2014-11-03 \
   --actor-keys "[$(entry inkoopbureau bureau),$(entry region-clock clock)$(for m in "${members[@]}"; do echo -n ",$(entry "$m" municipality)"; done)]" \
   --municipalities "$(IFS=,; echo "${members[*]}")" --claim-window-days 56 \
   --equalisation '{"key":"EQUALISATION_KEY_BUDGET"}' \
-  --lots '[{"code":"local","name":"Local policy, personal budgets, execution","scope":"LOT_SCOPE_LOCAL"},
-           {"code":"regional","name":"Regional public tasks"},
-           {"code":"ambulatory","name":"Ambulatory youth care"},
-           {"code":"specialist","name":"Specialist care"},
-           {"code":"housing","name":"Housing and guidance"},
-           {"code":"top","name":"Top-specialist (national)","scope":"LOT_SCOPE_NATIONAL"}]' \
+  --lots "$(lots_json)" \
   --lot-rules '[{"lot":"ambulatory","fundingModels":["FUNDING_MODEL_PER_UNIT"],
                  "maxTariffs":[{"productCode":"45A12","unit":"UNIT_HOUR","tariffCents":"9500"},
                                {"productCode":"45A13","unit":"UNIT_HOUR","tariffCents":"11000"}],
@@ -408,6 +412,27 @@ echo "== The bureau closes the 2016 admission to ambulatory care; a late applica
 at 2016-12-01
 ctl submit close-admission --actor inkoopbureau --role bureau --tender-id AMB-2016 --reason "the 2017 admission opens on 2017-01-01"
 refused apply horizon app-hor-late
+echo "== The bureau adopts the framework that succeeds this one, for 2017-2018: a lot for closed youth care"
+echo "   added, indexed tariffs; 2016 stays under the 2015-2016 framework (registry and clock carry over)"
+successor() {  # framework id, period start
+  ctl submit adopt-framework --actor inkoopbureau --role bureau --framework-id "$1" \
+    --municipalities "$(IFS=,; echo "${members[*]}")" --claim-window-days 56 \
+    --equalisation '{"key":"EQUALISATION_KEY_BUDGET"}' \
+    --lots "$(lots_json ',{"code":"closed","name":"Closed youth care (JeugdzorgPlus)"}')" \
+    --lot-rules '[{"lot":"ambulatory","fundingModels":["FUNDING_MODEL_PER_UNIT"],
+                   "maxTariffs":[{"productCode":"45A12","unit":"UNIT_HOUR","tariffCents":"9700"},
+                                 {"productCode":"45A13","unit":"UNIT_HOUR","tariffCents":"11200"}],
+                   "harmonisedTariffs":[{"productCode":"45A12","unit":"UNIT_HOUR","tariffCents":"8700"},
+                                        {"productCode":"45A13","unit":"UNIT_HOUR","tariffCents":"10600"}]},
+                  {"lot":"closed","fundingModels":["FUNDING_MODEL_PER_UNIT"],
+                   "maxTariffs":[{"productCode":"43A51","unit":"UNIT_DAY","tariffCents":"45000"}]},
+                  {"lot":"housing","fundingModels":["FUNDING_MODEL_POPULATION"]}]' \
+    --quality-indicators "drop-out,satisfaction,goal attainment" \
+    --period-start "$2" --period-end 2018-12-31
+}
+echo "== Refused: a successor whose period overlaps the framework in force"
+refused successor H10-2016-2018 2016-07-01
+successor H10-2017-2018 2017-01-01
 
 echo
 echo "== After the year: Den Haag settles the lump sum against Horizon's production statement (4,650,000.00 produced, 150,000.00 owed back)"

@@ -34,7 +34,7 @@ v1::BudgetView MakeBudgetView(const RegionState& state, const std::string& munic
   view.set_closed(budget.closed);
   int64_t planned = 0;
   // Every lot of the framework gets a line, in the framework's order.
-  for (const LotInfo* info : LotsInOrder(state.framework)) {
+  for (const LotInfo* info : LotsInOrder(FrameworkOfYear(state, year))) {
     v1::BudgetView::LotLine& line = *view.add_lots();
     line.set_lot(info->code);
     line.set_name(info->name);

@@ -154,7 +154,7 @@ absl::StatusOr<std::vector<v1::Event>> DecideSubmitLocalPlan(const RegionState& 
   for (int i = 0; i < command.lots_size(); ++i) {
     const v1::LotAmount& lot = command.lots(i);
     const std::string field = absl::StrCat("lots[", i, "]");
-    RETURN_IF_ERROR(RequireLot(state, lot.lot(), absl::StrCat(field, ".lot")));
+    RETURN_IF_ERROR(RequireLot(state, lot.lot(), absl::StrCat(field, ".lot"), command.year()));
     if (!seen.insert(lot.lot()).second) {
       return absl::InvalidArgumentError(
           absl::StrCat(field, ".lot: '", lot.lot(), "' appears twice in the plan"));
@@ -306,8 +306,10 @@ absl::Status SumPlans(const RegionState& state, int32_t year, const Exclusions& 
   }
   std::vector<const YearBudget*> plans;
   std::vector<std::string> missing;
-  // framework.municipalities is ordered by name, so the lists come out sorted.
-  for (const std::string& name : state.framework.municipalities) {
+  // The members and lots of the year's framework; its municipalities are
+  // ordered by name, so the lists come out sorted.
+  const Framework& framework = FrameworkOfYear(state, year);
+  for (const std::string& name : framework.municipalities) {
     if (excluded.contains(name)) continue;
     const YearBudget* budget = FindYearBudget(state, name, year);
     if (budget == nullptr || !budget->plan_submitted) {
@@ -326,8 +328,8 @@ absl::Status SumPlans(const RegionState& state, int32_t year, const Exclusions& 
     return absl::FailedPreconditionError(
         absl::StrCat(subject, ": every municipality is excluded; there is nothing to buy"));
   }
-  for (const LotInfo* lot : LotsInOrder(state.framework)) {
-    if (!IsRegionalLot(state, lot->code)) continue;
+  for (const LotInfo* lot : LotsInOrder(framework)) {
+    if (!IsRegionalLot(framework, lot->code)) continue;
     int64_t total = 0;
     for (const YearBudget* budget : plans) {
       auto it = budget->lots.find(lot->code);
@@ -406,8 +408,8 @@ absl::StatusOr<std::vector<v1::Event>> DecideShiftBudget(const RegionState& stat
   RETURN_IF_ERROR(RequireMunicipality(state, command.municipality()));
   RETURN_IF_ERROR(RequireOwnMunicipality(actor, command.municipality(), "shift its budget"));
   RETURN_IF_ERROR(RequireYearInPeriod(state, command.year()));
-  RETURN_IF_ERROR(RequireLot(state, command.from_lot(), "from_lot"));
-  RETURN_IF_ERROR(RequireLot(state, command.to_lot(), "to_lot"));
+  RETURN_IF_ERROR(RequireLot(state, command.from_lot(), "from_lot", command.year()));
+  RETURN_IF_ERROR(RequireLot(state, command.to_lot(), "to_lot", command.year()));
   if (command.from_lot() == command.to_lot()) {
     return absl::InvalidArgumentError(absl::StrCat("to_lot: expected a lot other than from_lot '",
                                                    command.from_lot(), "', got '", command.to_lot(),

@@ -73,7 +73,10 @@ absl::Status RequireClaimable(const RegionState& state, const v1::ContractRecord
                                          : absl::StrCat(" until ", suspension->resumed_on())));
   }
   const absl::CivilDay last_care = LastCareDay(contract);
-  const int32_t window = state.framework.claim_window_days;
+  // The window of the framework the contract runs under.
+  const int32_t window =
+      FrameworkOfYear(state, static_cast<int32_t>(StoredDay(contract.term_start()).year()))
+          .claim_window_days;
   if (last_care < today && today > last_care + window) {
     return absl::FailedPreconditionError(absl::StrCat(
         "claim window", of, " closed on ", FormatDate(last_care + window), ": care ended ",

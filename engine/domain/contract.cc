@@ -57,10 +57,13 @@ absl::Status RequireStatus(const v1::ContractRecord& contract, bool active_ok, b
                                                     expected));
 }
 
-absl::Status RequireInFrameworkPeriod(const RegionState& state, absl::CivilDay day,
+// The framework a contract runs under: the one in force when its term starts.
+const Framework& FrameworkOf(const RegionState& state, const v1::ContractRecord& contract) {
+  return FrameworkOfYear(state, static_cast<int32_t>(StoredDay(contract.term_start()).year()));
+}
+
+absl::Status RequireInFrameworkPeriod(const Framework& framework, absl::CivilDay day,
                                       absl::string_view field) {
-  RETURN_IF_ERROR(RequireFramework(state));
-  const Framework& framework = state.framework;
   if (day < framework.period_start || day > framework.period_end) {
     return absl::FailedPreconditionError(
         absl::StrCat(field, ": expected a day within framework '", framework.id, "' (",
@@ -104,9 +107,9 @@ absl::Status ValidateCeilings(const RegionState& state, const Ceilings& ceilings
 }
 
 // Tariffs of the lot's rules; a per-unit contract needs at least one.
-absl::Status ValidateContractTariffs(const RegionState& state, const std::string& lot,
+absl::Status ValidateContractTariffs(const Framework& framework, const std::string& lot,
                                      v1::FundingModel model, const Tariffs& tariffs) {
-  RETURN_IF_ERROR(RequireTariffsWithinLot(state, lot, tariffs, "tariffs"));
+  RETURN_IF_ERROR(RequireTariffsWithinLot(framework, lot, tariffs, "tariffs"));
   if (model == v1::FUNDING_MODEL_PER_UNIT && tariffs.empty()) {
     return absl::InvalidArgumentError(
         "tariffs: a per_unit contract expected at least one tariff, got none");
@@ -385,17 +388,21 @@ absl::StatusOr<std::vector<v1::Event>> DecideSignContract(const RegionState& sta
                                                       "' failed on ", provider->failed_on(),
                                                       "; it cannot sign a contract"));
   }
-  RETURN_IF_ERROR(RequireLot(state, body.lot(), "lot"));
-  RETURN_IF_ERROR(
-      RequireFundingModelAllowed(state, body.lot(), body.funding_model(), "funding_model"));
   ASSIGN_OR_RETURN(absl::CivilDay start, ParseDate(body.term_start(), "term_start"));
   ASSIGN_OR_RETURN(absl::CivilDay end, ParseDate(body.term_end(), "term_end"));
+  // The contract runs under the framework in force when its term starts,
+  // with that framework's lots and rules, and ends within its period.
+  const auto first_year = static_cast<int32_t>(start.year());
+  RETURN_IF_ERROR(RequireLot(state, body.lot(), "lot", first_year));
+  const Framework& framework = FrameworkOfYear(state, first_year);
+  RETURN_IF_ERROR(
+      RequireFundingModelAllowed(framework, body.lot(), body.funding_model(), "funding_model"));
   if (end < start) {
     return absl::InvalidArgumentError(absl::StrCat("term_end: expected a day on or after ",
                                                    body.term_start(), ", got ", body.term_end()));
   }
-  RETURN_IF_ERROR(RequireInFrameworkPeriod(state, start, "term_start"));
-  RETURN_IF_ERROR(RequireInFrameworkPeriod(state, end, "term_end"));
+  RETURN_IF_ERROR(RequireInFrameworkPeriod(framework, start, "term_start"));
+  RETURN_IF_ERROR(RequireInFrameworkPeriod(framework, end, "term_end"));
   if (body.tender_id().empty() && !body.bid_id().empty()) {
     return absl::InvalidArgumentError(
         absl::StrCat("tender_id: expected the tender of bid '", body.bid_id(), "', got ''"));
@@ -456,7 +463,8 @@ absl::StatusOr<std::vector<v1::Event>> DecideSignContract(const RegionState& sta
   // A region-wide contract may leave the municipalities' ceilings out.
   RETURN_IF_ERROR(ValidateCeilings(state, body.ceilings(),
                                    /*at_least_one=*/body.region_ceiling_cents() == 0, start, end));
-  RETURN_IF_ERROR(ValidateContractTariffs(state, body.lot(), body.funding_model(), body.tariffs()));
+  RETURN_IF_ERROR(
+      ValidateContractTariffs(framework, body.lot(), body.funding_model(), body.tariffs()));
   v1::Event event;
   v1::ContractSigned& signed_event = *event.mutable_contract_signed();
   signed_event.set_contract_id(body.contract_id());
@@ -496,8 +504,8 @@ absl::StatusOr<std::vector<v1::Event>> DecideAmendContract(const RegionState& st
         "tariffs: given without replace_tariffs; set replace_tariffs to replace the list");
   }
   if (body.replace_tariffs()) {
-    RETURN_IF_ERROR(
-        ValidateContractTariffs(state, contract->lot(), contract->funding_model(), body.tariffs()));
+    RETURN_IF_ERROR(ValidateContractTariffs(FrameworkOf(state, *contract), contract->lot(),
+                                            contract->funding_model(), body.tariffs()));
   }
   const absl::CivilDay start = StoredDay(contract->term_start());
   absl::CivilDay new_end = StoredDay(contract->term_end());
@@ -508,7 +516,7 @@ absl::StatusOr<std::vector<v1::Event>> DecideAmendContract(const RegionState& st
           absl::StrCat("term_end: expected a day on or after the term start ",
                        contract->term_start(), ", got ", body.term_end()));
     }
-    RETURN_IF_ERROR(RequireInFrameworkPeriod(state, new_end, "term_end"));
+    RETURN_IF_ERROR(RequireInFrameworkPeriod(FrameworkOf(state, *contract), new_end, "term_end"));
     if (!contract->last_claimed_day().empty() &&
         new_end < StoredDay(contract->last_claimed_day())) {
       return absl::FailedPreconditionError(absl::StrCat(
@@ -546,7 +554,7 @@ absl::StatusOr<std::vector<v1::Event>> DecideExtendContract(const RegionState& s
         absl::StrCat("term_end: expected a day after the current term end ", contract->term_end(),
                      " of contract '", contract->contract_id(), "', got ", body.term_end()));
   }
-  RETURN_IF_ERROR(RequireInFrameworkPeriod(state, new_end, "term_end"));
+  RETURN_IF_ERROR(RequireInFrameworkPeriod(FrameworkOf(state, *contract), new_end, "term_end"));
   const v1::ContractRecord after = Extended(*contract, body.term_end());
   RETURN_IF_ERROR(RequireAwardTermsOf(state, after));
   RETURN_IF_ERROR(CheckChange(state, *contract, after).status());

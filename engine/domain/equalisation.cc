@@ -111,7 +111,8 @@ absl::StatusOr<std::vector<v1::Event>> DecideEqualiseRisk(const RegionState& sta
                                                           const v1::EqualiseRisk& command) {
   RETURN_IF_ERROR(RequireRole(actor, v1::ROLE_BUREAU, "equalise risk"));
   RETURN_IF_ERROR(RequireYearInPeriod(state, command.year()));
-  const Framework& framework = state.framework;
+  // The year's framework: its members and its agreed key.
+  const Framework& framework = FrameworkOfYear(state, command.year());
   const int32_t year = command.year();
   const std::string subject = absl::StrCat("risk equalisation ", year);
   if (!command.shares().empty()) {

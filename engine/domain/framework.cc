@@ -28,23 +28,41 @@ absl::Status RequireFramework(const RegionState& state) {
   return absl::OkStatus();
 }
 
-absl::Status RequireMunicipality(const RegionState& state, absl::string_view municipality) {
-  RETURN_IF_ERROR(RequireFramework(state));
-  if (!state.framework.municipalities.contains(municipality)) {
-    return absl::NotFoundError(absl::StrCat(
-        "municipality: '", municipality, "' is not a municipality of region '", state.region,
-        "' (expected one of: ", absl::StrJoin(state.framework.municipalities, ", "), ")"));
-  }
-  return absl::OkStatus();
+namespace {
+
+bool HoldsYear(const Framework& framework, int32_t year) {
+  return year >= framework.period_start.year() && year <= framework.period_end.year();
 }
 
-absl::Status RequireLot(const RegionState& state, absl::string_view lot, absl::string_view field) {
+}  // namespace
+
+const Framework& FrameworkOfYear(const RegionState& state, int32_t year) {
+  for (const Framework& earlier : state.framework.predecessors) {
+    if (HoldsYear(earlier, year)) return earlier;
+  }
+  return state.framework;
+}
+
+absl::Status RequireMunicipality(const RegionState& state, absl::string_view municipality) {
   RETURN_IF_ERROR(RequireFramework(state));
-  if (!state.framework.lots.contains(lot)) {
+  if (state.framework.municipalities.contains(municipality)) return absl::OkStatus();
+  for (const Framework& earlier : state.framework.predecessors) {
+    if (earlier.municipalities.contains(municipality)) return absl::OkStatus();
+  }
+  return absl::NotFoundError(absl::StrCat(
+      "municipality: '", municipality, "' is not a municipality of region '", state.region,
+      "' (expected one of: ", absl::StrJoin(state.framework.municipalities, ", "), ")"));
+}
+
+absl::Status RequireLot(const RegionState& state, absl::string_view lot, absl::string_view field,
+                        int32_t year) {
+  RETURN_IF_ERROR(RequireFramework(state));
+  const Framework& framework = FrameworkOfYear(state, year);
+  if (!framework.lots.contains(lot)) {
     std::vector<absl::string_view> codes;
-    for (const auto& [code, info] : state.framework.lots) codes.push_back(code);
+    for (const auto& [code, info] : framework.lots) codes.push_back(code);
     return absl::NotFoundError(
-        absl::StrCat(field, ": '", lot, "' is not a lot of framework '", state.framework.id,
+        absl::StrCat(field, ": '", lot, "' is not a lot of framework '", framework.id,
                      "' (expected one of: ", absl::StrJoin(codes, ", "), ")"));
   }
   return absl::OkStatus();
@@ -52,14 +70,18 @@ absl::Status RequireLot(const RegionState& state, absl::string_view lot, absl::s
 
 absl::Status RequireYearInPeriod(const RegionState& state, int32_t year) {
   RETURN_IF_ERROR(RequireFramework(state));
-  const auto first = static_cast<int32_t>(state.framework.period_start.year());
-  const auto last = static_cast<int32_t>(state.framework.period_end.year());
-  if (year < first || year > last) {
-    return absl::FailedPreconditionError(absl::StrCat("year: expected a year of framework '",
-                                                      state.framework.id, "' (", first, "-", last,
-                                                      "), got ", year));
+  const Framework& framework = FrameworkOfYear(state, year);
+  if (HoldsYear(framework, year)) return absl::OkStatus();
+  std::vector<std::string> periods;
+  for (const Framework& earlier : state.framework.predecessors) {
+    periods.push_back(absl::StrCat("'", earlier.id, "' (", earlier.period_start.year(), "-",
+                                   earlier.period_end.year(), ")"));
   }
-  return absl::OkStatus();
+  periods.push_back(absl::StrCat("'", framework.id, "' (", framework.period_start.year(), "-",
+                                 framework.period_end.year(), ")"));
+  return absl::FailedPreconditionError(
+      absl::StrCat("year: expected a year of framework ", absl::StrJoin(periods, ", "), ", got ",
+                   year));
 }
 
 namespace {
@@ -155,17 +177,59 @@ absl::Status ValidateLotRules(const google::protobuf::RepeatedPtrField<v1::LotRu
   return absl::OkStatus();
 }
 
+namespace {
+
+// A framework succeeding the region's current one: an id of its own, a
+// period from a 1 January after the current one ends (so that every budget
+// year has one framework), and neither keys nor a clock start: the registry
+// and the clock carry over.
+absl::Status RequireSuccessor(const RegionState& state, const v1::AdoptFramework& command) {
+  const Framework& current = state.framework;
+  bool known = current.id == command.framework_id();
+  for (const Framework& earlier : current.predecessors) {
+    known = known || earlier.id == command.framework_id();
+  }
+  if (known) {
+    return absl::FailedPreconditionError(absl::StrCat("framework_id: region '", state.region,
+                                                      "' already adopted framework '",
+                                                      command.framework_id(), "'"));
+  }
+  ASSIGN_OR_RETURN(const absl::CivilDay start, ParseDate(command.period_start(), "period_start"));
+  if (start <= current.period_end) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "period_start: region '", state.region, "' has framework '", current.id, "' until ",
+        FormatDate(current.period_end), "; a framework succeeding it starts after that, got ",
+        command.period_start()));
+  }
+  if (start.month() != 1 || start.day() != 1) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "period_start: a successor framework starts on 1 January, with a budget year; got ",
+        command.period_start()));
+  }
+  if (!command.actor_keys().empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "actor_keys: the region's registry carries over to a successor framework (register_key "
+        "adds keys); got ",
+        command.actor_keys_size(), " key(s)"));
+  }
+  if (command.has_clock_start()) {
+    return absl::InvalidArgumentError(
+        "clock_start: the region's clock carries over to a successor framework; got one");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 absl::StatusOr<std::vector<v1::Event>> DecideAdoptFramework(const RegionState& state,
                                                             const v1::Actor& actor,
                                                             const v1::AdoptFramework& command) {
   RETURN_IF_ERROR(RequireRole(actor, v1::ROLE_BUREAU, "adopt a framework"));
-  if (state.framework.adopted) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "region '", state.region, "' already has framework '", state.framework.id, "'"));
-  }
   if (command.framework_id().empty()) {
     return absl::InvalidArgumentError("framework_id: expected a non-empty id, got ''");
   }
+  const bool successor = state.framework.adopted;
+  if (successor) RETURN_IF_ERROR(RequireSuccessor(state, command));
   RETURN_IF_ERROR(ValidateNames(command.municipalities(), "municipalities"));
   google::protobuf::RepeatedPtrField<std::string> codes;
   for (const v1::Lot& lot : command.lots()) *codes.Add() = lot.code();
@@ -202,7 +266,9 @@ absl::StatusOr<std::vector<v1::Event>> DecideAdoptFramework(const RegionState& s
   v1::Event event;
   v1::FrameworkAdopted& adopted = *event.mutable_framework_adopted();
   *adopted.mutable_actor_keys() = command.actor_keys();
-  adopted.set_manual_clock(command.has_clock_start());
+  // A successor keeps the region's clock.
+  adopted.set_manual_clock(successor ? state.framework.manual_clock : command.has_clock_start());
+  if (successor) adopted.set_succeeds(state.framework.id);
   adopted.set_claim_window_days(command.claim_window_days() == 0 ? kDefaultClaimWindowDays
                                                                  : command.claim_window_days());
   adopted.set_framework_id(command.framework_id());
@@ -227,6 +293,14 @@ std::vector<const LotInfo*> LotsInOrder(const Framework& framework) {
 void ApplyFrameworkAdopted(RegionState& state, const v1::FrameworkAdopted& event,
                            uint64_t sequence) {
   Framework& framework = state.framework;
+  if (framework.adopted) {
+    // A successor: the current framework joins its predecessors.
+    std::vector<Framework> predecessors = std::move(framework.predecessors);
+    framework.predecessors.clear();
+    predecessors.push_back(std::move(framework));
+    framework = Framework();
+    framework.predecessors = std::move(predecessors);
+  }
   framework.adopted = true;
   framework.id = event.framework_id();
   // Decide validated the dates; an event from elsewhere with a bad date

@@ -31,10 +31,19 @@ std::vector<const LotInfo*> LotsInOrder(const Framework& framework);
 absl::Status ValidateLotRules(const google::protobuf::RepeatedPtrField<v1::LotRules>& rules,
                               const google::protobuf::RepeatedPtrField<std::string>& lots);
 
+// The framework in force for budget year `year`: the earlier framework
+// whose period holds it, else the region's latest (whose own checks then
+// name the year as outside its period).
+const Framework& FrameworkOfYear(const RegionState& state, int32_t year);
+
 // Lookups other concerns share; each error names the unknown value.
 absl::Status RequireFramework(const RegionState& state);
+// A member of any of the region's frameworks.
 absl::Status RequireMunicipality(const RegionState& state, absl::string_view municipality);
-absl::Status RequireLot(const RegionState& state, absl::string_view lot, absl::string_view field);
+// A lot of the framework in force for `year`.
+absl::Status RequireLot(const RegionState& state, absl::string_view lot, absl::string_view field,
+                        int32_t year);
+// A year of one of the region's frameworks.
 absl::Status RequireYearInPeriod(const RegionState& state, int32_t year);
 
 }  // namespace inkoop

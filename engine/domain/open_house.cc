@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "engine/domain/commitment.h"
 #include "engine/domain/dates.h"
+#include "engine/domain/framework.h"
 #include "engine/domain/money.h"
 #include "engine/domain/roles.h"
 #include "engine/domain/rules.h"
@@ -67,10 +68,10 @@ bool IsOpenHouse(const v1::TenderRecord& tender) {
   return tender.procedure() == v1::TENDER_PROCEDURE_OPEN_HOUSE;
 }
 
-const v1::Tariff* HarmonisedTariff(const RegionState& state, absl::string_view lot,
+const v1::Tariff* HarmonisedTariff(const Framework& framework, absl::string_view lot,
                                    absl::string_view product_code) {
-  auto rules = state.framework.rules.find(lot);
-  if (rules == state.framework.rules.end()) return nullptr;
+  auto rules = framework.rules.find(lot);
+  if (rules == framework.rules.end()) return nullptr;
   for (const v1::Tariff& tariff : rules->second.harmonised_tariffs()) {
     if (tariff.product_code() == product_code) return &tariff;
   }
@@ -92,8 +93,9 @@ absl::Status RequireAdmissionProcedure(const RegionState& state, const v1::Publi
         "expected per_unit, got ",
         FundingModelName(body.funding_model())));
   }
-  auto rules = state.framework.rules.find(body.lot());
-  if (rules == state.framework.rules.end() || rules->second.harmonised_tariffs().empty()) {
+  const Framework& framework = FrameworkOfYear(state, body.year());
+  auto rules = framework.rules.find(body.lot());
+  if (rules == framework.rules.end() || rules->second.harmonised_tariffs().empty()) {
     return absl::FailedPreconditionError(
         absl::StrCat("lot: lot '", body.lot(),
                      "' has no harmonised tariffs, and an open-house procedure admits at them; "
@@ -264,11 +266,11 @@ absl::Status RequireAdmissionTerms(const RegionState& state, const v1::ContractR
                                                       " is not in ", tender.year(),
                                                       ", the year of ", admission));
   }
-  auto rules = state.framework.rules.find(tender.lot());
-  const int harmonised =
-      rules == state.framework.rules.end() ? 0 : rules->second.harmonised_tariffs_size();
+  const Framework& framework = FrameworkOfYear(state, tender.year());
+  auto rules = framework.rules.find(tender.lot());
+  const int harmonised = rules == framework.rules.end() ? 0 : rules->second.harmonised_tariffs_size();
   for (const v1::Tariff& tariff : contract.tariffs()) {
-    const v1::Tariff* standard = HarmonisedTariff(state, tender.lot(), tariff.product_code());
+    const v1::Tariff* standard = HarmonisedTariff(framework, tender.lot(), tariff.product_code());
     if (standard == nullptr) {
       return absl::FailedPreconditionError(
           absl::StrCat("tariffs: product '", tariff.product_code(),

@@ -47,7 +47,7 @@ absl::Status RequireAdmissionTerms(const RegionState& state, const v1::ContractR
                                    const v1::BidRecord& application);
 
 // The lot's harmonised tariff for `product_code`, or null.
-const v1::Tariff* HarmonisedTariff(const RegionState& state, absl::string_view lot,
+const v1::Tariff* HarmonisedTariff(const Framework& framework, absl::string_view lot,
                                    absl::string_view product_code);
 
 }  // namespace inkoop

@@ -46,6 +46,9 @@ v1::FrameworkSnapshot FrameworkToSnapshot(const Framework& framework) {
     l.set_name(lot->name);
     l.set_scope(lot->scope);
   }
+  for (const Framework& earlier : framework.predecessors) {
+    *f.add_predecessors() = FrameworkToSnapshot(earlier);
+  }
   return f;
 }
 
@@ -134,6 +137,12 @@ absl::Status FrameworkFromSnapshot(const v1::FrameworkSnapshot& f, absl::string_
   framework.claim_window_days =
       f.claim_window_days() > 0 ? f.claim_window_days() : kDefaultClaimWindowDays;
   framework.equalisation = f.equalisation();
+  for (const v1::FrameworkSnapshot& earlier : f.predecessors()) {
+    RETURN_IF_ERROR(
+        FrameworkFromSnapshot(earlier, region, framework.predecessors.emplace_back()));
+    // Only the latest framework holds predecessors.
+    framework.predecessors.back().predecessors.clear();
+  }
   return absl::OkStatus();
 }
 

@@ -44,6 +44,9 @@ struct Framework {
   bool manual_clock = false;
   int32_t claim_window_days = kDefaultClaimWindowDays;
   v1::EqualisationAgreement equalisation;  // key unspecified: none agreed
+  // The region's earlier frameworks, oldest first; each is in force for the
+  // years of its own period (FrameworkOfYear).
+  std::vector<Framework> predecessors;
 };
 
 // Money of one municipality on one lot in one year.

@@ -90,18 +90,18 @@ absl::string_view TenderStatusName(v1::TenderStatus status) {
   }
 }
 
-bool IsRegionalLot(const RegionState& state, absl::string_view lot) {
-  auto it = state.framework.lots.find(lot);
-  return it != state.framework.lots.end() && (it->second.scope == v1::LOT_SCOPE_UNSPECIFIED ||
+bool IsRegionalLot(const Framework& framework, absl::string_view lot) {
+  auto it = framework.lots.find(lot);
+  return it != framework.lots.end() && (it->second.scope == v1::LOT_SCOPE_UNSPECIFIED ||
                                              it->second.scope == v1::LOT_SCOPE_REGIONAL);
 }
 
-absl::Status RequireRegionalLot(const RegionState& state, absl::string_view lot,
+absl::Status RequireRegionalLot(const Framework& framework, absl::string_view lot,
                                 absl::string_view field) {
-  if (IsRegionalLot(state, lot)) return absl::OkStatus();
+  if (IsRegionalLot(framework, lot)) return absl::OkStatus();
   return absl::FailedPreconditionError(absl::StrCat(
       field, ": lot '", lot, "' is bought ",
-      state.framework.lots.at(std::string(lot)).scope == v1::LOT_SCOPE_NATIONAL ? "nationally"
+      framework.lots.at(std::string(lot)).scope == v1::LOT_SCOPE_NATIONAL ? "nationally"
                                                                                : "locally",
       ", not by the bureau for the region"));
 }
@@ -124,15 +124,15 @@ int64_t DrawnOn(const RegionState& state, absl::string_view lot, int32_t year) {
   return drawn;
 }
 
-absl::Status RequireFundingModelAllowed(const RegionState& state, absl::string_view lot,
+absl::Status RequireFundingModelAllowed(const Framework& framework, absl::string_view lot,
                                         v1::FundingModel model, absl::string_view field) {
   if (model == v1::FUNDING_MODEL_UNSPECIFIED) {
     return absl::InvalidArgumentError(
         absl::StrCat(field, ": expected per_unit, lump_sum or population, got unspecified"));
   }
   std::vector<std::string> allowed;
-  auto rules = state.framework.rules.find(lot);
-  if (rules != state.framework.rules.end()) {
+  auto rules = framework.rules.find(lot);
+  if (rules != framework.rules.end()) {
     for (int m : rules->second.funding_models()) {
       if (m == model) return absl::OkStatus();
       allowed.push_back(FundingModelName(static_cast<v1::FundingModel>(m)));
@@ -144,11 +144,11 @@ absl::Status RequireFundingModelAllowed(const RegionState& state, absl::string_v
                    "; got ", FundingModelName(model)));
 }
 
-absl::Status RequireTariffsWithinLot(const RegionState& state, absl::string_view lot,
+absl::Status RequireTariffsWithinLot(const Framework& framework, absl::string_view lot,
                                      const google::protobuf::RepeatedPtrField<v1::Tariff>& tariffs,
                                      absl::string_view field) {
   const v1::LotRules* rules = nullptr;
-  if (auto it = state.framework.rules.find(lot); it != state.framework.rules.end()) {
+  if (auto it = framework.rules.find(lot); it != framework.rules.end()) {
     rules = &it->second;
   }
   absl::flat_hash_set<absl::string_view> seen;
@@ -186,7 +186,7 @@ absl::Status RequireTariffsWithinLot(const RegionState& state, absl::string_view
                        " for product '", tariff.product_code(), "' exceeds the maximum ",
                        FormatCents(max->tariff_cents()), " of lot '", lot, "'"));
     }
-    const v1::Tariff* harmonised = HarmonisedTariff(state, lot, tariff.product_code());
+    const v1::Tariff* harmonised = HarmonisedTariff(framework, lot, tariff.product_code());
     if (harmonised != nullptr && !rules->negotiated_tariffs() &&
         harmonised->tariff_cents() != tariff.tariff_cents()) {
       return absl::FailedPreconditionError(absl::StrCat(
@@ -243,14 +243,16 @@ absl::StatusOr<std::vector<v1::Event>> DecidePublishTender(const RegionState& st
     return absl::FailedPreconditionError(
         absl::StrCat("tender_id: '", body.tender_id(), "' is already published"));
   }
-  RETURN_IF_ERROR(RequireLot(state, body.lot(), "lot"));
+  RETURN_IF_ERROR(RequireLot(state, body.lot(), "lot", body.year()));
   RETURN_IF_ERROR(RequireYearInPeriod(state, body.year()));
+  // The lots and rules of the framework in force for the tender's year.
+  const Framework& framework = FrameworkOfYear(state, body.year());
   auto order = state.purchase_orders.find(body.year());
   if (order == state.purchase_orders.end()) {
     return absl::FailedPreconditionError(absl::StrCat("year: no purchase order issued for ",
                                                       body.year(), "; issue_purchase_order first"));
   }
-  RETURN_IF_ERROR(RequireRegionalLot(state, body.lot(), "lot"));
+  RETURN_IF_ERROR(RequireRegionalLot(framework, body.lot(), "lot"));
   RETURN_IF_ERROR(RequireNonNegative(body.ceiling_cents(), "ceiling_cents"));
   const int64_t ordered = OrderedFor(order->second, body.lot());
   const int64_t drawn = DrawnOn(state, body.lot(), body.year());
@@ -268,7 +270,7 @@ absl::StatusOr<std::vector<v1::Event>> DecidePublishTender(const RegionState& st
         "procedure: expected open_house or competitive, got unspecified");
   }
   RETURN_IF_ERROR(
-      RequireFundingModelAllowed(state, body.lot(), body.funding_model(), "funding_model"));
+      RequireFundingModelAllowed(framework, body.lot(), body.funding_model(), "funding_model"));
   RETURN_IF_ERROR(RequireAdmissionProcedure(state, body));
   // An open-house procedure without a deadline admits for as long as it runs.
   if (body.procedure() != v1::TENDER_PROCEDURE_OPEN_HOUSE || !body.deadline().empty()) {
@@ -342,7 +344,8 @@ absl::StatusOr<std::vector<v1::Event>> DecideSubmitBid(const RegionState& state,
                      "' exceeds the ceiling ", FormatCents(tender->ceiling_cents()), " of tender '",
                      tender->tender_id(), "'"));
   }
-  RETURN_IF_ERROR(RequireTariffsWithinLot(state, tender->lot(), body.tariffs(), "tariffs"));
+  RETURN_IF_ERROR(RequireTariffsWithinLot(FrameworkOfYear(state, tender->year()), tender->lot(), body.tariffs(),
+                                          "tariffs"));
   v1::Event event;
   v1::BidReceived& received = *event.mutable_bid_received();
   received.set_tender_id(body.tender_id());
@@ -452,7 +455,8 @@ absl::StatusOr<std::vector<v1::Event>> DecideNegotiateAward(const RegionState& s
   }
   RETURN_IF_ERROR(RequireText(body.reason(), "reason", "what was negotiated and why"));
   RETURN_IF_ERROR(RequireNonNegative(body.amount_cents(), "amount_cents"));
-  RETURN_IF_ERROR(RequireTariffsWithinLot(state, tender->lot(), body.tariffs(), "tariffs"));
+  RETURN_IF_ERROR(RequireTariffsWithinLot(FrameworkOfYear(state, tender->year()), tender->lot(), body.tariffs(),
+                                          "tariffs"));
   int64_t total = 0;
   for (const v1::BidRecord& other : tender->bids()) {
     if (std::find(awarded.begin(), awarded.end(), other.bid_id()) == awarded.end()) continue;

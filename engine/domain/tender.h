@@ -47,10 +47,10 @@ std::string TariffText(const v1::Tariff& tariff);
 absl::string_view TenderStatusName(v1::TenderStatus status);
 
 // A lot the bureau buys for the region (scope regional or unspecified).
-bool IsRegionalLot(const RegionState& state, absl::string_view lot);
+bool IsRegionalLot(const Framework& framework, absl::string_view lot);
 // kFailedPrecondition naming the lot's scope unless it is regional. `lot`
 // must be a lot of the framework.
-absl::Status RequireRegionalLot(const RegionState& state, absl::string_view lot,
+absl::Status RequireRegionalLot(const Framework& framework, absl::string_view lot,
                                 absl::string_view field);
 
 // The purchase order's amount for `lot` (0 when it has none).
@@ -64,13 +64,13 @@ int64_t DrawnOn(const RegionState& state, absl::string_view lot, int32_t year);
 // kInvalidArgument when `model` is unspecified; kFailedPrecondition unless the
 // framework's rules of `lot` allow it (an empty list allows none). `lot` must
 // be a lot of the framework.
-absl::Status RequireFundingModelAllowed(const RegionState& state, absl::string_view lot,
+absl::Status RequireFundingModelAllowed(const Framework& framework, absl::string_view lot,
                                         v1::FundingModel model, absl::string_view field);
 
 // Every tariff names a product (unique in `tariffs`) of the lot's
 // max_tariffs, with the same unit and 0 <= tariff <= that maximum. `lot` must
 // be a lot of the framework.
-absl::Status RequireTariffsWithinLot(const RegionState& state, absl::string_view lot,
+absl::Status RequireTariffsWithinLot(const Framework& framework, absl::string_view lot,
                                      const google::protobuf::RepeatedPtrField<v1::Tariff>& tariffs,
                                      absl::string_view field);
 

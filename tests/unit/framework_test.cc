@@ -144,13 +144,17 @@ TEST_F(FrameworkTest, AdoptFrameworkAcceptedWhenThePeriodIsOneDay) {
   EXPECT_THAT(Decide(State(), command), IsOk());
 }
 
-TEST_F(FrameworkTest, FrameworkAdoptedTwiceIsRefused) {
+TEST_F(FrameworkTest, AFrameworkOverlappingTheCurrentOneIsRefused) {
   Accept(AdoptFrameworkCommand());
   v1::Command again = AdoptFrameworkCommand();
   again.mutable_adopt_framework()->set_framework_id("H10-2018");
   EXPECT_THAT(Decide(State(), again),
               StatusIs(absl::StatusCode::kFailedPrecondition,
-                       HasSubstr("region 'haaglanden' already has framework 'H10-2016'")));
+                       HasSubstr("region 'haaglanden' has framework 'H10-2016' until 2017-12-31; "
+                                 "a framework succeeding it starts after that, got 2016-01-01")));
+  EXPECT_THAT(Decide(State(), AdoptFrameworkCommand()),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr("region 'haaglanden' already adopted framework 'H10-2016'")));
 }
 
 struct AdoptRefusal {
@@ -354,11 +358,11 @@ TEST_F(FrameworkTest, CommandsOtherThanAdoptionNeedAFramework) {
 
 TEST_F(FrameworkTest, RequireLotListsTheKnownLots) {
   Accept(AdoptFrameworkCommand());
-  EXPECT_THAT(RequireLot(State(), "dance", "lot"),
+  EXPECT_THAT(RequireLot(State(), "dance", "lot", 2016),
               StatusIs(absl::StatusCode::kNotFound,
                        HasSubstr("lot: 'dance' is not a lot of framework 'H10-2016' (expected one "
                                  "of: ambulatory, specialist)")));
-  EXPECT_THAT(RequireLot(State(), "ambulatory", "lot"), IsOk());
+  EXPECT_THAT(RequireLot(State(), "ambulatory", "lot", 2016), IsOk());
 }
 
 // The hash chain.

@@ -18,6 +18,7 @@
 #include "engine/domain/budget.h"
 #include "engine/domain/dates.h"
 #include "engine/domain/decide.h"
+#include "engine/domain/framework.h"
 #include "engine/domain/rules.h"
 #include "engine/domain/snapshot.h"
 #include "engine/store/region_cache.h"
@@ -59,6 +60,15 @@ class CommandDrawer {
         absl::ToUnixSeconds(absl::FromCivil(today, absl::UTCTimeZone())));
     if (!state.framework.adopted) {
       Adopt(command);
+      return command;
+    }
+    // Once in the second year the bureau adopts the next framework.
+    if (state.framework.predecessors.empty() && today >= absl::CivilDay(2016, 6, 1) &&
+        Pick(20) == 0) {
+      Adopt(command);
+      command.mutable_adopt_framework()->set_framework_id("H10-2017-2018");
+      command.mutable_adopt_framework()->set_period_start("2017-01-01");
+      command.mutable_adopt_framework()->set_period_end("2018-12-31");
       return command;
     }
     const int32_t year = static_cast<int32_t>(today.year());
@@ -811,6 +821,8 @@ TEST(LifecycleProperty, RandomCommandsKeepInvariantsAndReplayRebuildsTheState) {
   std::map<v1::Command::BodyCase, int> accepted_overall;
   // Claims of members without a ceiling on region-wide contracts.
   int region_wide_claims = 0;
+  // Sequences in which a successor framework was adopted.
+  int successions = 0;
   for (uint64_t seed = first_seed; seed < first_seed + seeds; ++seed) {
     SCOPED_TRACE(absl::StrCat("seed ", seed, " (INKOOP_PROPERTY_SEED=", seed, " replays it)"));
     CommandDrawer drawer(seed);
@@ -835,6 +847,11 @@ TEST(LifecycleProperty, RandomCommandsKeepInvariantsAndReplayRebuildsTheState) {
         continue;
       }
       accepted[command.body_case()]++;
+      if (command.has_adopt_framework() && !after.framework.predecessors.empty()) {
+        ++successions;
+        // The years before keep the framework they had.
+        EXPECT_EQ(FrameworkOfYear(after, 2016).id, "H10-2015-2016") << where;
+      }
       if (command.has_record_claim()) {
         const v1::ContractRecord& claimed = after.contracts.at(command.record_claim().contract_id());
         if (claimed.region_ceiling_cents() > 0 &&
@@ -860,6 +877,7 @@ TEST(LifecycleProperty, RandomCommandsKeepInvariantsAndReplayRebuildsTheState) {
     for (const auto& [body, count] : accepted) accepted_overall[body] += count;
   }
   if (seeds == 1) return;
+  EXPECT_GT(successions, 0) << "no successor framework was adopted";
   EXPECT_GT(region_wide_claims, 0)
       << "no member without a ceiling claimed on a region-wide contract";
   // Together the sequences reach deep into the lifecycle: every kind of
