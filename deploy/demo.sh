@@ -8,7 +8,8 @@
 # tariffs, closed at year end), a competitive tender of specialist care
 # with its bid, award and negotiated award, a lump-sum contract bound to it
 # paid in instalments, a region-wide crisis-service contract every member
-# claims on, the adoption of the framework that succeeds this one, a
+# claims on, the transition arrangement with its focus providers beside the
+# frameworks, the adoption of the framework that succeeds this one, a
 # budget shift, claims and payments, indicators, a provider's bankruptcy (its
 # late claim for care before it paid) with clients transferred and a case
 # escalated, deposits into and a draw from the fluctuation fund, and the
@@ -207,6 +208,21 @@ at 2015-08-01
 ctl submit register-provider --actor inkoopbureau --role bureau --provider-id horizon --actor-key "$(entry horizon provider)" --name "Stichting Horizon" --chamber-of-commerce-number 41150123
 at 2015-08-01
 ctl submit register-provider --actor inkoopbureau --role bureau --provider-id kompas --actor-key "$(entry kompas provider)" --name "Kompas Ambulant" --chamber-of-commerce-number 62874512
+echo "== The transition arrangement 2015-2017 (overgangsregeling) runs beside the frameworks: clients already in"
+echo "   care continue with the focus providers, contracted without a tender"
+at 2015-08-03
+ctl submit adopt-transition-arrangement --actor inkoopbureau --role bureau --arrangement-id OVG-2015-2017 \
+  --period-start 2015-01-01 --period-end 2017-12-31 --focus-providers jeugdzorg-west,horizon \
+  --lots ambulatory,specialist --purpose "clients in care on 31 December 2014 continue with their provider"
+ovg() {  # contract id, provider: specialist care for Zoetermeer's clients in 2016 under the arrangement
+  ctl submit sign-contract --actor inkoopbureau --role bureau --contract-id "$1" --provider-id "$2" \
+    --lot specialist --arrangement-id OVG-2015-2017 --funding-model per_unit --term-start 2016-01-01 --term-end 2016-12-31 \
+    --ceilings '[{"municipality":"Zoetermeer","ceilingCents":"40000000"}]' \
+    --tariffs '[{"productCode":"43A11","unit":"UNIT_DAY","tariffCents":"26000"}]'
+}
+ovg OVG-HOR horizon
+echo "== Refused: a contract under the arrangement with Kompas, which is not one of its focus providers"
+refused ovg OVG-KOM kompas
 echo "== Refused: a tender on the top-specialist lot (bought nationally, not by the bureau)"
 at 2015-08-10
 refused submit publish-tender --actor inkoopbureau --role bureau --tender-id TOP-2016 --lot top --year 2016 \

@@ -5,9 +5,11 @@
 
 #include "absl/container/btree_set.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
 #include "engine/domain/budget.h"
 #include "engine/domain/dates.h"
 #include "engine/domain/money.h"
+#include "engine/domain/rules.h"
 #include "engine/status_macros.h"
 
 namespace inkoop {
@@ -126,6 +128,20 @@ int64_t ClaimedIn(const v1::ContractRecord& contract, int32_t year) {
     if (claimed.year() == year) total += claimed.claimed_cents();
   }
   return total;
+}
+
+absl::Status RequireWithinRegionCeiling(const v1::ContractRecord& contract) {
+  if (contract.region_ceiling_cents() <= 0) return absl::OkStatus();
+  for (int32_t year : ContractYears(contract)) {
+    ASSIGN_OR_RETURN(const int64_t sum, YearCeilingsOf(contract, year));
+    if (sum > contract.region_ceiling_cents()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "ceilings: the municipalities' ceilings of ", year, " sum to ", FormatCents(sum),
+          ", above the region ceiling ", FormatCents(contract.region_ceiling_cents()),
+          " of contract '", contract.contract_id(), "'"));
+    }
+  }
+  return absl::OkStatus();
 }
 
 int64_t CeilingFrom(const v1::ContractRecord& contract, absl::string_view municipality,

@@ -60,6 +60,10 @@ int64_t RegionCapOf(const v1::ContractRecord& contract, int32_t year);
 // of a region-wide contract, else YearCeilingsOf.
 absl::StatusOr<int64_t> WholeCeilingOf(const v1::ContractRecord& contract, int32_t year);
 
+// A region-wide contract: each year's municipality ceilings within the
+// region ceiling (kFailedPrecondition naming the year and both sums).
+absl::Status RequireWithinRegionCeiling(const v1::ContractRecord& contract);
+
 // Claimed in `year`, all municipalities together.
 int64_t ClaimedIn(const v1::ContractRecord& contract, int32_t year);
 

@@ -94,7 +94,9 @@ int32_t FailureYear(const RegionState& state, const v1::ContinuityCaseRecord& co
 }
 
 // `contract` with `delta` more ceiling for `municipality` in `year` (a row
-// of that year, starting from the yearless ceiling when it has none).
+// of that year, starting from the yearless ceiling when it has none, or on
+// a region-wide contract without a ceiling of its own from what it claimed,
+// which its claims committed).
 v1::ContractRecord WithMoreCeiling(const v1::ContractRecord& contract,
                                    const std::string& municipality, int32_t year, int64_t delta) {
   v1::ContractRecord after = contract;
@@ -108,7 +110,12 @@ v1::ContractRecord WithMoreCeiling(const v1::ContractRecord& contract,
   v1::MunicipalityCeiling& added = *after.add_ceilings();
   added.set_municipality(municipality);
   added.set_year(year);
-  added.set_ceiling_cents(YearCeilingOf(contract, municipality, year) + delta);
+  int64_t base = YearCeilingOf(contract, municipality, year);
+  if (contract.region_ceiling_cents() > 0 && !HasCeiling(contract, municipality)) {
+    const v1::ClaimedYear* claimed = ClaimedOf(contract, municipality, year);
+    base = claimed == nullptr ? 0 : claimed->claimed_cents();
+  }
+  added.set_ceiling_cents(base + delta);
   return after;
 }
 
@@ -274,9 +281,10 @@ absl::StatusOr<std::vector<v1::Event>> DecideTransferClients(const RegionState& 
                            "to_contract ceiling")
                       .status());
   RETURN_IF_ERROR(RequireTerm(*to));
-  RETURN_IF_ERROR(
-      CheckChange(state, *to, WithMoreCeiling(*to, municipality, year, transfer.ceiling_cents()))
-          .status());
+  const v1::ContractRecord raised =
+      WithMoreCeiling(*to, municipality, year, transfer.ceiling_cents());
+  RETURN_IF_ERROR(RequireWithinRegionCeiling(raised));
+  RETURN_IF_ERROR(CheckChange(state, *to, raised).status());
 
   v1::Event event;
   v1::ClientsTransferred& transferred = *event.mutable_clients_transferred();

@@ -17,6 +17,7 @@
 #include "engine/domain/roles.h"
 #include "engine/domain/rules.h"
 #include "engine/domain/tender.h"
+#include "engine/domain/transition.h"
 #include "engine/status_macros.h"
 
 namespace inkoop {
@@ -57,6 +58,20 @@ absl::Status RequireStatus(const v1::ContractRecord& contract, bool active_ok, b
                                                     expected));
 }
 
+// A contract under its transition arrangement: the arrangement's terms,
+// and a term whose every year has a framework with the contract's lot.
+absl::Status RequireUnderArrangement(const RegionState& state, const v1::ContractRecord& contract) {
+  ASSIGN_OR_RETURN(const v1::TransitionArrangementAdopted* arrangement,
+                   FindArrangement(state, contract.arrangement_id()));
+  RETURN_IF_ERROR(RequireArrangementTerms(*arrangement, contract));
+  for (int64_t y = StoredDay(contract.term_start()).year();
+       y <= StoredDay(contract.term_end()).year(); ++y) {
+    RETURN_IF_ERROR(RequireYearInPeriod(state, static_cast<int32_t>(y)));
+    RETURN_IF_ERROR(RequireLot(state, contract.lot(), "lot", static_cast<int32_t>(y)));
+  }
+  return absl::OkStatus();
+}
+
 // The framework a contract runs under: the one in force when its term starts.
 const Framework& FrameworkOf(const RegionState& state, const v1::ContractRecord& contract) {
   return FrameworkOfYear(state, static_cast<int32_t>(StoredDay(contract.term_start()).year()));
@@ -71,6 +86,18 @@ absl::Status RequireInFrameworkPeriod(const Framework& framework, absl::CivilDay
                      "), got ", FormatDate(day)));
   }
   return absl::OkStatus();
+}
+
+// A new last day of `contract`: within its framework's period, or its
+// transition arrangement's.
+absl::Status RequireTermEnd(const RegionState& state, const v1::ContractRecord& contract,
+                            absl::CivilDay new_end) {
+  if (contract.arrangement_id().empty()) {
+    return RequireInFrameworkPeriod(FrameworkOf(state, contract), new_end, "term_end");
+  }
+  v1::ContractRecord terms = contract;
+  terms.set_term_end(FormatDate(new_end));
+  return RequireUnderArrangement(state, terms);
 }
 
 // Municipalities of the region, each once per year, a year within the term
@@ -204,22 +231,6 @@ absl::Status RequireClaimsFit(const v1::ContractRecord& after, absl::string_view
   return absl::OkStatus();
 }
 
-// A region-wide contract: each year's municipality ceilings within the
-// region ceiling.
-absl::Status RequireWithinRegionCeiling(const v1::ContractRecord& contract) {
-  if (contract.region_ceiling_cents() <= 0) return absl::OkStatus();
-  for (int32_t year : ContractYears(contract)) {
-    ASSIGN_OR_RETURN(const int64_t sum, YearCeilingsOf(contract, year));
-    if (sum > contract.region_ceiling_cents()) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "ceilings: the municipalities' ceilings of ", year, " sum to ", FormatCents(sum),
-          ", above the region ceiling ", FormatCents(contract.region_ceiling_cents()),
-          " of contract '", contract.contract_id(), "'"));
-    }
-  }
-  return absl::OkStatus();
-}
-
 // A day of care already claimed cannot be suspended or terminated.
 absl::Status RequireAfterClaims(const v1::ContractRecord& contract, absl::CivilDay day,
                                 absl::string_view field) {
@@ -264,6 +275,7 @@ v1::ContractRecord Signed(const v1::ContractSigned& event) {
   *contract.mutable_ceilings() = event.ceilings();
   *contract.mutable_tariffs() = event.tariffs();
   contract.set_region_ceiling_cents(event.region_ceiling_cents());
+  contract.set_arrangement_id(event.arrangement_id());
   for (const v1::Instalment& instalment : event.instalments()) {
     *contract.add_instalments()->mutable_instalment() = instalment;
   }
@@ -402,7 +414,18 @@ absl::StatusOr<std::vector<v1::Event>> DecideSignContract(const RegionState& sta
                                                    body.term_start(), ", got ", body.term_end()));
   }
   RETURN_IF_ERROR(RequireInFrameworkPeriod(framework, start, "term_start"));
-  RETURN_IF_ERROR(RequireInFrameworkPeriod(framework, end, "term_end"));
+  if (body.arrangement_id().empty()) {
+    RETURN_IF_ERROR(RequireInFrameworkPeriod(framework, end, "term_end"));
+  } else {
+    v1::ContractRecord terms;
+    terms.set_arrangement_id(body.arrangement_id());
+    terms.set_provider_id(body.provider_id());
+    terms.set_lot(body.lot());
+    terms.set_tender_id(body.tender_id());
+    terms.set_term_start(body.term_start());
+    terms.set_term_end(body.term_end());
+    RETURN_IF_ERROR(RequireUnderArrangement(state, terms));
+  }
   if (body.tender_id().empty() && !body.bid_id().empty()) {
     return absl::InvalidArgumentError(
         absl::StrCat("tender_id: expected the tender of bid '", body.bid_id(), "', got ''"));
@@ -479,6 +502,7 @@ absl::StatusOr<std::vector<v1::Event>> DecideSignContract(const RegionState& sta
   *signed_event.mutable_tariffs() = body.tariffs();
   *signed_event.mutable_instalments() = body.instalments();
   signed_event.set_region_ceiling_cents(body.region_ceiling_cents());
+  signed_event.set_arrangement_id(body.arrangement_id());
   const v1::ContractRecord contract = Signed(signed_event);
   RETURN_IF_ERROR(RequireWithinRegionCeiling(contract));
   RETURN_IF_ERROR(ValidateInstalments(contract));
@@ -516,7 +540,7 @@ absl::StatusOr<std::vector<v1::Event>> DecideAmendContract(const RegionState& st
           absl::StrCat("term_end: expected a day on or after the term start ",
                        contract->term_start(), ", got ", body.term_end()));
     }
-    RETURN_IF_ERROR(RequireInFrameworkPeriod(FrameworkOf(state, *contract), new_end, "term_end"));
+    RETURN_IF_ERROR(RequireTermEnd(state, *contract, new_end));
     if (!contract->last_claimed_day().empty() &&
         new_end < StoredDay(contract->last_claimed_day())) {
       return absl::FailedPreconditionError(absl::StrCat(
@@ -554,7 +578,7 @@ absl::StatusOr<std::vector<v1::Event>> DecideExtendContract(const RegionState& s
         absl::StrCat("term_end: expected a day after the current term end ", contract->term_end(),
                      " of contract '", contract->contract_id(), "', got ", body.term_end()));
   }
-  RETURN_IF_ERROR(RequireInFrameworkPeriod(FrameworkOf(state, *contract), new_end, "term_end"));
+  RETURN_IF_ERROR(RequireTermEnd(state, *contract, new_end));
   const v1::ContractRecord after = Extended(*contract, body.term_end());
   RETURN_IF_ERROR(RequireAwardTermsOf(state, after));
   RETURN_IF_ERROR(CheckChange(state, *contract, after).status());

@@ -10,6 +10,7 @@
 #include "engine/domain/framework.h"
 #include "engine/domain/funding.h"
 #include "engine/domain/open_house.h"
+#include "engine/domain/transition.h"
 #include "engine/domain/registry.h"
 #include "engine/domain/roles.h"
 #include "engine/domain/tender.h"
@@ -62,6 +63,8 @@ absl::StatusOr<std::vector<v1::Event>> Decide(const RegionState& state,
       return DecideRotateKey(state, command);
     case v1::Command::kAdvanceClock:
       return DecideAdvanceClock(state, command);
+    case v1::Command::kAdoptTransitionArrangement:
+      return DecideAdoptTransitionArrangement(state, command);
     case v1::Command::kSetBudget:
       return DecideSetBudget(state, actor, command.set_budget());
     case v1::Command::kSubmitLocalPlan:

@@ -12,6 +12,7 @@
 #include "engine/domain/framework.h"
 #include "engine/domain/funding.h"
 #include "engine/domain/open_house.h"
+#include "engine/domain/transition.h"
 #include "engine/domain/registry.h"
 #include "engine/domain/tender.h"
 
@@ -69,6 +70,9 @@ absl::Status Evolve(RegionState& state, const v1::Event& event) {
       break;
     case v1::Event::kClockAdvanced:
       break;  // the envelope's occurred_at moves the clock, below
+    case v1::Event::kTransitionArrangementAdopted:
+      ApplyTransitionArrangementAdopted(state, event.transition_arrangement_adopted());
+      break;
     case v1::Event::kBudgetSet:
       ApplyBudgetSet(state, event.budget_set());
       break;

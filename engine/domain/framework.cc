@@ -296,10 +296,13 @@ void ApplyFrameworkAdopted(RegionState& state, const v1::FrameworkAdopted& event
   if (framework.adopted) {
     // A successor: the current framework joins its predecessors.
     std::vector<Framework> predecessors = std::move(framework.predecessors);
+    auto arrangements = std::move(framework.arrangements);
     framework.predecessors.clear();
+    framework.arrangements.clear();
     predecessors.push_back(std::move(framework));
     framework = Framework();
     framework.predecessors = std::move(predecessors);
+    framework.arrangements = std::move(arrangements);
   }
   framework.adopted = true;
   framework.id = event.framework_id();

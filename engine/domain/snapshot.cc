@@ -49,6 +49,7 @@ v1::FrameworkSnapshot FrameworkToSnapshot(const Framework& framework) {
   for (const Framework& earlier : framework.predecessors) {
     *f.add_predecessors() = FrameworkToSnapshot(earlier);
   }
+  for (const auto& [id, arrangement] : framework.arrangements) *f.add_arrangements() = arrangement;
   return f;
 }
 
@@ -140,8 +141,12 @@ absl::Status FrameworkFromSnapshot(const v1::FrameworkSnapshot& f, absl::string_
   for (const v1::FrameworkSnapshot& earlier : f.predecessors()) {
     RETURN_IF_ERROR(
         FrameworkFromSnapshot(earlier, region, framework.predecessors.emplace_back()));
-    // Only the latest framework holds predecessors.
+    // Only the latest framework holds predecessors and arrangements.
     framework.predecessors.back().predecessors.clear();
+    framework.predecessors.back().arrangements.clear();
+  }
+  for (const v1::TransitionArrangementAdopted& arrangement : f.arrangements()) {
+    framework.arrangements[arrangement.arrangement_id()] = arrangement;
   }
   return absl::OkStatus();
 }

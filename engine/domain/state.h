@@ -47,6 +47,9 @@ struct Framework {
   // The region's earlier frameworks, oldest first; each is in force for the
   // years of its own period (FrameworkOfYear).
   std::vector<Framework> predecessors;
+  // The region's transition arrangements, by id (held by the latest
+  // framework and carried to its successor).
+  absl::btree_map<std::string, v1::TransitionArrangementAdopted, std::less<>> arrangements;
 };
 
 // Money of one municipality on one lot in one year.

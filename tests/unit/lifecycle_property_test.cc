@@ -62,6 +62,20 @@ class CommandDrawer {
       Adopt(command);
       return command;
     }
+    // Now and then the transition arrangement of the first providers.
+    if (state.framework.arrangements.empty() && Pick(30) == 0) {
+      Act(command, "bureau", v1::ROLE_BUREAU);
+      v1::AdoptTransitionArrangement& arrangement =
+          *command.mutable_adopt_transition_arrangement();
+      arrangement.set_arrangement_id("OVG");
+      arrangement.set_period_start("2015-01-01");
+      arrangement.set_period_end("2017-12-31");
+      for (const char* provider : {"p0", "p1", "p2"}) arrangement.add_focus_providers(provider);
+      arrangement.add_lots("ambulatory");
+      arrangement.add_lots("specialist");
+      arrangement.set_purpose("clients in care continue with their provider");
+      return command;
+    }
     // Once in the second year the bureau adopts the next framework.
     if (state.framework.predecessors.empty() && today >= absl::CivilDay(2016, 6, 1) &&
         Pick(20) == 0) {
@@ -249,6 +263,13 @@ class CommandDrawer {
                                                   ceiling.ceiling_cents() / 4 + 1)));
             }
           }
+          break;
+        }
+        // Now and then under the transition arrangement, without a tender.
+        if (Pick(6) == 0 && !state.framework.arrangements.empty()) {
+          sign.set_arrangement_id("OVG");
+          sign.set_provider_id(absl::StrCat("p", Pick(3)));
+          if (sign.lot() == "housing") sign.set_lot("ambulatory");
           break;
         }
         // Now and then region-wide: a region ceiling above the
@@ -823,6 +844,8 @@ TEST(LifecycleProperty, RandomCommandsKeepInvariantsAndReplayRebuildsTheState) {
   int region_wide_claims = 0;
   // Sequences in which a successor framework was adopted.
   int successions = 0;
+  // Contracts signed under the transition arrangement.
+  int arranged = 0;
   for (uint64_t seed = first_seed; seed < first_seed + seeds; ++seed) {
     SCOPED_TRACE(absl::StrCat("seed ", seed, " (INKOOP_PROPERTY_SEED=", seed, " replays it)"));
     CommandDrawer drawer(seed);
@@ -852,6 +875,9 @@ TEST(LifecycleProperty, RandomCommandsKeepInvariantsAndReplayRebuildsTheState) {
         // The years before keep the framework they had.
         EXPECT_EQ(FrameworkOfYear(after, 2016).id, "H10-2015-2016") << where;
       }
+      if (command.has_sign_contract() && !command.sign_contract().arrangement_id().empty()) {
+        ++arranged;
+      }
       if (command.has_record_claim()) {
         const v1::ContractRecord& claimed = after.contracts.at(command.record_claim().contract_id());
         if (claimed.region_ceiling_cents() > 0 &&
@@ -878,6 +904,7 @@ TEST(LifecycleProperty, RandomCommandsKeepInvariantsAndReplayRebuildsTheState) {
   }
   if (seeds == 1) return;
   EXPECT_GT(successions, 0) << "no successor framework was adopted";
+  EXPECT_GT(arranged, 0) << "no contract was signed under the transition arrangement";
   EXPECT_GT(region_wide_claims, 0)
       << "no member without a ceiling claimed on a region-wide contract";
   // Together the sequences reach deep into the lifecycle: every kind of
@@ -894,6 +921,7 @@ TEST(LifecycleProperty, RandomCommandsKeepInvariantsAndReplayRebuildsTheState) {
         v1::Command::kAmendPurchaseOrder, v1::Command::kPayInstalment,
         v1::Command::kSettleContract, v1::Command::kApplyForAdmission,
         v1::Command::kAssessApplication, v1::Command::kCloseAdmission,
+        v1::Command::kAdoptTransitionArrangement,
         v1::Command::kDepositToFund, v1::Command::kDrawFromFund, v1::Command::kEqualiseRisk,
         v1::Command::kReportIndicator}) {
     EXPECT_GT(accepted_overall[body], 0)

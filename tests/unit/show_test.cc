@@ -139,6 +139,9 @@ TEST(FormatContract, ShowsARegionWideContractsSharedCeilingAndItsMembersClaims) 
                                              " claimed +1,008.00"));
   EXPECT_THAT(text, ::testing::ContainsRegex("Wassenaar +region's +claimed +48.00"));
   EXPECT_THAT(text, ::testing::ContainsRegex("Den Haag +ceiling/year +1,500,000.00  claimed +960.00"));
+  EXPECT_THAT(text, Not(HasSubstr("transition arrangement")));
+  contract.set_arrangement_id("OVG-2015-2017");
+  EXPECT_THAT(FormatContract(contract), HasSubstr("under transition arrangement OVG-2015-2017"));
 }
 
 TEST_F(ShowTest, ProvidersOfTheNamedRegionOnly) {

@@ -102,6 +102,9 @@ std::string FormatContract(const v1::ContractRecord& c) {
       EnumWord(*v1::FundingModel_descriptor(), c.funding_model()), c.term_start(), c.term_end(),
       EnumWord(*v1::ContractStatus_descriptor(), c.status()),
       c.status_reason().empty() ? "" : absl::StrCat(" (", c.status_reason(), ")"));
+  if (!c.arrangement_id().empty()) {
+    absl::StrAppend(&out, "    under transition arrangement ", c.arrangement_id(), "\n");
+  }
   for (const v1::MunicipalityCeiling& ceiling : c.ceilings()) {
     int64_t claimed = 0, paid = 0;
     for (const v1::ClaimedYear& year : c.claimed()) {
