@@ -23,6 +23,7 @@ using ::inkoop::testing::Bureau;
 using ::inkoop::testing::CommandOf;
 using ::inkoop::testing::EqualsProto;
 using ::inkoop::testing::Invalid;
+using ::inkoop::testing::On;
 using ::inkoop::testing::ParseText;
 using ::inkoop::testing::Provider;
 using ::inkoop::testing::Refusal;
@@ -200,6 +201,40 @@ TEST_F(RegionWideTest, TerminationKeepsWhatMembersClaimed) {
   // Den Haag keeps 182 of 366 days of its own ceiling.
   EXPECT_EQ(Committed("Den Haag"), 10000000LL * 182 / 366);
   EXPECT_EQ(RegionCapOf(state_.contracts.at("w1"), 2016), 40000000LL * 182 / 366);
+}
+
+TEST_F(RegionWideTest, ATransferGivesAMemberWithoutACeilingOneAboveWhatItClaimed) {
+  Accept(Sign());
+  Accept(Claim("Delft"));
+  // p2 fails on 1 March 2016 with a contract for Delft; its clients move to w1.
+  state_.providers["p2"].set_provider_id("p2");
+  Accept(CommandOf(Bureau(), R"(sign_contract {
+    contract_id: "c2" provider_id: "p2" lot: "ambulatory" funding_model: FUNDING_MODEL_PER_UNIT
+    term_start: "2016-01-01" term_end: "2016-12-31"
+    ceilings { municipality: "Delft" ceiling_cents: 3660000 }
+    tariffs { product_code: "45A48" unit: UNIT_HOUR tariff_cents: 8500 } })"));
+  v1::Command failure = CommandOf(
+      Bureau(), "declare_provider_failure { provider_id: 'p2' failed_on: '2016-03-01' "
+                "reason: FAILURE_REASON_BANKRUPTCY explanation: 'declared bankrupt' }");
+  On(failure, 2016, 3, 1);
+  Accept(failure);
+  v1::Command transfer = CommandOf(
+      Bureau(), "transfer_clients { case_id: 'c2/Delft' to_contract_id: 'w1' client_count: 1 "
+                "client_ids: ['cl-000001'] ceiling_cents: 500000 }");
+  On(transfer, 2016, 3, 2);
+  const int64_t before = Committed("Delft");
+  Accept(transfer);
+  // Delft's new ceiling on w1 starts from the 1,020.00 it claimed.
+  EXPECT_EQ(YearCeilingOf(state_.contracts.at("w1"), "Delft", 2016), 102000 + 500000);
+  EXPECT_EQ(Committed("Delft"), before + 500000);
+  // Transfers stay within the region ceiling with Den Haag's own 100,000.00.
+  ExpectRefusals(transfer, {
+      {"above the region ceiling",
+       [](v1::Command&, RegionState& s) {
+         s.contracts["w1"].set_region_ceiling_cents(10500000);
+       },
+       Broken("above the region ceiling 105,000.00 of contract 'w1'")},
+  });
 }
 
 TEST_F(RegionWideTest, TheRegionCeilingSurvivesASnapshot) {
