@@ -5,6 +5,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "engine/domain/assignments.h"
 #include "engine/domain/budget.h"
 #include "engine/domain/commitment.h"
 #include "engine/domain/dates.h"
@@ -145,6 +146,16 @@ absl::StatusOr<std::vector<v1::Event>> DecideRecordClaim(const RegionState& stat
                                                    FormatCents(claim.amount_cents())));
   }
   if (contract->funding_model() == v1::FUNDING_MODEL_PER_UNIT) {
+    RETURN_IF_ERROR(RequireText(
+        claim.assignment_id(), "assignment_id",
+        "the assignment the care was given under (iJw JW301; required on a per-unit contract)"));
+  }
+  if (!claim.assignment_id().empty()) {
+    RETURN_IF_ERROR(RequireClaimableUnder(state, *contract, claim.assignment_id(),
+                                          claim.municipality(), claim.product_code(), period,
+                                          claim.units()));
+  }
+  if (contract->funding_model() == v1::FUNDING_MODEL_PER_UNIT) {
     int64_t expected = 0;
     if (__builtin_mul_overflow(claim.units(), tariff->tariff_cents(), &expected)) {
       return absl::InvalidArgumentError(absl::StrCat("units: ", claim.units(), " units x ",
@@ -205,6 +216,7 @@ absl::StatusOr<std::vector<v1::Event>> DecideRecordClaim(const RegionState& stat
   recorded.set_product_code(claim.product_code());
   recorded.set_units(claim.units());
   recorded.set_amount_cents(claim.amount_cents());
+  recorded.set_assignment_id(claim.assignment_id());
   return OneEvent(std::move(event));
 }
 
@@ -269,6 +281,8 @@ void ApplyClaimRecorded(RegionState& state, const v1::ClaimRecorded& event) {
   claim.set_paid_cents(0);
   claim.set_product_code(event.product_code());
   claim.set_units(event.units());
+  claim.set_assignment_id(event.assignment_id());
+  ApplyClaimOnAssignment(state, event);
   auto contract = state.contracts.find(event.contract_id());
   if (contract == state.contracts.end()) return;
   // A claim commits money only where no ceiling did: a member without one

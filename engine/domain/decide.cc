@@ -1,6 +1,7 @@
 #include "engine/domain/decide.h"
 
 #include "absl/strings/str_cat.h"
+#include "engine/domain/assignments.h"
 #include "engine/domain/budget.h"
 #include "engine/domain/claims.h"
 #include "engine/domain/indicators.h"
@@ -137,6 +138,18 @@ absl::StatusOr<std::vector<v1::Event>> Decide(const RegionState& state,
       return DecideCloseCase(state, command);
     case v1::Command::kReportIndicator:
       return DecideReportIndicator(state, command);
+    case v1::Command::kRequestAssignment:
+      return DecideRequestAssignment(state, command);
+    case v1::Command::kAssignCare:
+      return DecideAssignCare(state, command);
+    case v1::Command::kGrantAssignment:
+      return DecideGrantAssignment(state, command);
+    case v1::Command::kRefuseAssignment:
+      return DecideRefuseAssignment(state, command);
+    case v1::Command::kStartCare:
+      return DecideStartCare(state, command);
+    case v1::Command::kStopCare:
+      return DecideStopCare(state, command);
     case v1::Command::BODY_NOT_SET:
       break;
   }

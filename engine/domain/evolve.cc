@@ -2,6 +2,7 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "engine/domain/assignments.h"
 #include "engine/domain/budget.h"
 #include "engine/domain/claims.h"
 #include "engine/domain/indicators.h"
@@ -183,6 +184,21 @@ absl::Status Evolve(RegionState& state, const v1::Event& event) {
       break;
     case v1::Event::kFundDrawn:
       ApplyFundDrawn(state, event.fund_drawn());
+      break;
+    case v1::Event::kAssignmentRequested:
+      ApplyAssignmentRequested(state, event.assignment_requested());
+      break;
+    case v1::Event::kCareAssigned:
+      ApplyCareAssigned(state, event.care_assigned());
+      break;
+    case v1::Event::kAssignmentRefused:
+      ApplyAssignmentRefused(state, event.assignment_refused());
+      break;
+    case v1::Event::kCareStarted:
+      ApplyCareStarted(state, event.care_started());
+      break;
+    case v1::Event::kCareStopped:
+      ApplyCareStopped(state, event.care_stopped());
       break;
     case v1::Event::PAYLOAD_NOT_SET:
       return absl::DataLossError(absl::StrCat(

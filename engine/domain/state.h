@@ -96,6 +96,8 @@ struct RegionState {
   EntityTable<std::string, v1::TenderRecord> tenders;
   EntityTable<std::string, v1::ContractRecord> contracts;
   EntityTable<std::string, v1::ClaimRecord> claims;
+  // Clients' assignments (assignments.h), by id; on disk like claims.
+  EntityTable<std::string, v1::AssignmentRecord> assignments;
   EntityTable<std::string, v1::ContinuityCaseRecord> cases;
   EntityTable<int32_t, v1::PurchaseOrderRecord> purchase_orders;  // by year
   // Latest report per contract, indicator and period: key

@@ -31,6 +31,7 @@ enum class EntityKind : char {
   kCase = 'S',       // ContinuityCaseRecord
   kOrder = 'O',      // PurchaseOrderRecord, id = year BE32
   kClaim = 'K',      // ClaimRecord
+  kAssignment = 'G', // AssignmentRecord
   kIndicator = 'I',  // IndicatorRecord, id = IndicatorKey
   kResult = 'R',     // CommandResult, id = command id
   kActorKey = 'A',   // ActorKeyRecord, id = key id

@@ -34,7 +34,20 @@ absl::Status RegionCache::Prefetch(RegionState& state, const v1::Command& comman
   if (store_ == nullptr) return absl::OkStatus();
   switch (command.body_case()) {
     case v1::Command::kRecordClaim:  // a claim id must be new
+      RETURN_IF_ERROR(store_->LoadAssignment(state, command.record_claim().assignment_id()));
       return store_->LoadClaim(state, command.record_claim().claim_id());
+    case v1::Command::kRequestAssignment:  // an assignment id must be new
+      return store_->LoadAssignment(state, command.request_assignment().assignment_id());
+    case v1::Command::kAssignCare:
+      return store_->LoadAssignment(state, command.assign_care().assignment_id());
+    case v1::Command::kGrantAssignment:
+      return store_->LoadAssignment(state, command.grant_assignment().assignment_id());
+    case v1::Command::kRefuseAssignment:
+      return store_->LoadAssignment(state, command.refuse_assignment().assignment_id());
+    case v1::Command::kStartCare:
+      return store_->LoadAssignment(state, command.start_care().assignment_id());
+    case v1::Command::kStopCare:
+      return store_->LoadAssignment(state, command.stop_care().assignment_id());
     case v1::Command::kRecordPayment:
       return store_->LoadClaim(state, command.record_payment().claim_id());
     default:
@@ -45,10 +58,23 @@ absl::Status RegionCache::Prefetch(RegionState& state, const v1::Command& comman
 absl::Status RegionCache::Prefetch(RegionState& state, const v1::Event& event) {
   if (store_ == nullptr) return absl::OkStatus();
   // A recorded claim is written whole; a payment adds to the stored claim.
-  if (event.payload_case() == v1::Event::kPaymentRecorded) {
-    return store_->LoadClaim(state, event.payment_recorded().claim_id());
+  // Events after the first one of an assignment change the stored one.
+  switch (event.payload_case()) {
+    case v1::Event::kPaymentRecorded:
+      return store_->LoadClaim(state, event.payment_recorded().claim_id());
+    case v1::Event::kClaimRecorded:
+      return store_->LoadAssignment(state, event.claim_recorded().assignment_id());
+    case v1::Event::kCareAssigned:  // may answer a request
+      return store_->LoadAssignment(state, event.care_assigned().assignment_id());
+    case v1::Event::kAssignmentRefused:
+      return store_->LoadAssignment(state, event.assignment_refused().assignment_id());
+    case v1::Event::kCareStarted:
+      return store_->LoadAssignment(state, event.care_started().assignment_id());
+    case v1::Event::kCareStopped:
+      return store_->LoadAssignment(state, event.care_stopped().assignment_id());
+    default:
+      return absl::OkStatus();
   }
-  return absl::OkStatus();
 }
 
 absl::StatusOr<std::optional<v1::CommandResult>> RegionCache::Result(
@@ -75,7 +101,9 @@ void RegionCache::Stage(StoreBatch& batch) {
 
 size_t RegionCache::history_bytes() const {
   size_t entries = results_.size();
-  for (const auto& [name, state] : regions_) entries += state.claims.size() + state.indicators.size();
+  for (const auto& [name, state] : regions_) {
+    entries += state.claims.size() + state.assignments.size() + state.indicators.size();
+  }
   return entries * kHistoryEntryBytes;
 }
 
@@ -84,9 +112,11 @@ void RegionCache::Written() {
   if (store_ == nullptr) return;
   results_.clear();  // stored: read back from the store when asked again
   if (history_bytes() <= budget_bytes_) return;
-  // Everything is clean now; claims and indicators are read again on demand.
+  // Everything is clean now; claims, assignments and indicators are read
+  // again on demand.
   for (auto& [name, state] : regions_) {
     state.claims.EvictClean();
+    state.assignments.EvictClean();
     state.indicators.EvictClean();
   }
 }

@@ -309,6 +309,7 @@ absl::Status StateStore::LoadKinds(RegionState& state, bool whole) {
                        }));
   if (!whole) return absl::OkStatus();
   RETURN_IF_ERROR(ScanTable(*this, region, EntityKind::kClaim, state.claims));
+  RETURN_IF_ERROR(ScanTable(*this, region, EntityKind::kAssignment, state.assignments));
   return ScanTable(*this, region, EntityKind::kIndicator, state.indicators);
 }
 
@@ -334,6 +335,19 @@ absl::Status StateStore::LoadClaim(RegionState& state, const std::string& claim_
   ASSIGN_OR_RETURN(v1::ClaimRecord claim,
                    Parse<v1::ClaimRecord>(*bytes, absl::StrCat("claim '", claim_id, "'")));
   state.claims.Load(claim_id, std::move(claim));
+  return absl::OkStatus();
+}
+
+absl::Status StateStore::LoadAssignment(RegionState& state, const std::string& assignment_id) {
+  if (assignment_id.empty() || state.assignments.contains(assignment_id)) return absl::OkStatus();
+  ASSIGN_OR_RETURN(
+      std::optional<std::string> bytes,
+      Get(kStateFamily, EntityKey(state.region, EntityKind::kAssignment, assignment_id)));
+  if (!bytes.has_value()) return absl::OkStatus();
+  ASSIGN_OR_RETURN(v1::AssignmentRecord assignment,
+                   Parse<v1::AssignmentRecord>(
+                       *bytes, absl::StrCat("assignment '", assignment_id, "'")));
+  state.assignments.Load(assignment_id, std::move(assignment));
   return absl::OkStatus();
 }
 
@@ -432,6 +446,7 @@ void StateStore::StageRegion(RegionState& state, StoreBatch& batch) {
   StageTable(region, EntityKind::kContract, state.contracts, Same, batch);
   StageTable(region, EntityKind::kCase, state.cases, Same, batch);
   StageTable(region, EntityKind::kClaim, state.claims, Same, batch);
+  StageTable(region, EntityKind::kAssignment, state.assignments, Same, batch);
   StageTable(region, EntityKind::kIndicator, state.indicators, Same, batch);
   StageTable(region, EntityKind::kOrder, state.purchase_orders, YearId, batch);
 }

@@ -9,7 +9,8 @@
 //                   purchase orders. Their size follows the region's
 //                   structure (municipalities, lots, providers, contracts),
 //                   not the number of events.
-//   LoadClaim       one claim, on demand: claims and indicators grow with
+//   LoadClaim       one claim (LoadAssignment: one assignment), on demand:
+//                   claims, assignments and indicators grow with
 //                   history and stay on disk (RegionCache loads the ones a
 //                   command or event names).
 //   LoadWholeRegion everything, for readers, audits and tests.
@@ -115,6 +116,8 @@ class StateStore {
   absl::StatusOr<RegionState> LoadWholeRegion(const std::string& region);
   // Puts the stored claim `claim_id` into state.claims, unless it is there.
   absl::Status LoadClaim(RegionState& state, const std::string& claim_id);
+  // Puts the stored assignment into state.assignments, unless it is there.
+  absl::Status LoadAssignment(RegionState& state, const std::string& assignment_id);
   absl::StatusOr<std::optional<v1::CommandResult>> LoadResult(absl::string_view region,
                                                               absl::string_view command_id);
   // Every region with a header, in key order.

@@ -46,6 +46,8 @@ enum Seq : uint64_t {
   kSignC1,
   kSignC2,
   kAmendC1,
+  kAssignA1,
+  kStartA1,
   kClaimK1,
   kPaymentK1,
   kSuspendC1,
@@ -147,8 +149,15 @@ class AuditTrailTest : public ::testing::Test {
       ceilings { municipality: "Delft" ceiling_cents: 150000000 }
       reason: "waiting lists in Delft"
     })pb");
+    Submit("assign-a1", Municipality("Delft"), "2016-02-15", R"pb(assign_care {
+      assignment_id: "a1" contract_id: "C-1" municipality: "Delft" client: "cl-1"
+      product_code: "45A48" volume: 200 period_start: "2016-03-01" period_end: "2016-12-31"
+    })pb");
+    Submit("start-a1", Provider("p1"), "2016-03-02", R"pb(start_care {
+      assignment_id: "a1" start_date: "2016-03-01"
+    })pb");
     Submit("claim-k1", Provider("p1"), "2016-04-05", R"pb(record_claim {
-      claim_id: "k1" contract_id: "C-1" municipality: "Delft"
+      claim_id: "k1" contract_id: "C-1" municipality: "Delft" assignment_id: "a1"
       period_start: "2016-03-01" period_end: "2016-03-31"
       product_code: "45A48" units: 100 amount_cents: 1250000
     })pb");
@@ -201,7 +210,8 @@ class AuditTrailTest : public ::testing::Test {
 
 TEST_F(AuditTrailTest, ContractTrailListsEveryEventOfTheContractInOrder) {
   EXPECT_THAT(Sequences(Trail(Contract("C-1"))),
-              ElementsAre(kSignC1, kAmendC1, kClaimK1, kPaymentK1, kSuspendC1, kIndicatorC1));
+              ElementsAre(kSignC1, kAmendC1, kAssignA1, kStartA1, kClaimK1, kPaymentK1, kSuspendC1,
+                          kIndicatorC1));
 }
 
 TEST_F(AuditTrailTest, ContractRowCarriesEnvelopeActorRoleCommandAndTimes) {
@@ -268,7 +278,7 @@ TEST_F(AuditTrailTest, MunicipalityYearTrailListsBudgetPlanCeilingsAndClaims) {
   const std::vector<AuditRow> rows = Trail(MunicipalityYear("Delft", 2016));
   // The suspension releases the money of the days suspended.
   EXPECT_THAT(Sequences(rows), ElementsAre(kBudgetDelft2016, kPlanDelft2016, kSignC1, kAmendC1,
-                                           kClaimK1, kPaymentK1, kSuspendC1));
+                                           kAssignA1, kClaimK1, kPaymentK1, kSuspendC1));
   const AuditRow budget = RowAt(rows, kBudgetDelft2016);
   EXPECT_EQ(budget.actor, "Delft");
   EXPECT_EQ(budget.role, "municipality");
@@ -301,7 +311,7 @@ TEST_F(AuditTrailTest, MunicipalityTrailOfOneYearLeavesOutOtherYearsAndMunicipal
   // Every year: the framework names Delft, and 2017's budget joins in.
   EXPECT_THAT(Sequences(Trail(MunicipalityYear("Delft", 0))),
               ElementsAre(kAdopt, kBudgetDelft2016, kPlanDelft2016, kBudgetDelft2017, kSignC1,
-                          kAmendC1, kClaimK1, kPaymentK1, kSuspendC1));
+                          kAmendC1, kAssignA1, kClaimK1, kPaymentK1, kSuspendC1));
   EXPECT_THAT(RowAt(Trail(MunicipalityYear("Delft", 0)), kBudgetDelft2017).effects,
               ElementsAre("budget_set 2017: false -> true",
                           "source 2017: unspecified -> own funds",
@@ -312,7 +322,8 @@ TEST_F(AuditTrailTest, ProviderTrailListsItsRecordAndTheStatusOfItsContracts) {
   const std::vector<AuditRow> rows = Trail(ProviderSubject("p1"));
   // The amendment and the payment name neither p1 nor change a status.
   EXPECT_THAT(Sequences(rows),
-              ElementsAre(kRegisterP1, kSignC1, kClaimK1, kSuspendC1, kIndicatorC1));
+              ElementsAre(kRegisterP1, kSignC1, kAssignA1, kStartA1, kClaimK1, kSuspendC1,
+                          kIndicatorC1));
   const AuditRow registered = RowAt(rows, kRegisterP1);
   EXPECT_EQ(registered.actor, "bureau");
   EXPECT_EQ(registered.command_id, "register-p1");

@@ -62,11 +62,12 @@ v1::Command Cmd(const v1::Actor& actor, const std::string& text) {
   return command;
 }
 
-// 12 hours of product 45A12 (85.00 an hour) for Delft in January 2016 on c1.
+// 12 hours of product 45A12 (85.00 an hour) for Delft in January 2016 on c1,
+// under assignment a1.
 v1::Command Claim(const std::string& claim_id = "k1") {
   return Cmd(Provider("p1"),
              absl::StrCat("record_claim { claim_id: '", claim_id,
-                          "' contract_id: 'c1' municipality: 'Delft' "
+                          "' contract_id: 'c1' municipality: 'Delft' assignment_id: 'a1' "
                           "period_start: '2016-01-01' period_end: '2016-01-31' "
                           "product_code: '45A12' units: 12 amount_cents: 102000 }"));
 }
@@ -136,6 +137,17 @@ class ClaimsTest : public ::testing::Test {
         "term_start: '2016-01-01' term_end: '2017-12-31' status: CONTRACT_STATUS_ACTIVE "
         "ceilings { municipality: 'Delft' ceiling_cents: 5000000 } "
         "tariffs { product_code: '43A31' unit: UNIT_EURO tariff_cents: 100 }");
+    // Started assignments on c1 for Delft (a1: 45A12, a2: 45A14) over the
+    // whole term, with room for any volume (their own rules:
+    // assignments_test.cc).
+    for (const auto& [id, product] : {std::pair<std::string, std::string>{"a1", "45A12"},
+                                      std::pair<std::string, std::string>{"a2", "45A14"}}) {
+      state_.assignments[id] = ParseText<v1::AssignmentRecord>(absl::StrCat(
+          "assignment_id: '", id, "' contract_id: 'c1' provider_id: 'p1' municipality: 'Delft' "
+          "product_code: '", product, "' volume: 1000000000000000000 "
+          "period_start: '2015-01-01' period_end: '2016-12-31' "
+          "status: ASSIGNMENT_STATUS_STARTED started_on: '2015-01-01'"));
+    }
   }
 
   // Stores the contract and commits its ceilings for every year of its term.
@@ -183,7 +195,7 @@ TEST_F(ClaimsTest, RecordClaimProducesClaimRecordedWithTheContractsProvider) {
               Produces(ElementsAre(EqualsProto(EventOf(
                   "claim_recorded { claim_id: 'k1' contract_id: 'c1' provider_id: 'p1' "
                   "municipality: 'Delft' period_start: '2016-01-01' period_end: '2016-01-31' "
-                  "product_code: '45A12' units: 12 amount_cents: 102000 }")))));
+                  "product_code: '45A12' units: 12 amount_cents: 102000 assignment_id: 'a1' }")))));
 }
 
 TEST_F(ClaimsTest, EvolveOfClaimRecordedAddsTheClaimAndTheClaimedMoneyOfItsYear) {
@@ -192,7 +204,8 @@ TEST_F(ClaimsTest, EvolveOfClaimRecordedAddsTheClaimAndTheClaimedMoneyOfItsYear)
       state_.claims["k1"],
       EqualsProto(ParseText<v1::ClaimRecord>(
           "claim_id: 'k1' contract_id: 'c1' provider_id: 'p1' municipality: 'Delft' "
-          "year: 2016 amount_cents: 102000 paid_cents: 0 product_code: '45A12' units: 12")));
+          "year: 2016 amount_cents: 102000 paid_cents: 0 product_code: '45A12' units: 12 "
+          "assignment_id: 'a1'")));
   EXPECT_THAT(state_.contracts["c1"].claimed(),
               ElementsAre(EqualsProto(ParseText<v1::ClaimedYear>(
                   "municipality: 'Delft' year: 2016 claimed_cents: 102000 paid_cents: 0"))));
@@ -216,6 +229,7 @@ TEST_F(ClaimsTest, ClaimAcceptedUpToExactlyTheCeiling) {
       ParseText<v1::ClaimedYear>("municipality: 'Delft' year: 2016 claimed_cents: 9500000");
   v1::Command command = Claim();
   command.mutable_record_claim()->set_product_code("45A14");
+  command.mutable_record_claim()->set_assignment_id("a2");
   command.mutable_record_claim()->set_units(50);
   command.mutable_record_claim()->set_amount_cents(500000);
   Accept(command);
@@ -505,13 +519,17 @@ INSTANTIATE_TEST_SUITE_P(
                      R"pb(record_claim { units: 9223372036854775 })pb", Code::kInvalidArgument,
                      "9223372036854775 units x 85.00 overflows the cent range"),
         ClaimRefusal("WhenTheClaimWouldExceedTheCeiling",
-                     R"pb(record_claim { product_code: "45A14" units: 50 amount_cents: 500000 })pb",
+                     R"pb(record_claim {
+                       product_code: "45A14" assignment_id: "a2" units: 50 amount_cents: 500000
+                     })pb",
                      Code::kFailedPrecondition,
                      "claim of 5,000.00 on contract 'c1' for Delft 2016 would exceed the ceiling "
                      "100,000.00 (claimed so far 96,000.00)",
                      ClaimedAlready()),
         ClaimRefusal("WhenClaimedMoneyWouldOverflow",
-                     R"pb(record_claim { product_code: "45A14" units: 50 amount_cents: 500000 })pb",
+                     R"pb(record_claim {
+                       product_code: "45A14" assignment_id: "a2" units: 50 amount_cents: 500000
+                     })pb",
                      Code::kInvalidArgument, "claimed money: sum of",
                      ClaimedAlready(std::numeric_limits<int64_t>::max() - 1))),
     RefusalName);

@@ -315,6 +315,8 @@ class CommandDrawer {
         break;
       }
       case 13:
+        Assignment(state, command, today);
+        break;
       case 14:
       case 15: {
         const v1::ContractRecord* contract = AnyContract(state);
@@ -332,10 +334,25 @@ class CommandDrawer {
                   : contract->ceilings(Pick(contract->ceilings_size())).municipality());
           claim.set_period_start(FormatDate(today - 10));
           claim.set_period_end(FormatDate(today - 1));
-          const v1::Tariff& tariff = contract->tariffs(0);
-          claim.set_product_code(tariff.product_code());
+          const v1::Tariff* tariff = &contract->tariffs(0);
+          // Mostly under an assignment of the contract (the only way on a
+          // per-unit one).
+          if (const v1::AssignmentRecord* assignment = AnyAssignmentOf(state, *contract);
+              assignment != nullptr && Pick(8) != 0) {
+            claim.set_assignment_id(assignment->assignment_id());
+            claim.set_municipality(assignment->municipality());
+            for (const v1::Tariff& t : contract->tariffs()) {
+              if (t.product_code() == assignment->product_code()) tariff = &t;
+            }
+            if (!assignment->started_on().empty() && Pick(2) == 0) {
+              const absl::CivilDay start = ParseDate(assignment->started_on(), "start").value();
+              claim.set_period_start(FormatDate(start + static_cast<int>(Pick(3))));
+              claim.set_period_end(FormatDate(start + 3 + static_cast<int>(Pick(20))));
+            }
+          }
+          claim.set_product_code(tariff->product_code());
           claim.set_units(1 + static_cast<int64_t>(Pick(300)));
-          claim.set_amount_cents(claim.units() * tariff.tariff_cents());
+          claim.set_amount_cents(claim.units() * tariff->tariff_cents());
         }
         break;
       }
@@ -639,6 +656,88 @@ class CommandDrawer {
     return false;
   }
 
+  // An assignment of `contract`, started ones twice as likely; nullptr
+  // when it has none.
+  const v1::AssignmentRecord* AnyAssignmentOf(const RegionState& state,
+                                              const v1::ContractRecord& contract) {
+    std::vector<const v1::AssignmentRecord*> found;
+    for (const auto& [id, assignment] : state.assignments) {
+      if (assignment.contract_id() != contract.contract_id()) continue;
+      found.push_back(&assignment);
+      if (assignment.status() == v1::ASSIGNMENT_STATUS_STARTED) found.push_back(&assignment);
+    }
+    return found.empty() ? nullptr : found[Pick(found.size())];
+  }
+
+  // A step on a client's path: a new assignment or request on a contract,
+  // or the answer, start or stop of an existing one.
+  void Assignment(const RegionState& state, v1::Command& command, absl::CivilDay today) {
+    const v1::ContractRecord* contract = AnyContract(state);
+    if (contract == nullptr || contract->tariffs_size() == 0) return;
+    const v1::AssignmentRecord* assignment = AnyAssignmentOf(state, *contract);
+    if (assignment != nullptr && Pick(3) != 0) {
+      const absl::CivilDay start = ParseDate(assignment->period_start(), "start").value();
+      const absl::CivilDay day = std::min(today, start + static_cast<int>(Pick(60)));
+      switch (assignment->status()) {
+        case v1::ASSIGNMENT_STATUS_REQUESTED:
+          Act(command, assignment->municipality(), v1::ROLE_MUNICIPALITY);
+          if (Pick(3) == 0) {
+            command.mutable_refuse_assignment()->set_assignment_id(assignment->assignment_id());
+            command.mutable_refuse_assignment()->set_reason("care is available in the district");
+          } else {
+            command.mutable_grant_assignment()->set_assignment_id(assignment->assignment_id());
+          }
+          return;
+        case v1::ASSIGNMENT_STATUS_ASSIGNED:
+          Act(command, assignment->provider_id(), v1::ROLE_PROVIDER);
+          command.mutable_start_care()->set_assignment_id(assignment->assignment_id());
+          command.mutable_start_care()->set_start_date(FormatDate(day));
+          return;
+        case v1::ASSIGNMENT_STATUS_STARTED: {
+          Act(command, assignment->provider_id(), v1::ROLE_PROVIDER);
+          v1::StopCare& stop = *command.mutable_stop_care();
+          stop.set_assignment_id(assignment->assignment_id());
+          const absl::CivilDay started = ParseDate(assignment->started_on(), "start").value();
+          stop.set_end_date(FormatDate(std::min(today, started + static_cast<int>(Pick(90)))));
+          stop.set_reason(static_cast<v1::CareEndReason>(Pick(6)));
+          return;
+        }
+        default:
+          break;
+      }
+    }
+    const bool requested = Pick(3) == 0;
+    v1::AssignCare assign;
+    assign.set_assignment_id(absl::StrCat("as", counter_));
+    assign.set_contract_id(contract->contract_id());
+    assign.set_municipality(contract->ceilings_size() > 0 && Pick(4) != 0
+                                ? contract->ceilings(Pick(contract->ceilings_size())).municipality()
+                                : Any(kMunicipalities));
+    assign.set_client(absl::StrCat("client-", Pick(50)));
+    assign.set_product_code(contract->tariffs(Pick(contract->tariffs_size())).product_code());
+    assign.set_volume(static_cast<int64_t>(Pick(2000)));
+    const absl::CivilDay first = std::max(today - static_cast<int>(Pick(60)),
+                                          absl::CivilDay(today.year(), 1, 1));
+    assign.set_period_start(FormatDate(first));
+    assign.set_period_end(FormatDate(std::min(first + static_cast<int>(Pick(200)),
+                                              absl::CivilDay(today.year(), 12, 31))));
+    if (requested) {
+      Act(command, contract->provider_id(), v1::ROLE_PROVIDER);
+      v1::RequestAssignment& request = *command.mutable_request_assignment();
+      request.set_assignment_id(assign.assignment_id());
+      request.set_contract_id(assign.contract_id());
+      request.set_municipality(assign.municipality());
+      request.set_client(assign.client());
+      request.set_product_code(assign.product_code());
+      request.set_volume(assign.volume());
+      request.set_period_start(assign.period_start());
+      request.set_period_end(assign.period_end());
+    } else {
+      Act(command, assign.municipality(), v1::ROLE_MUNICIPALITY);
+      *command.mutable_assign_care() = std::move(assign);
+    }
+  }
+
   void Adopt(v1::Command& command) {
     Act(command, "bureau", v1::ROLE_BUREAU);
     v1::AdoptFramework& adopt = *command.mutable_adopt_framework();
@@ -794,9 +893,29 @@ void ExpectInvariants(const RegionState& state, const std::string& where) {
   EXPECT_EQ(state.fund_balance_cents, deposited - drawn) << where;
   EXPECT_GE(state.fund_balance_cents, 0) << where;
   EXPECT_EQ(equalised, 0) << where << ": risk equalisation created or lost money";
+  // Claimed volume never exceeds assigned volume: per assignment, what its
+  // claims add up to is what it counts, within its volume; every per-unit
+  // claim has one.
+  std::map<std::string, int64_t> units_under;
   for (const auto& [id, claim] : state.claims) {
     EXPECT_GT(claim.amount_cents(), 0) << where;
     EXPECT_LE(claim.paid_cents(), claim.amount_cents()) << where << " claim " << id;
+    if (!claim.assignment_id().empty()) units_under[claim.assignment_id()] += claim.units();
+    auto contract = state.contracts.find(claim.contract_id());
+    if (contract != state.contracts.end() &&
+        contract->second.funding_model() == v1::FUNDING_MODEL_PER_UNIT) {
+      EXPECT_FALSE(claim.assignment_id().empty()) << where << ": per-unit claim " << id;
+    }
+  }
+  for (const auto& [id, assignment] : state.assignments) {
+    EXPECT_EQ(assignment.claimed_units(), units_under[id]) << where << " assignment " << id;
+    if (assignment.volume() > 0) {
+      EXPECT_LE(assignment.claimed_units(), assignment.volume())
+          << where << ": assignment " << id << " claimed past its volume";
+    }
+    if (assignment.claimed_units() > 0) {
+      EXPECT_FALSE(assignment.started_on().empty()) << where << ": claims before a start " << id;
+    }
   }
   for (const auto& [id, continuity] : state.cases) {
     EXPECT_GE(continuity.remaining_ceiling_cents(), 0) << where << " case " << id;
@@ -923,7 +1042,9 @@ TEST(LifecycleProperty, RandomCommandsKeepInvariantsAndReplayRebuildsTheState) {
         v1::Command::kAssessApplication, v1::Command::kCloseAdmission,
         v1::Command::kAdoptTransitionArrangement,
         v1::Command::kDepositToFund, v1::Command::kDrawFromFund, v1::Command::kEqualiseRisk,
-        v1::Command::kReportIndicator}) {
+        v1::Command::kReportIndicator, v1::Command::kAssignCare,
+        v1::Command::kRequestAssignment, v1::Command::kGrantAssignment,
+        v1::Command::kRefuseAssignment, v1::Command::kStartCare, v1::Command::kStopCare}) {
     EXPECT_GT(accepted_overall[body], 0)
         << v1::Command::descriptor()->FindFieldByNumber(body)->name() << " never accepted";
   }

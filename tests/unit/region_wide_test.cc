@@ -42,12 +42,13 @@ constexpr char kFan[] = R"(
 
 v1::Command Sign() { return CommandOf(Bureau(), absl::StrCat("sign_contract {", kFan, "}")); }
 
-// 12 hours of 45A48 in January 2016 (1,020.00) for `municipality`.
+// 12 hours of 45A48 in January 2016 (1,020.00) for `municipality`, under
+// its assignment "a-<municipality>".
 v1::Command Claim(const std::string& municipality, const std::string& claim_id = "k1") {
   return CommandOf(Provider("p1"),
                    absl::StrCat("record_claim { claim_id: '", claim_id,
                                 "' contract_id: 'w1' municipality: '", municipality,
-                                "' period_start: '2016-01-01' period_end: '2016-01-31' "
+                                "' assignment_id: 'a-", municipality, "' period_start: '2016-01-01' period_end: '2016-01-31' "
                                 "product_code: '45A48' units: 12 amount_cents: 102000 }"));
 }
 
@@ -71,6 +72,14 @@ class RegionWideTest : public ::inkoop::testing::DomainTest {
     Fund("Den Haag", 300000000);
     Fund("Rijswijk", 50000);
     state_.providers["p1"].set_provider_id("p1");
+    // Each member's client on w1, started, with room for any volume (the
+    // rules of assignments: assignments_test.cc).
+    for (const char* m : {"Den Haag", "Delft", "Rijswijk", "Leidschendam"}) {
+      state_.assignments[absl::StrCat("a-", m)] = ParseText<v1::AssignmentRecord>(absl::StrCat(
+          "assignment_id: 'a-", m, "' contract_id: 'w1' provider_id: 'p1' municipality: '", m,
+          "' product_code: '45A48' volume: 1000000 period_start: '2016-01-01' "
+          "period_end: '2016-12-31' status: ASSIGNMENT_STATUS_STARTED started_on: '2016-01-01'"));
+    }
   }
 
   void Fund(const std::string& municipality, int64_t cents) {
@@ -170,12 +179,14 @@ TEST_F(RegionWideTest, AClaimIsRefusedWithTheRuleItBreaks) {
       {"no room on the member's plan",
        [](v1::Command& c, RegionState&) {
          c.mutable_record_claim()->set_municipality("Rijswijk");
+         c.mutable_record_claim()->set_assignment_id("a-Rijswijk");
        },
        Broken("claim of 1,020.00 by Rijswijk on region-wide contract 'w1' commits on its own "
               "plan, which has no room: lot 'ambulatory' of Rijswijk 2016")},
       {"a member without a plan",
        [](v1::Command& c, RegionState&) {
          c.mutable_record_claim()->set_municipality("Leidschendam");
+         c.mutable_record_claim()->set_assignment_id("a-Leidschendam");
        },
        Broken("no local procurement plan")},
       {"not a member",
@@ -184,6 +195,7 @@ TEST_F(RegionWideTest, AClaimIsRefusedWithTheRuleItBreaks) {
       {"a member with a ceiling beyond it",
        [](v1::Command& c, RegionState& s) {
          c.mutable_record_claim()->set_municipality("Den Haag");
+         c.mutable_record_claim()->set_assignment_id("a-Den Haag");
          Claimed(s, "Den Haag", 9950000);
        },
        Broken("would exceed the ceiling 100,000.00")},

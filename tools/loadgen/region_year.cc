@@ -383,6 +383,45 @@ uint64_t RegionYearProfile::ClientAt(int64_t index) const {
   return (stride_ * static_cast<uint64_t>(index) + key_ % clients) % clients;
 }
 
+std::string RegionYearProfile::AssignmentId(uint64_t client, int32_t year) const {
+  return absl::StrFormat("as-%016x-%04d", Mix(client ^ key_), year);
+}
+
+void RegionYearProfile::NextAssignment(v1::Command& command, int64_t at) {
+  const uint64_t client = ClientAt(index_);
+  const YearPlan& plan = *plans_.at(year_);
+  const Claim first = ClaimOf(plan, static_cast<int64_t>(client), 1);
+  const YearPlan::Contract& contract = plan.contracts[first.contract];
+  int64_t volume = 0;
+  for (int month = 1; month <= 12; ++month) {
+    volume += ClaimOf(plan, static_cast<int64_t>(client), month).units;
+  }
+  command.Clear();
+  Stamp(command, at, kMunicipality[first.municipality].name, v1::ROLE_MUNICIPALITY);
+  v1::AssignCare& assign = *command.mutable_assign_care();
+  assign.set_assignment_id(AssignmentId(client, year_));
+  assign.set_contract_id(contract.id);
+  assign.set_municipality(kMunicipality[first.municipality].name);
+  assign.set_client(absl::StrFormat("cl-%016x", Mix(client ^ key_)));
+  assign.set_product_code(kLot[LotOfProvider(contract.provider)].products[first.product].code);
+  assign.set_volume(volume);
+  assign.set_period_start(Date(absl::CivilDay(year_, 1, 1)));
+  assign.set_period_end(Date(absl::CivilDay(year_, 12, 31)));
+  path_step_ = 1;
+}
+
+void RegionYearProfile::NextStart(v1::Command& command, int64_t at) {
+  const uint64_t client = ClientAt(index_);
+  const YearPlan& plan = *plans_.at(year_);
+  const Claim first = ClaimOf(plan, static_cast<int64_t>(client), 1);
+  command.Clear();
+  Stamp(command, at, plan.contracts[first.contract].provider_id, v1::ROLE_PROVIDER);
+  v1::StartCare& start = *command.mutable_start_care();
+  start.set_assignment_id(AssignmentId(client, year_));
+  start.set_start_date(Date(absl::CivilDay(year_, 1, 1)));
+  path_step_ = 2;
+}
+
 std::string RegionYearProfile::ClaimId(uint64_t client, int32_t year, int month) const {
   // The client's pseudonym: Mix is a bijection, so clients never share one.
   return absl::StrFormat("cl-%016x-%04d-%02d", Mix(client ^ key_), year, month);
@@ -659,7 +698,13 @@ bool RegionYearProfile::Next(v1::Command& command) {
     command = std::move(schedule_.front().command);
     schedule_.pop_front();
   } else if (payment_checked_ || !NextPayment(command, at)) {
-    NextClaim(command, at);
+    if (month_ == 1 && path_step_ == 0) {
+      NextAssignment(command, at);
+    } else if (month_ == 1 && path_step_ == 1) {
+      NextStart(command, at);
+    } else {
+      NextClaim(command, at);
+    }
   }
   Emit(command);
   return true;
@@ -705,8 +750,10 @@ void RegionYearProfile::NextClaim(v1::Command& command, int64_t at) {
   record.set_product_code(kLot[LotOfProvider(contract.provider)].products[claim.product].code);
   record.set_units(claim.units);
   record.set_amount_cents(claim.amount_cents);
+  record.set_assignment_id(AssignmentId(client, year_));
   ++claims_;
   payment_checked_ = false;
+  path_step_ = 0;
   if (++index_ < options_.clients_per_year) return;
   index_ = 0;
   if (++month_ <= 12) return;

@@ -9,7 +9,8 @@
 // largest), reservations, local plans, the purchase order, one tender per
 // lot, a bid of every provider of the lot, the awards and one per-unit
 // contract per provider with a ceiling per municipality. During Y: every
-// client claims monthly (units x tariff, recorded in the following month,
+// client is assigned the year's care and its start is registered, then it
+// claims monthly under the assignment (units x tariff, recorded in the following month,
 // claim ids "<client pseudonym>-YYYY-MM"), about one claim in ten is paid a
 // month later, providers report indicators each quarter, each municipality
 // shifts uncommitted money once. Early in Y+1: the contracts of Y expire,
@@ -97,6 +98,7 @@ class RegionYearProfile {
   uint64_t ClientAt(int64_t index) const;  // the client claiming index-th each month
   // "<client pseudonym>-YYYY-MM"
   std::string ClaimId(uint64_t client, int32_t year, int month) const;
+  std::string AssignmentId(uint64_t client, int32_t year) const;
 
   // A command at `at` by `actor`, added to the schedule, for the caller to fill in.
   v1::Command& Add(int64_t at, const std::string& actor, v1::Role role);
@@ -109,6 +111,10 @@ class RegionYearProfile {
   int64_t ClaimAt() const;  // occurred_at of the claim at the cursor
   bool NextPayment(v1::Command& command, int64_t at);
   void NextClaim(v1::Command& command, int64_t at);
+  // The client's assignment for the year (JW301) and the start of its care
+  // (JW305), just before its January claim.
+  void NextAssignment(v1::Command& command, int64_t at);
+  void NextStart(v1::Command& command, int64_t at);
   void Emit(v1::Command& command);
 
   RegionYearOptions options_;
@@ -123,6 +129,7 @@ class RegionYearProfile {
   int month_ = 1;
   int64_t index_ = 0;
   bool payment_checked_ = false;
+  int path_step_ = 0;  // of the current client's January: 0 assign, 1 start, 2 claim
   int64_t claims_ = 0;    // record_claim commands returned
   uint64_t sequence_ = 0;  // commands returned
 };
