@@ -351,22 +351,52 @@ echo "== Refused: a shift of committed money"
 at 2016-02-11
 refused submit shift-budget --actor Rijswijk --role municipality --municipality Rijswijk --year 2016 \
   --from-lot ambulatory --to-lot housing --amount 1000000.00 --reason "more housing"
+echo
+echo "== The client's path (iJw): Den Haag assigns a client's care at Jeugdzorg West (JW301), which registers"
+echo "   the start (JW305); Horizon asks Delft for an assignment (JW315), Delft grants it; Delft refuses a"
+echo "   request of Kompas; Den Haag and Wassenaar assign crisis hours"
+at 2016-03-01
+ctl submit assign-care --actor "Den Haag" --assignment-id DH-2016-0001 --contract-id AMB-JZW --municipality "Den Haag" \
+  --client cl-7f3a91 --product-code 45A12 --volume 1500 --period-start 2016-03-01 --period-end 2016-12-31
+ctl submit start-care --actor jeugdzorg-west --role provider --assignment-id DH-2016-0001 --start-date 2016-03-01
+ctl submit request-assignment --actor horizon --role provider --assignment-id HOR-REQ-0001 --contract-id AMB-HOR \
+  --municipality Delft --client cl-3c9d20 --product-code 45A13 --volume 600 --period-start 2016-03-01 --period-end 2016-12-31
+ctl submit grant-assignment --actor Delft --assignment-id HOR-REQ-0001
+echo "== Refused: a start before the assignment's period"
+refused submit start-care --actor horizon --role provider --assignment-id HOR-REQ-0001 --start-date 2016-02-28
+ctl submit start-care --actor horizon --role provider --assignment-id HOR-REQ-0001 --start-date 2016-03-01
+ctl submit request-assignment --actor kompas --role provider --assignment-id KOM-REQ-0001 --contract-id AMB-KOM \
+  --municipality Delft --client cl-48e1aa --product-code 45A12 --volume 40 --period-start 2016-03-01 --period-end 2016-06-30
+ctl submit refuse-assignment --actor Delft --assignment-id KOM-REQ-0001 --reason "the district team gives this care"
+for row in "Den Haag:CRI-DH-0001:cl-91c0d2:800" "Wassenaar:CRI-WA-0001:cl-e2f310:40"; do
+  IFS=: read -r m id client volume <<<"$row"
+  ctl submit assign-care --actor "$m" --assignment-id "$id" --contract-id REG-CRISIS --municipality "$m" \
+    --client "$client" --product-code 47A01 --volume "$volume" --period-start 2016-03-01 --period-end 2016-12-31
+  ctl submit start-care --actor horizon --role provider --assignment-id "$id" --start-date 2016-03-01
+done
+echo "== Refused: an assignment beyond what the crisis service's region ceiling has left"
+refused submit assign-care --actor Voorschoten --assignment-id CRI-VS-0001 --contract-id REG-CRISIS --municipality Voorschoten \
+  --client cl-0d77e5 --product-code 47A01 --volume 24200 --period-start 2016-03-01 --period-end 2016-12-31
 at 2016-04-05
 ctl submit pay-instalment --actor "Den Haag" --contract-id SPEC-HOR --municipality "Den Haag" --due-on 2016-04-01 --paid-on 2016-04-05
-ctl submit record-claim --actor jeugdzorg-west --role provider --claim-id JZW-2016-03-DH --contract-id AMB-JZW \
+ctl submit record-claim --actor jeugdzorg-west --role provider --claim-id JZW-2016-03-DH --contract-id AMB-JZW --assignment-id DH-2016-0001 \
   --municipality "Den Haag" --period-start 2016-03-01 --period-end 2016-03-31 --product-code 45A12 --units 1200 --amount 102000.00
 at 2016-04-06
-ctl submit record-claim --actor horizon --role provider --claim-id HOR-2016-03-DE --contract-id AMB-HOR \
+ctl submit record-claim --actor horizon --role provider --claim-id HOR-2016-03-DE --contract-id AMB-HOR --assignment-id HOR-REQ-0001 \
   --municipality Delft --period-start 2016-03-01 --period-end 2016-03-31 --product-code 45A13 --units 300 --amount 31200.00
 echo "== Horizon claims crisis hours for Den Haag and for Wassenaar, which has no ceiling of its own on the"
 echo "   region-wide contract: Wassenaar's claim commits money on its own regional plan as it comes"
-ctl submit record-claim --actor horizon --role provider --claim-id CRI-2016-03-DH --contract-id REG-CRISIS \
+ctl submit record-claim --actor horizon --role provider --claim-id CRI-2016-03-DH --contract-id REG-CRISIS --assignment-id CRI-DH-0001 \
   --municipality "Den Haag" --period-start 2016-03-01 --period-end 2016-03-31 --product-code 47A01 --units 800 --amount 96000.00
-ctl submit record-claim --actor horizon --role provider --claim-id CRI-2016-03-WA --contract-id REG-CRISIS \
+ctl submit record-claim --actor horizon --role provider --claim-id CRI-2016-03-WA --contract-id REG-CRISIS --assignment-id CRI-WA-0001 \
   --municipality Wassenaar --period-start 2016-03-01 --period-end 2016-03-31 --product-code 47A01 --units 40 --amount 4800.00
-echo "== Refused: a claim beyond what the region's ceiling has left"
-refused submit record-claim --actor horizon --role provider --claim-id CRI-2016-03-VS --contract-id REG-CRISIS \
-  --municipality Voorschoten --period-start 2016-03-01 --period-end 2016-03-31 --product-code 47A01 --units 24200 --amount 2904000.00
+echo "== Refused: a claim beyond the volume its assignment has left (1,200 of 1,500 hours claimed)"
+refused submit record-claim --actor jeugdzorg-west --role provider --claim-id JZW-2016-04-DH --contract-id AMB-JZW \
+  --assignment-id DH-2016-0001 --municipality "Den Haag" --period-start 2016-04-01 --period-end 2016-04-05 \
+  --product-code 45A12 --units 400 --amount 34000.00
+echo "== Refused: a per-unit claim under no assignment"
+refused submit record-claim --actor horizon --role provider --claim-id HOR-2016-03-ZM --contract-id AMB-HOR \
+  --municipality Zoetermeer --period-start 2016-03-01 --period-end 2016-03-31 --product-code 45A13 --units 10 --amount 1040.00
 echo "== Refused: a claim that is not units x tariff"
 at 2016-04-07
 refused submit record-claim --actor kompas --role provider --claim-id KOM-1 --contract-id AMB-KOM \
@@ -389,14 +419,16 @@ ctl submit declare-provider-failure --actor inkoopbureau --role bureau --provide
   --failed-on 2016-06-15 --reason bankruptcy --explanation "declared bankrupt by the district court of The Hague"
 echo "== Care given before the bankruptcy stays claimable for the framework's 56 days: Jeugdzorg West claims 1-14 June, Den Haag pays"
 at 2016-06-20
-ctl submit record-claim --actor jeugdzorg-west --role provider --claim-id JZW-2016-06-DH --contract-id AMB-JZW \
+ctl submit record-claim --actor jeugdzorg-west --role provider --claim-id JZW-2016-06-DH --contract-id AMB-JZW --assignment-id DH-2016-0001 \
   --municipality "Den Haag" --period-start 2016-06-01 --period-end 2016-06-14 --product-code 45A12 --units 10 --amount 850.00
 ctl submit record-payment --actor "Den Haag" --role municipality --claim-id JZW-2016-06-DH --amount 850.00 --paid-on 2016-06-20
+echo "== Jeugdzorg West registers the stop of the client's care on the last day it gave it (JW307)"
+ctl submit stop-care --actor jeugdzorg-west --role provider --assignment-id DH-2016-0001 --end-date 2016-06-14 --reason external
 echo "== Refused: a claim for care on or after the day of the failure"
-refused submit record-claim --actor jeugdzorg-west --role provider --claim-id JZW-2016-06b-DH --contract-id AMB-JZW \
+refused submit record-claim --actor jeugdzorg-west --role provider --claim-id JZW-2016-06b-DH --contract-id AMB-JZW --assignment-id DH-2016-0001 \
   --municipality "Den Haag" --period-start 2016-06-15 --period-end 2016-06-19 --product-code 45A12 --units 10 --amount 850.00
 echo "== Refused: a claim for care not yet given"
-refused submit record-claim --actor horizon --role provider --claim-id HOR-2016-07-DE --contract-id AMB-HOR \
+refused submit record-claim --actor horizon --role provider --claim-id HOR-2016-07-DE --contract-id AMB-HOR --assignment-id HOR-REQ-0001 \
   --municipality Delft --period-start 2016-07-01 --period-end 2016-07-31 --product-code 45A13 --units 10 --amount 1040.00
 echo "== Den Haag's clients move to Horizon with part of the ceiling for the rest of the year; Rijswijk's case goes to the continuity authority"
 at 2016-06-20
@@ -413,6 +445,10 @@ at 2016-06-22
 ctl submit escalate-case --actor inkoopbureau --role bureau --case-id "AMB-JZW/Rijswijk" \
   --reason "no provider on the lot has capacity for intensive home treatment"
 at 2016-07-01
+echo "== Den Haag assigns the client's care at Horizon for the rest of the year; Horizon registers the start"
+ctl submit assign-care --actor "Den Haag" --assignment-id DH-2016-0002 --contract-id AMB-HOR --municipality "Den Haag" \
+  --client cl-7f3a91 --product-code 45A12 --volume 900 --period-start 2016-06-15 --period-end 2016-12-31
+ctl submit start-care --actor horizon --role provider --assignment-id DH-2016-0002 --start-date 2016-06-22
 ctl submit close-case --actor inkoopbureau --role bureau --case-id "AMB-JZW/Den Haag" \
   --outcome "all clients continue their care at Stichting Horizon"
 ctl submit pay-instalment --actor "Den Haag" --contract-id SPEC-HOR --municipality "Den Haag" --due-on 2016-07-01 --paid-on 2016-07-01

@@ -146,16 +146,6 @@ absl::StatusOr<std::vector<v1::Event>> DecideRecordClaim(const RegionState& stat
                                                    FormatCents(claim.amount_cents())));
   }
   if (contract->funding_model() == v1::FUNDING_MODEL_PER_UNIT) {
-    RETURN_IF_ERROR(RequireText(
-        claim.assignment_id(), "assignment_id",
-        "the assignment the care was given under (iJw JW301; required on a per-unit contract)"));
-  }
-  if (!claim.assignment_id().empty()) {
-    RETURN_IF_ERROR(RequireClaimableUnder(state, *contract, claim.assignment_id(),
-                                          claim.municipality(), claim.product_code(), period,
-                                          claim.units()));
-  }
-  if (contract->funding_model() == v1::FUNDING_MODEL_PER_UNIT) {
     int64_t expected = 0;
     if (__builtin_mul_overflow(claim.units(), tariff->tariff_cents(), &expected)) {
       return absl::InvalidArgumentError(absl::StrCat("units: ", claim.units(), " units x ",
@@ -169,6 +159,18 @@ absl::StatusOr<std::vector<v1::Event>> DecideRecordClaim(const RegionState& stat
                        FormatCents(expected), " (per-unit tariff of product '",
                        claim.product_code(), "' in contract '", contract->contract_id(), "')"));
     }
+  }
+  // Then the care itself: under an assignment, after its start, within its
+  // volume.
+  if (contract->funding_model() == v1::FUNDING_MODEL_PER_UNIT) {
+    RETURN_IF_ERROR(RequireText(
+        claim.assignment_id(), "assignment_id",
+        "the assignment the care was given under (iJw JW301; required on a per-unit contract)"));
+  }
+  if (!claim.assignment_id().empty()) {
+    RETURN_IF_ERROR(RequireClaimableUnder(state, *contract, claim.assignment_id(),
+                                          claim.municipality(), claim.product_code(), period,
+                                          claim.units()));
   }
   const v1::ClaimedYear* claimed = ClaimedOf(*contract, claim.municipality(), year);
   const int64_t claimed_so_far = claimed == nullptr ? 0 : claimed->claimed_cents();
