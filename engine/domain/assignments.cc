@@ -143,10 +143,7 @@ absl::StatusOr<Terms> CheckTerms(const RegionState& state, Terms terms, bool fre
         terms.municipality, " ", terms.year, ": the year is closed; no care is assigned in it"));
   }
   RETURN_IF_ERROR(RequireText(terms.product_code, "product_code", "a product code"));
-  const v1::Tariff* tariff = nullptr;
-  for (const v1::Tariff& t : contract.tariffs()) {
-    if (t.product_code() == terms.product_code) tariff = &t;
-  }
+  const v1::Tariff* tariff = FindTariff(contract, terms.product_code);
   const bool per_unit = contract.funding_model() == v1::FUNDING_MODEL_PER_UNIT;
   if (tariff == nullptr && (per_unit || !contract.tariffs().empty())) {
     return absl::FailedPreconditionError(absl::StrCat("product_code: '", terms.product_code,

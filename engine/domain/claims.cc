@@ -20,14 +20,6 @@ namespace inkoop {
 
 namespace {
 
-const v1::Tariff* FindTariff(const v1::ContractRecord& contract, absl::string_view product_code) {
-  for (const v1::Tariff& tariff : contract.tariffs()) {
-    if (tariff.product_code() == product_code) return &tariff;
-  }
-  return nullptr;
-}
-
-
 // The contract's provider has failed (a contract whose provider is unknown
 // counts as not failed).
 const v1::ProviderRecord* FailedProvider(const RegionState& state,

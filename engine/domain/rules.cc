@@ -66,6 +66,13 @@ absl::StatusOr<const v1::TenderRecord*> FindTender(const RegionState& state,
   return &it->second;
 }
 
+const v1::Tariff* FindTariff(const v1::ContractRecord& contract, absl::string_view product_code) {
+  for (const v1::Tariff& tariff : contract.tariffs()) {
+    if (tariff.product_code() == product_code) return &tariff;
+  }
+  return nullptr;
+}
+
 absl::StatusOr<const v1::ContractRecord*> FindContract(const RegionState& state,
                                                        absl::string_view contract_id) {
   auto it = state.contracts.find(contract_id);

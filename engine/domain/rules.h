@@ -43,6 +43,8 @@ absl::StatusOr<const v1::ProviderRecord*> FindProvider(const RegionState& state,
                                                        absl::string_view provider_id);
 absl::StatusOr<const v1::TenderRecord*> FindTender(const RegionState& state,
                                                    absl::string_view tender_id);
+// The contract's tariff of `product_code`; nullptr when it has none.
+const v1::Tariff* FindTariff(const v1::ContractRecord& contract, absl::string_view product_code);
 absl::StatusOr<const v1::ContractRecord*> FindContract(const RegionState& state,
                                                        absl::string_view contract_id);
 absl::StatusOr<const v1::ContinuityCaseRecord*> FindCase(const RegionState& state,

@@ -243,6 +243,21 @@ absl::Status ScanTable(StateStore& store, const std::string& region, EntityKind 
                     });
 }
 
+// Puts the stored entity `id` of `kind` into `table`, unless it is there
+// (or `id` is empty: no entity has that key). `noun` names it in errors.
+template <typename Record>
+absl::Status LoadEntity(StateStore& store, const std::string& region, EntityKind kind,
+                        EntityTable<std::string, Record>& table, const std::string& id,
+                        absl::string_view noun) {
+  if (id.empty() || table.contains(id)) return absl::OkStatus();
+  ASSIGN_OR_RETURN(std::optional<std::string> bytes,
+                   store.Get(kStateFamily, EntityKey(region, kind, id)));
+  if (!bytes.has_value()) return absl::OkStatus();
+  ASSIGN_OR_RETURN(Record record, Parse<Record>(*bytes, absl::StrCat(noun, " '", id, "'")));
+  table.Load(id, std::move(record));
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::Status StateStore::LoadKinds(RegionState& state, bool whole) {
@@ -328,27 +343,12 @@ absl::StatusOr<RegionState> StateStore::LoadWholeRegion(const std::string& regio
 }
 
 absl::Status StateStore::LoadClaim(RegionState& state, const std::string& claim_id) {
-  if (state.claims.contains(claim_id)) return absl::OkStatus();
-  ASSIGN_OR_RETURN(std::optional<std::string> bytes,
-                   Get(kStateFamily, EntityKey(state.region, EntityKind::kClaim, claim_id)));
-  if (!bytes.has_value()) return absl::OkStatus();
-  ASSIGN_OR_RETURN(v1::ClaimRecord claim,
-                   Parse<v1::ClaimRecord>(*bytes, absl::StrCat("claim '", claim_id, "'")));
-  state.claims.Load(claim_id, std::move(claim));
-  return absl::OkStatus();
+  return LoadEntity(*this, state.region, EntityKind::kClaim, state.claims, claim_id, "claim");
 }
 
 absl::Status StateStore::LoadAssignment(RegionState& state, const std::string& assignment_id) {
-  if (assignment_id.empty() || state.assignments.contains(assignment_id)) return absl::OkStatus();
-  ASSIGN_OR_RETURN(
-      std::optional<std::string> bytes,
-      Get(kStateFamily, EntityKey(state.region, EntityKind::kAssignment, assignment_id)));
-  if (!bytes.has_value()) return absl::OkStatus();
-  ASSIGN_OR_RETURN(v1::AssignmentRecord assignment,
-                   Parse<v1::AssignmentRecord>(
-                       *bytes, absl::StrCat("assignment '", assignment_id, "'")));
-  state.assignments.Load(assignment_id, std::move(assignment));
-  return absl::OkStatus();
+  return LoadEntity(*this, state.region, EntityKind::kAssignment, state.assignments,
+                    assignment_id, "assignment");
 }
 
 absl::StatusOr<std::optional<v1::CommandResult>> StateStore::LoadResult(
