@@ -452,6 +452,14 @@ ctl submit start-care --actor horizon --role provider --assignment-id DH-2016-00
 ctl submit close-case --actor inkoopbureau --role bureau --case-id "AMB-JZW/Den Haag" \
   --outcome "all clients continue their care at Stichting Horizon"
 ctl submit pay-instalment --actor "Den Haag" --contract-id SPEC-HOR --municipality "Den Haag" --due-on 2016-07-01 --paid-on 2016-07-01
+echo "== Delft's client at Horizon switches to Kompas on 1 September: care stops at Horizon, the 300 hours"
+echo "   not yet claimed move to a new assignment at Kompas, where care starts"
+at 2016-09-01
+ctl submit switch-provider --actor Delft --assignment-id HOR-REQ-0001 --to-contract-id AMB-KOM \
+  --new-assignment-id DE-2016-0002 --switch-date 2016-09-01
+echo "== Refused: a switch to a provider without a contract for the lot"
+refused submit switch-provider --actor "Den Haag" --assignment-id CRI-DH-0001 --to-contract-id AMB-KOM \
+  --new-assignment-id DH-2016-0003 --switch-date 2016-09-01
 at 2016-10-03
 echo "== Horizon's satisfaction over the second and third quarter, compared with its first-quarter baseline"
 ctl submit report-indicator --actor horizon --role provider --provider-id horizon --contract-id AMB-HOR \

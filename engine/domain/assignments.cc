@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "engine/domain/budget.h"
@@ -422,6 +424,82 @@ absl::StatusOr<std::vector<v1::Event>> DecideStopCare(const RegionState& state,
   return OneEvent(std::move(event));
 }
 
+absl::StatusOr<std::vector<v1::Event>> DecideSwitchProvider(const RegionState& state,
+                                                            const v1::Command& command) {
+  const v1::SwitchProvider& to = command.switch_provider();
+  ASSIGN_OR_RETURN(const v1::AssignmentRecord* from, FindAssignment(state, to.assignment_id()));
+  RETURN_IF_ERROR(RequireOwnMunicipality(
+      command.actor(), from->municipality(),
+      absl::StrCat("switch the provider of assignment '", from->assignment_id(), "'")));
+  RETURN_IF_ERROR(RequireStatus(*from, v1::ASSIGNMENT_STATUS_STARTED, "switch provider on"));
+  RETURN_IF_ERROR(RequireText(to.to_contract_id(), "to_contract_id", "the contract to move to"));
+  ASSIGN_OR_RETURN(const v1::ContractRecord* target, FindContract(state, to.to_contract_id()));
+  if (target->contract_id() == from->contract_id()) {
+    return absl::InvalidArgumentError(absl::StrCat("to_contract_id: the client of '",
+                                                   from->assignment_id(), "' is on contract '",
+                                                   target->contract_id(), "' already"));
+  }
+  if (target->lot() != from->lot() ||
+      (!HasCeiling(*target, from->municipality()) && target->region_ceiling_cents() == 0)) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "to_contract_id: contract '", target->contract_id(), "' of provider '",
+        target->provider_id(), "' is not a contract for lot '", from->lot(), "' and ",
+        from->municipality(), " (its lot is '", target->lot(), "'",
+        HasCeiling(*target, from->municipality()) ? "" : ", with no ceiling for the municipality",
+        ")"));
+  }
+  ASSIGN_OR_RETURN(const absl::CivilDay day,
+                   DayInPeriod(*from, to.switch_date(), "switch_date", CommandDay(command)));
+  const absl::CivilDay last = day - 1;
+  if (last < StoredDay(from->started_on())) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "switch_date: ", to.switch_date(), " is not after the start ", from->started_on(),
+        " of assignment '", from->assignment_id(), "'"));
+  }
+  if (!from->last_claimed_day().empty() && last < StoredDay(from->last_claimed_day())) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "switch_date: care up to ", from->last_claimed_day(), " is claimed under assignment '",
+        from->assignment_id(), "'; the switch takes effect after that"));
+  }
+  const int64_t left = std::max<int64_t>(0, from->volume() - from->claimed_units());
+  if (from->volume() > 0 && left == 0) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "assignment '", from->assignment_id(), "' has no volume left to move (", from->volume(),
+        " claimed); assign new care instead"));
+  }
+  Terms terms;
+  terms.assignment_id = to.new_assignment_id();
+  terms.contract = target;
+  terms.municipality = from->municipality();
+  terms.client = from->client();
+  terms.product_code = from->product_code();
+  terms.volume = left;
+  terms.unit = from->unit();
+  terms.period_start = FormatDate(day);
+  terms.period_end = from->period_end();
+  ASSIGN_OR_RETURN(terms, CheckTerms(state, std::move(terms), /*fresh=*/true));
+
+  std::vector<v1::Event> events(3);
+  v1::CareStopped& stopped = *events[0].mutable_care_stopped();
+  stopped.set_assignment_id(from->assignment_id());
+  stopped.set_contract_id(from->contract_id());
+  stopped.set_provider_id(from->provider_id());
+  stopped.set_product_code(from->product_code());
+  stopped.set_start_date(from->started_on());
+  stopped.set_end_date(FormatDate(last));
+  stopped.set_reason(v1::CARE_END_REASON_BY_CLIENT);
+  stopped.set_released_cents(ValueOf(*from, left));
+  events[1] = Assigned(terms, /*answers_request=*/false);
+  events[1].mutable_care_assigned()->set_switched_from(from->assignment_id());
+  v1::CareStarted& started = *events[2].mutable_care_started();
+  started.set_assignment_id(terms.assignment_id);
+  started.set_contract_id(target->contract_id());
+  started.set_provider_id(target->provider_id());
+  started.set_product_code(terms.product_code);
+  started.set_start_date(terms.period_start);
+  return events;
+}
+
 absl::Status RequireClaimableUnder(const RegionState& state, const v1::ContractRecord& contract,
                                    const std::string& assignment_id,
                                    const std::string& municipality,
@@ -513,6 +591,7 @@ void ApplyCareAssigned(RegionState& state, const v1::CareAssigned& event) {
   record.set_value_cents(event.value_cents());
   record.set_requested(event.answers_request());
   record.set_status(v1::ASSIGNMENT_STATUS_ASSIGNED);
+  record.set_switched_from(event.switched_from());
   AddAssigned(state, record, event.value_cents());
 }
 

@@ -36,6 +36,10 @@ absl::StatusOr<std::vector<v1::Event>> DecideStartCare(const RegionState& state,
                                                        const v1::Command& command);
 absl::StatusOr<std::vector<v1::Event>> DecideStopCare(const RegionState& state,
                                                       const v1::Command& command);
+// Switching provider freely: stop here, assign and start there (with the
+// volume left), one command.
+absl::StatusOr<std::vector<v1::Event>> DecideSwitchProvider(const RegionState& state,
+                                                            const v1::Command& command);
 
 void ApplyAssignmentRequested(RegionState& state, const v1::AssignmentRequested& event);
 void ApplyCareAssigned(RegionState& state, const v1::CareAssigned& event);

@@ -150,6 +150,8 @@ absl::StatusOr<std::vector<v1::Event>> Decide(const RegionState& state,
       return DecideStartCare(state, command);
     case v1::Command::kStopCare:
       return DecideStopCare(state, command);
+    case v1::Command::kSwitchProvider:
+      return DecideSwitchProvider(state, command);
     case v1::Command::BODY_NOT_SET:
       break;
   }

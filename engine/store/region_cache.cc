@@ -48,6 +48,10 @@ absl::Status RegionCache::Prefetch(RegionState& state, const v1::Command& comman
       return store_->LoadAssignment(state, command.start_care().assignment_id());
     case v1::Command::kStopCare:
       return store_->LoadAssignment(state, command.stop_care().assignment_id());
+    case v1::Command::kSwitchProvider:  // the new id must be new
+      RETURN_IF_ERROR(
+          store_->LoadAssignment(state, command.switch_provider().new_assignment_id()));
+      return store_->LoadAssignment(state, command.switch_provider().assignment_id());
     case v1::Command::kRecordPayment:
       return store_->LoadClaim(state, command.record_payment().claim_id());
     default:

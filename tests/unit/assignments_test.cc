@@ -374,6 +374,108 @@ TEST_F(AssignmentsTest, APerUnitClaimFallsInsideAStartedAssignmentAndItsVolume) 
   });
 }
 
+// c2: Kompas on the same lot with a ceiling for Delft; c3: another lot.
+void SignOthers(RegionState& state) {
+  v1::ContractRecord& c2 = state.contracts["c2"];
+  c2 = ParseText<v1::ContractRecord>(kContract);
+  c2.set_contract_id("c2");
+  c2.set_provider_id("p2");
+  c2.set_status(v1::CONTRACT_STATUS_ACTIVE);
+  c2.mutable_tariffs(0)->set_tariff_cents(8000);
+  v1::ContractRecord& c3 = state.contracts["c3"];
+  c3 = c2;
+  c3.set_contract_id("c3");
+  c3.set_lot("housing");
+}
+
+v1::Command Switch(const std::string& to = "c2", const std::string& day = "2016-04-01") {
+  v1::Command command = CommandOf(
+      Municipality("Delft"),
+      absl::StrCat("switch_provider { assignment_id: 'a1' to_contract_id: '", to,
+                   "' new_assignment_id: 'a2' switch_date: '", day, "' }"));
+  On(command, 2016, 7, 1);
+  return command;
+}
+
+TEST_F(AssignmentsTest, AClientSwitchesProviderWithTheVolumeLeft) {
+  SignOthers(state_);
+  Accept(Assign());
+  Accept(Start());
+  Accept(Claim("k1", "2016-02-03", "2016-03-31", 30));
+  absl::StatusOr<std::vector<v1::Event>> events = Decide(state_, Switch());
+  ASSERT_TRUE(events.ok()) << events.status();
+  ASSERT_EQ(events->size(), 3u);
+  EXPECT_THAT((*events)[0], EqualsProto(ParseText<v1::Event>(R"(care_stopped {
+      assignment_id: "a1" contract_id: "c1" provider_id: "p1" product_code: "45A12"
+      start_date: "2016-02-03" end_date: "2016-03-31" reason: CARE_END_REASON_BY_CLIENT
+      released_cents: 595000 })")));
+  EXPECT_THAT((*events)[1], EqualsProto(ParseText<v1::Event>(R"(care_assigned {
+      assignment_id: "a2" contract_id: "c2" provider_id: "p2" municipality: "Delft"
+      client: "cl-7" lot: "ambulatory" product_code: "45A12" volume: 70 unit: UNIT_HOUR
+      period_start: "2016-04-01" period_end: "2016-06-30" tariff_cents: 8000
+      value_cents: 560000 switched_from: "a1" })")));
+  EXPECT_THAT((*events)[2], EqualsProto(ParseText<v1::Event>(R"(care_started {
+      assignment_id: "a2" contract_id: "c2" provider_id: "p2" product_code: "45A12"
+      start_date: "2016-04-01" })")));
+  Accept(Switch());
+  EXPECT_EQ(A1().status(), v1::ASSIGNMENT_STATUS_STOPPED);
+  EXPECT_EQ(state_.assignments.at("a2").status(), v1::ASSIGNMENT_STATUS_STARTED);
+  EXPECT_EQ(Assigned(), 30 * 8500);
+  const v1::ClaimedYear* at_c2 = ClaimedOf(state_.contracts.at("c2"), "Delft", 2016);
+  ASSERT_NE(at_c2, nullptr);
+  EXPECT_EQ(at_c2->assigned_cents(), 560000);
+}
+
+TEST_F(AssignmentsTest, ASwitchIsRefusedWithTheRuleItBreaks) {
+  SignOthers(state_);
+  Accept(Assign());
+  EXPECT_THAT(Decide(state_, Switch()),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr("to switch provider on it must be started")));
+  Accept(Start());
+  Accept(Claim("k1", "2016-02-03", "2016-03-31", 30));
+  ExpectRefusals(Switch(), {
+      {"another municipality",
+       [](v1::Command& c, RegionState&) { *c.mutable_actor() = Municipality("Rijswijk"); },
+       Denied("only municipality 'Delft' itself may switch the provider of assignment 'a1'")},
+      {"the provider asks",
+       [](v1::Command& c, RegionState&) { *c.mutable_actor() = Provider("p2"); },
+       Denied("only municipality 'Delft'")},
+      {"another lot",
+       [](v1::Command& c, RegionState&) { c.mutable_switch_provider()->set_to_contract_id("c3"); },
+       Broken("contract 'c3' of provider 'p2' is not a contract for lot 'ambulatory' and Delft "
+              "(its lot is 'housing')")},
+      {"no ceiling for the municipality",
+       [](v1::Command&, RegionState& s) {
+         s.contracts["c2"].mutable_ceilings(0)->set_municipality("Rijswijk");
+       },
+       Broken("with no ceiling for the municipality")},
+      {"the same contract",
+       [](v1::Command& c, RegionState&) { c.mutable_switch_provider()->set_to_contract_id("c1"); },
+       Invalid("is on contract 'c1' already")},
+      {"before what was claimed",
+       [](v1::Command& c, RegionState&) { c.mutable_switch_provider()->set_switch_date("2016-03-15"); },
+       Broken("care up to 2016-03-31 is claimed under assignment 'a1'")},
+      {"after today",
+       [](v1::Command& c, RegionState&) {
+         c.mutable_switch_provider()->set_switch_date("2016-06-01");
+         On(c, 2016, 5, 1);
+       },
+       Broken("switch_date: 2016-06-01 is after today (2016-05-01)")},
+      {"the new id in use",
+       [](v1::Command& c, RegionState&) { c.mutable_switch_provider()->set_new_assignment_id("a1"); },
+       {absl::StatusCode::kAlreadyExists, "assignment_id: 'a1' is already used"}},
+      {"beyond the target's ceiling",
+       [](v1::Command&, RegionState& s) {
+         s.contracts["c2"].mutable_ceilings(0)->set_ceiling_cents(100000);
+       },
+       Broken("exceeds what the ceiling 1,000.00 of Delft 2016 on contract 'c2'")},
+      {"no volume left",
+       [](v1::Command&, RegionState& s) { s.assignments["a1"].set_claimed_units(100); },
+       Broken("assignment 'a1' has no volume left to move")},
+  });
+}
+
 TEST_F(AssignmentsTest, AssignmentsSurviveASnapshot) {
   Accept(Assign());
   Accept(Start());

@@ -694,6 +694,19 @@ class CommandDrawer {
           command.mutable_start_care()->set_start_date(FormatDate(day));
           return;
         case v1::ASSIGNMENT_STATUS_STARTED: {
+          // Now and then the client switches to another contract.
+          if (Pick(3) == 0) {
+            const v1::ContractRecord* other = AnyContract(state);
+            if (other == nullptr) break;
+            Act(command, assignment->municipality(), v1::ROLE_MUNICIPALITY);
+            v1::SwitchProvider& to = *command.mutable_switch_provider();
+            to.set_assignment_id(assignment->assignment_id());
+            to.set_to_contract_id(other->contract_id());
+            to.set_new_assignment_id(absl::StrCat("as", counter_));
+            const absl::CivilDay started = ParseDate(assignment->started_on(), "start").value();
+            to.set_switch_date(FormatDate(std::min(today, started + 1 + static_cast<int>(Pick(60)))));
+            return;
+          }
           Act(command, assignment->provider_id(), v1::ROLE_PROVIDER);
           v1::StopCare& stop = *command.mutable_stop_care();
           stop.set_assignment_id(assignment->assignment_id());
@@ -1044,7 +1057,8 @@ TEST(LifecycleProperty, RandomCommandsKeepInvariantsAndReplayRebuildsTheState) {
         v1::Command::kDepositToFund, v1::Command::kDrawFromFund, v1::Command::kEqualiseRisk,
         v1::Command::kReportIndicator, v1::Command::kAssignCare,
         v1::Command::kRequestAssignment, v1::Command::kGrantAssignment,
-        v1::Command::kRefuseAssignment, v1::Command::kStartCare, v1::Command::kStopCare}) {
+        v1::Command::kRefuseAssignment, v1::Command::kStartCare, v1::Command::kStopCare,
+        v1::Command::kSwitchProvider}) {
     EXPECT_GT(accepted_overall[body], 0)
         << v1::Command::descriptor()->FindFieldByNumber(body)->name() << " never accepted";
   }
