@@ -376,16 +376,16 @@ TEST_F(AssignmentsTest, APerUnitClaimFallsInsideAStartedAssignmentAndItsVolume) 
 
 // c2: Kompas on the same lot with a ceiling for Delft; c3: another lot.
 void SignOthers(RegionState& state) {
-  v1::ContractRecord& c2 = state.contracts["c2"];
-  c2 = ParseText<v1::ContractRecord>(kContract);
+  v1::ContractRecord c2 = ParseText<v1::ContractRecord>(kContract);
   c2.set_contract_id("c2");
   c2.set_provider_id("p2");
   c2.set_status(v1::CONTRACT_STATUS_ACTIVE);
   c2.mutable_tariffs(0)->set_tariff_cents(8000);
-  v1::ContractRecord& c3 = state.contracts["c3"];
-  c3 = c2;
+  v1::ContractRecord c3 = c2;
   c3.set_contract_id("c3");
   c3.set_lot("housing");
+  state.contracts["c2"] = std::move(c2);
+  state.contracts["c3"] = std::move(c3);
 }
 
 v1::Command Switch(const std::string& to = "c2", const std::string& day = "2016-04-01") {

@@ -87,7 +87,7 @@ class CommandDrawer {
     }
     const int32_t year = static_cast<int32_t>(today.year());
     const std::string& municipality = Any(kMunicipalities);
-    switch (Pick(23)) {
+    switch (Pick(25)) {
       case 0:
       case 1: {
         Act(command, municipality, v1::ROLE_MUNICIPALITY);
@@ -315,6 +315,8 @@ class CommandDrawer {
         break;
       }
       case 13:
+      case 23:
+      case 24:
         Assignment(state, command, today);
         break;
       case 14:
@@ -656,6 +658,56 @@ class CommandDrawer {
     return false;
   }
 
+  // Another active contract on the lot of `assignment`, with a ceiling for
+  // its municipality and a term over the assignment's period, mostly; now and then any other contract, so refusals are
+  // drawn too. nullptr when there is none.
+  const v1::ContractRecord* SwitchTarget(const RegionState& state,
+                                         const v1::AssignmentRecord& assignment) {
+    if (Pick(5) == 0) return AnyContract(state);
+    std::vector<const v1::ContractRecord*> found;
+    for (const auto& [id, contract] : state.contracts) {
+      if (id == assignment.contract_id() || contract.lot() != assignment.lot() ||
+          contract.status() != v1::CONTRACT_STATUS_ACTIVE ||
+          contract.term_start() > assignment.period_start() ||
+          contract.term_end() < assignment.period_end()) {
+        continue;
+      }
+      for (const v1::MunicipalityCeiling& ceiling : contract.ceilings()) {
+        if (ceiling.municipality() == assignment.municipality()) {
+          found.push_back(&contract);
+          break;
+        }
+      }
+    }
+    return found.empty() ? nullptr : found[Pick(found.size())];
+  }
+
+  // The client of a started assignment switches to another contract, from
+  // a day after its start and its last claim. False when no assignment has
+  // started.
+  bool Switch(const RegionState& state, v1::Command& command, absl::CivilDay today) {
+    std::vector<const v1::AssignmentRecord*> started;
+    for (const auto& [id, assignment] : state.assignments) {
+      if (assignment.status() == v1::ASSIGNMENT_STATUS_STARTED) started.push_back(&assignment);
+    }
+    if (started.empty()) return false;
+    const v1::AssignmentRecord& from = *started[Pick(started.size())];
+    const v1::ContractRecord* other = SwitchTarget(state, from);
+    if (other == nullptr) return false;
+    Act(command, from.municipality(), v1::ROLE_MUNICIPALITY);
+    v1::SwitchProvider& to = *command.mutable_switch_provider();
+    to.set_assignment_id(from.assignment_id());
+    to.set_to_contract_id(other->contract_id());
+    to.set_new_assignment_id(absl::StrCat("as", counter_));
+    absl::CivilDay first = ParseDate(from.started_on(), "start").value();
+    if (!from.last_claimed_day().empty()) {
+      first = std::max(first, ParseDate(from.last_claimed_day(), "claim").value());
+    }
+    const absl::CivilDay last = ParseDate(from.period_end(), "end").value();
+    to.set_switch_date(FormatDate(std::min({today, last, first + 1 + static_cast<int>(Pick(30))})));
+    return true;
+  }
+
   // An assignment of `contract`, started ones twice as likely; nullptr
   // when it has none.
   const v1::AssignmentRecord* AnyAssignmentOf(const RegionState& state,
@@ -673,7 +725,13 @@ class CommandDrawer {
   // or the answer, start or stop of an existing one.
   void Assignment(const RegionState& state, v1::Command& command, absl::CivilDay today) {
     const v1::ContractRecord* contract = AnyContract(state);
+    // Mostly on an active contract.
+    for (int retry = 0; retry < 3 && contract != nullptr &&
+                        contract->status() != v1::CONTRACT_STATUS_ACTIVE; ++retry) {
+      contract = AnyContract(state);
+    }
     if (contract == nullptr || contract->tariffs_size() == 0) return;
+    if (Pick(3) == 0 && Switch(state, command, today)) return;
     const v1::AssignmentRecord* assignment = AnyAssignmentOf(state, *contract);
     if (assignment != nullptr && Pick(3) != 0) {
       const absl::CivilDay start = ParseDate(assignment->period_start(), "start").value();
@@ -694,19 +752,6 @@ class CommandDrawer {
           command.mutable_start_care()->set_start_date(FormatDate(day));
           return;
         case v1::ASSIGNMENT_STATUS_STARTED: {
-          // Now and then the client switches to another contract.
-          if (Pick(3) == 0) {
-            const v1::ContractRecord* other = AnyContract(state);
-            if (other == nullptr) break;
-            Act(command, assignment->municipality(), v1::ROLE_MUNICIPALITY);
-            v1::SwitchProvider& to = *command.mutable_switch_provider();
-            to.set_assignment_id(assignment->assignment_id());
-            to.set_to_contract_id(other->contract_id());
-            to.set_new_assignment_id(absl::StrCat("as", counter_));
-            const absl::CivilDay started = ParseDate(assignment->started_on(), "start").value();
-            to.set_switch_date(FormatDate(std::min(today, started + 1 + static_cast<int>(Pick(60)))));
-            return;
-          }
           Act(command, assignment->provider_id(), v1::ROLE_PROVIDER);
           v1::StopCare& stop = *command.mutable_stop_care();
           stop.set_assignment_id(assignment->assignment_id());
@@ -729,11 +774,17 @@ class CommandDrawer {
     assign.set_client(absl::StrCat("client-", Pick(50)));
     assign.set_product_code(contract->tariffs(Pick(contract->tariffs_size())).product_code());
     assign.set_volume(static_cast<int64_t>(Pick(2000)));
-    const absl::CivilDay first = std::max(today - static_cast<int>(Pick(60)),
-                                          absl::CivilDay(today.year(), 1, 1));
+    // Mostly inside the contract's term.
+    absl::CivilDay first = std::max(today - static_cast<int>(Pick(60)),
+                                    absl::CivilDay(today.year(), 1, 1));
+    absl::CivilDay last = std::min(first + static_cast<int>(Pick(200)),
+                                   absl::CivilDay(today.year(), 12, 31));
+    if (Pick(4) != 0) {
+      first = std::max(first, ParseDate(contract->term_start(), "term").value());
+      last = std::min(last, ParseDate(contract->term_end(), "term").value());
+    }
     assign.set_period_start(FormatDate(first));
-    assign.set_period_end(FormatDate(std::min(first + static_cast<int>(Pick(200)),
-                                              absl::CivilDay(today.year(), 12, 31))));
+    assign.set_period_end(FormatDate(last));
     if (requested) {
       Act(command, contract->provider_id(), v1::ROLE_PROVIDER);
       v1::RequestAssignment& request = *command.mutable_request_assignment();
