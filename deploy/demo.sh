@@ -10,13 +10,16 @@
 # paid in instalments, a region-wide crisis-service contract every member
 # claims on, the transition arrangement with its focus providers beside the
 # frameworks, the adoption of the framework that succeeds this one, a
-# budget shift, claims and payments, indicators, a provider's bankruptcy (its
+# budget shift, a court-ordered closed-care placement (refused by one
+# provider, escalated to the placement coordinator, placed at another), the
+# client's path with a switch of provider, claims and payments, indicators,
+# a provider's bankruptcy (its
 # late claim for care before it paid) with clients transferred and a case
 # escalated, deposits into and a draw from the fluctuation fund, and the
 # year's settlement, close and risk equalisation by the framework's budget key
 # (refused commands show their reasons). Every actor signs with its own key, and the region runs on a
-# manual clock that a clock actor moves through the scenario's days. Prints budgets per lot, contracts and continuity cases from the
-# projection; then, as an auditor, takes a signed checkpoint, replays and
+# manual clock that a clock actor moves through the scenario's days. Prints budgets per lot, contracts, continuity cases and placement
+# requests from the projection; then, as an auditor, takes a signed checkpoint, replays and
 # verifies the history and reads a contract's audit trail; stops what it
 # started.
 #
@@ -57,7 +60,7 @@ keys="$run/actor-keys"
 mkdir -p "$keys"
 keyfile() { echo "$keys/${1// /-}.pem"; }
 members=("Den Haag" Delft Leidschendam-Voorburg Midden-Delfland Pijnacker-Nootdorp Rijswijk Voorschoten Wassenaar Westland Zoetermeer)
-for actor in inkoopbureau region-clock "${members[@]}" jeugdzorg-west horizon kompas Gouda; do
+for actor in inkoopbureau region-clock placement-coordinator "${members[@]}" jeugdzorg-west horizon kompas Gouda; do
   build/tools/inkoopctl keygen --out "$(keyfile "$actor")" >/dev/null 2>&1
 done
 keyline() { grep -v '^#' "$(keyfile "$1").pub"; }  # "<key id> <public key hex>"
@@ -132,7 +135,7 @@ lots_json() {  # the framework's lots; $1: more lots (JSON objects, each led by 
 echo
 echo "== The bureau adopts the Haaglanden framework 2015-2016 (ten municipalities, six lots)"
 ctl submit adopt-framework --actor inkoopbureau --role bureau --framework-id H10-2015-2016 --clock-start 2014-11-03 \
-  --actor-keys "[$(entry inkoopbureau bureau),$(entry region-clock clock)$(for m in "${members[@]}"; do echo -n ",$(entry "$m" municipality)"; done)]" \
+  --actor-keys "[$(entry inkoopbureau bureau),$(entry region-clock clock),$(entry placement-coordinator placement_coordinator)$(for m in "${members[@]}"; do echo -n ",$(entry "$m" municipality)"; done)]" \
   --municipalities "$(IFS=,; echo "${members[*]}")" --claim-window-days 56 \
   --equalisation '{"key":"EQUALISATION_KEY_BUDGET"}' \
   --lots "$(lots_json)" \
@@ -142,7 +145,8 @@ ctl submit adopt-framework --actor inkoopbureau --role bureau --framework-id H10
                  "harmonisedTariffs":[{"productCode":"45A12","unit":"UNIT_HOUR","tariffCents":"8500"},
                                       {"productCode":"45A13","unit":"UNIT_HOUR","tariffCents":"10400"}]},
                 {"lot":"specialist","fundingModels":["FUNDING_MODEL_PER_UNIT","FUNDING_MODEL_LUMP_SUM"],
-                 "maxTariffs":[{"productCode":"43A11","unit":"UNIT_DAY","tariffCents":"28000"}]},
+                 "maxTariffs":[{"productCode":"43A11","unit":"UNIT_DAY","tariffCents":"28000"}],
+                 "closedCare":true,"placementEscalationDays":7},
                 {"lot":"regional","fundingModels":["FUNDING_MODEL_PER_UNIT"],
                  "maxTariffs":[{"productCode":"47A01","unit":"UNIT_HOUR","tariffCents":"13000"}]},
                 {"lot":"housing","fundingModels":["FUNDING_MODEL_POPULATION"]}]' \
@@ -221,6 +225,7 @@ ovg() {  # contract id, provider: specialist care for Zoetermeer's clients in 20
     --tariffs '[{"productCode":"43A11","unit":"UNIT_DAY","tariffCents":"26000"}]'
 }
 ovg OVG-HOR horizon
+ovg OVG-JZW jeugdzorg-west
 echo "== Refused: a contract under the arrangement with Kompas, which is not one of its focus providers"
 refused ovg OVG-KOM kompas
 echo "== Refused: a tender on the top-specialist lot (bought nationally, not by the bureau)"
@@ -351,6 +356,29 @@ echo "== Refused: a shift of committed money"
 at 2016-02-11
 refused submit shift-budget --actor Rijswijk --role municipality --municipality Rijswijk --year 2016 \
   --from-lot ambulatory --to-lot housing --amount 1000000.00 --reason "more housing"
+echo
+echo "== The placement guarantee: the court orders closed youth care for a Zoetermeer client; the request"
+echo "   goes to the providers contracted for the closed-care lot (specialist care) for Zoetermeer"
+at 2016-02-12
+ctl submit request-placement --actor Zoetermeer --placement-id PL-2016-0001 --client cl-4b7e21 --lot specialist \
+  --court-order "RB Den Haag 2016/0212, machtiging gesloten jeugdhulp" --ordered-on 2016-02-12
+echo "== Refused: a placement offer from Kompas, which has no closed-care contract for Zoetermeer"
+refused submit accept-placement --actor kompas --placement-id PL-2016-0001 --contract-id AMB-KOM --start-date 2016-02-12
+echo "== Jeugdzorg West has no place free: it refuses, with its reason, and arranges a place at Horizon"
+at 2016-02-15
+ctl submit refuse-placement --actor jeugdzorg-west --placement-id PL-2016-0001 --reason capacity \
+  --explanation "no closed place free before April" --arranged-with horizon
+echo "== Refused: Horizon, the last provider that has not refused, refusing too"
+refused submit refuse-placement --actor horizon --placement-id PL-2016-0001 --reason expertise \
+  --explanation "no expertise for this client" --arranged-with jeugdzorg-west
+echo "== Ten days open, past the lot's seven: the next command of the region (the clock's tick) escalates the"
+echo "   request to the placement coordinator; the coordinator's own review finds nothing more due"
+at 2016-02-22
+refused submit review-placements --actor placement-coordinator --role placement_coordinator
+echo "== Horizon takes the client in, bringing in expertise from Jeugdzorg West"
+at 2016-02-23
+ctl submit accept-placement --actor horizon --placement-id PL-2016-0001 --contract-id OVG-HOR \
+  --start-date 2016-02-23 --expertise-from jeugdzorg-west
 echo
 echo "== The client's path (iJw): Den Haag assigns a client's care at Jeugdzorg West (JW301), which registers"
 echo "   the start (JW305); Horizon asks Delft for an assignment (JW315), Delft grants it; Delft refuses a"
@@ -544,6 +572,9 @@ ctl show contracts
 echo
 echo "== Continuity cases"
 ctl show cases
+echo
+echo "== Placement requests for closed youth care (the placement coordinator's view)"
+ctl show placements
 echo
 echo "== The auditor keeps a signed checkpoint outside the system ..."
 ctl checkpoint | tee "$run/checkpoints.txt"

@@ -267,6 +267,22 @@ absl::StatusOr<std::vector<v1::ContinuityCaseRecord>> ProjectionReader::Cases(
   return Records<v1::ContinuityCaseRecord>(kStateFamily, KindPrefix(region, EntityKind::kCase));
 }
 
+absl::StatusOr<std::vector<v1::PlacementRecord>> ProjectionReader::Placements(
+    const std::string& region) {
+  return Records<v1::PlacementRecord>(kStateFamily, KindPrefix(region, EntityKind::kPlacement));
+}
+
+absl::StatusOr<int64_t> ProjectionReader::ClockMicros(const std::string& region) {
+  ASSIGN_OR_RETURN(std::optional<std::string> bytes,
+                   store_->Get(kStateFamily, EntityKey(region, EntityKind::kHeader, "")));
+  if (!bytes.has_value()) return 0;
+  v1::RegionHeader header;
+  if (!header.ParseFromString(*bytes)) {
+    return absl::DataLossError(absl::StrCat("the header of region '", region, "' does not parse"));
+  }
+  return header.clock_micros();
+}
+
 absl::StatusOr<uint64_t> ProjectionReader::Metric(const std::string& name) {
   ASSIGN_OR_RETURN(std::optional<std::string> bytes, store_->Get(kMetaFamily, MetricKey(name)));
   return bytes.has_value() ? DecodeBigEndian64(*bytes) : 0;

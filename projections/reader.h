@@ -48,6 +48,11 @@ class ProjectionReader {
   absl::StatusOr<std::vector<v1::TenderRecord>> Tenders(const std::string& region);
   absl::StatusOr<std::vector<v1::ContractRecord>> Contracts(const std::string& region);
   absl::StatusOr<std::vector<v1::ContinuityCaseRecord>> Cases(const std::string& region);
+  // Open and placed placement requests (closed youth care).
+  absl::StatusOr<std::vector<v1::PlacementRecord>> Placements(const std::string& region);
+  // The region's clock (its latest event's occurred_at, unix micros); 0
+  // when the projection has no event of it.
+  absl::StatusOr<int64_t> ClockMicros(const std::string& region);
   // SHA-256 (32 bytes) over the canonical content of `region`'s read models:
   // its entities, budget views and chain of event hashes, each key and value
   // in key order, budget views without `as_of_sequence` (which follows the

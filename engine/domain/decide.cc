@@ -1,5 +1,7 @@
 #include "engine/domain/decide.h"
 
+#include <iterator>
+
 #include "absl/strings/str_cat.h"
 #include "engine/domain/assignments.h"
 #include "engine/domain/budget.h"
@@ -11,6 +13,10 @@
 #include "engine/domain/framework.h"
 #include "engine/domain/funding.h"
 #include "engine/domain/open_house.h"
+#include "engine/domain/placement.h"
+#include "engine/domain/dates.h"
+#include "engine/domain/rules.h"
+#include "engine/status_macros.h"
 #include "engine/domain/transition.h"
 #include "engine/domain/registry.h"
 #include "engine/domain/roles.h"
@@ -45,11 +51,8 @@ absl::Status CheckEnvelope(const RegionState& state, const v1::Command& command)
   return absl::OkStatus();
 }
 
-}  // namespace
-
-absl::StatusOr<std::vector<v1::Event>> Decide(const RegionState& state,
-                                              const v1::Command& command) {
-  if (absl::Status status = CheckEnvelope(state, command); !status.ok()) return status;
+absl::StatusOr<std::vector<v1::Event>> DecideBody(const RegionState& state,
+                                                  const v1::Command& command) {
   const v1::Actor& actor = command.actor();
   switch (command.body_case()) {
     case v1::Command::kAdoptFramework:
@@ -152,12 +155,49 @@ absl::StatusOr<std::vector<v1::Event>> Decide(const RegionState& state,
       return DecideStopCare(state, command);
     case v1::Command::kSwitchProvider:
       return DecideSwitchProvider(state, command);
+    case v1::Command::kRequestPlacement:
+      return DecideRequestPlacement(state, command);
+    case v1::Command::kAcceptPlacement:
+      return DecideAcceptPlacement(state, command);
+    case v1::Command::kRefusePlacement:
+      return DecideRefusePlacement(state, command);
+    case v1::Command::kReviewPlacements:  // Decide answers it
+      break;
     case v1::Command::BODY_NOT_SET:
       break;
   }
   return absl::InvalidArgumentError(
       "body: expected a command (adopt_framework, set_budget, sign_contract, ...), got none this "
       "engine knows");
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<v1::Event>> Decide(const RegionState& state,
+                                              const v1::Command& command) {
+  if (absl::Status status = CheckEnvelope(state, command); !status.ok()) return status;
+  // The placement guarantee's clock: requests past their escalation days
+  // are escalated by whatever command comes next, before its own events.
+  std::vector<v1::Event> due = DueEscalations(state, CommandDay(command));
+  if (command.has_review_placements()) {
+    RETURN_IF_ERROR(RequireRole(command.actor(), v1::ROLE_PLACEMENT_COORDINATOR,
+                                "review the placement requests"));
+    if (due.empty()) {
+      int open = 0;
+      for (const auto& [id, placement] : state.placements) {
+        open += placement.status() == v1::PLACEMENT_STATUS_OPEN ? 1 : 0;
+      }
+      return absl::FailedPreconditionError(absl::StrCat(
+          "no placement request is due for escalation on ", FormatDate(CommandDay(command)), " (",
+          open, " open, each escalated already or within its lot's escalation days)"));
+    }
+    return due;
+  }
+  ASSIGN_OR_RETURN(std::vector<v1::Event> events, DecideBody(state, command));
+  if (due.empty()) return events;
+  due.insert(due.end(), std::make_move_iterator(events.begin()),
+             std::make_move_iterator(events.end()));
+  return due;
 }
 
 }  // namespace inkoop

@@ -91,8 +91,13 @@ class EntityTable {
   // For the store's bounded cache: forgets the entities not changed since
   // the last MarkClean(); they stay in the store.
   void EvictClean() {
+    EvictCleanIf([](const V&) { return true; });
+  }
+  // The same, for the clean entities `evict(value)` says may go.
+  template <typename Predicate>
+  void EvictCleanIf(Predicate evict) {
     for (auto it = map_.begin(); it != map_.end();) {
-      it = dirty_.contains(it->first) ? std::next(it) : map_.erase(it);
+      it = dirty_.contains(it->first) || !evict(it->second) ? std::next(it) : map_.erase(it);
     }
   }
 

@@ -3,6 +3,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "engine/domain/assignments.h"
+#include "engine/domain/placement.h"
 #include "engine/domain/budget.h"
 #include "engine/domain/claims.h"
 #include "engine/domain/indicators.h"
@@ -199,6 +200,18 @@ absl::Status Evolve(RegionState& state, const v1::Event& event) {
       break;
     case v1::Event::kCareStopped:
       ApplyCareStopped(state, event.care_stopped());
+      break;
+    case v1::Event::kPlacementRequested:
+      ApplyPlacementRequested(state, event.placement_requested());
+      break;
+    case v1::Event::kPlacementRefused:
+      ApplyPlacementRefused(state, event.placement_refused());
+      break;
+    case v1::Event::kPlacementAccepted:
+      ApplyPlacementAccepted(state, event.placement_accepted());
+      break;
+    case v1::Event::kPlacementEscalated:
+      ApplyPlacementEscalated(state, event.placement_escalated());
       break;
     case v1::Event::PAYLOAD_NOT_SET:
       return absl::DataLossError(absl::StrCat(

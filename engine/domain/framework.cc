@@ -124,6 +124,13 @@ absl::Status ValidateLotRules(const google::protobuf::RepeatedPtrField<v1::LotRu
             field, ".funding_models: expected per_unit, lump_sum or population, got unspecified"));
       }
     }
+    if (rule.placement_escalation_days() < 0 ||
+        (!rule.closed_care() && rule.placement_escalation_days() != 0)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          field, ".placement_escalation_days: expected ",
+          rule.closed_care() ? "0 (14 days) or more" : "none on a lot without closed_care",
+          ", got ", rule.placement_escalation_days()));
+    }
     absl::flat_hash_set<absl::string_view> products;
     for (int t = 0; t < rule.max_tariffs_size(); ++t) {
       const v1::Tariff& tariff = rule.max_tariffs(t);

@@ -98,10 +98,13 @@ absl::Status ValidateActorKey(const v1::ActorKey& key, absl::string_view field) 
     case v1::ROLE_PROVIDER:
     case v1::ROLE_SYSTEM:
     case v1::ROLE_CLOCK:
+    case v1::ROLE_PLACEMENT_COORDINATOR:
       break;
     default:
       return absl::InvalidArgumentError(absl::StrCat(
-          field, ".role: expected municipality, bureau, provider, system or clock for actor '",
+          field,
+          ".role: expected municipality, bureau, provider, system, clock or placement coordinator "
+          "for actor '",
           key.actor_id(), "', got ", RoleName(key.role()),
           key.role() == v1::ROLE_AUDITOR ? " (auditors read and sign nothing)" : ""));
   }

@@ -18,6 +18,8 @@ absl::string_view RoleName(v1::Role role) {
       return "system";
     case v1::ROLE_CLOCK:
       return "clock";
+    case v1::ROLE_PLACEMENT_COORDINATOR:
+      return "placement coordinator";
     default:
       return "unspecified";
   }

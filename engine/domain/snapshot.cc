@@ -101,6 +101,7 @@ v1::RegionSnapshot ToSnapshot(const RegionState& state) {
   for (const auto& [id, record] : state.contracts) *out.add_contracts() = record;
   for (const auto& [id, record] : state.claims) *out.add_claims() = record;
   for (const auto& [id, record] : state.assignments) *out.add_assignments() = record;
+  for (const auto& [id, record] : state.placements) *out.add_placements() = record;
   for (const auto& [id, record] : state.cases) *out.add_cases() = record;
   for (const auto& [year, record] : state.purchase_orders) *out.add_purchase_orders() = record;
   for (const auto& [key, record] : state.indicators) *out.add_indicators() = record;
@@ -190,6 +191,8 @@ absl::StatusOr<RegionState> FromSnapshot(const v1::RegionSnapshot& snapshot) {
   for (const v1::ClaimRecord& r : snapshot.claims()) state.claims.Load(r.claim_id(), r);
   for (const v1::AssignmentRecord& r : snapshot.assignments())
     state.assignments.Load(r.assignment_id(), r);
+  for (const v1::PlacementRecord& r : snapshot.placements())
+    state.placements.Load(r.placement_id(), r);
   for (const v1::ContinuityCaseRecord& r : snapshot.cases()) state.cases.Load(r.case_id(), r);
   for (const v1::PurchaseOrderRecord& r : snapshot.purchase_orders())
     state.purchase_orders.Load(r.year(), r);

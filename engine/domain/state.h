@@ -99,6 +99,9 @@ struct RegionState {
   // Clients' assignments (assignments.h), by id; on disk like claims.
   EntityTable<std::string, v1::AssignmentRecord> assignments;
   EntityTable<std::string, v1::ContinuityCaseRecord> cases;
+  // Closed-care placement requests (placement.h), by id. Every open one is
+  // here; placed ones stay on disk and are loaded when named.
+  EntityTable<std::string, v1::PlacementRecord> placements;
   EntityTable<int32_t, v1::PurchaseOrderRecord> purchase_orders;  // by year
   // Latest report per contract, indicator and period: key
   // "<contract>\0<indicator number>\0<period_start>".

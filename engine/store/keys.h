@@ -32,6 +32,7 @@ enum class EntityKind : char {
   kOrder = 'O',      // PurchaseOrderRecord, id = year BE32
   kClaim = 'K',      // ClaimRecord
   kAssignment = 'G', // AssignmentRecord
+  kPlacement = 'L',  // PlacementRecord
   kIndicator = 'I',  // IndicatorRecord, id = IndicatorKey
   kResult = 'R',     // CommandResult, id = command id
   kActorKey = 'A',   // ActorKeyRecord, id = key id

@@ -54,6 +54,12 @@ absl::Status RegionCache::Prefetch(RegionState& state, const v1::Command& comman
       return store_->LoadAssignment(state, command.switch_provider().assignment_id());
     case v1::Command::kRecordPayment:
       return store_->LoadClaim(state, command.record_payment().claim_id());
+    case v1::Command::kRequestPlacement:  // a placement id must be new
+      return store_->LoadPlacement(state, command.request_placement().placement_id());
+    case v1::Command::kAcceptPlacement:
+      return store_->LoadPlacement(state, command.accept_placement().placement_id());
+    case v1::Command::kRefusePlacement:
+      return store_->LoadPlacement(state, command.refuse_placement().placement_id());
     default:
       return absl::OkStatus();
   }
@@ -76,6 +82,14 @@ absl::Status RegionCache::Prefetch(RegionState& state, const v1::Event& event) {
       return store_->LoadAssignment(state, event.care_started().assignment_id());
     case v1::Event::kCareStopped:
       return store_->LoadAssignment(state, event.care_stopped().assignment_id());
+    // Open requests are resident; loading is a no-op unless a log names a
+    // placed one again.
+    case v1::Event::kPlacementRefused:
+      return store_->LoadPlacement(state, event.placement_refused().placement_id());
+    case v1::Event::kPlacementAccepted:
+      return store_->LoadPlacement(state, event.placement_accepted().placement_id());
+    case v1::Event::kPlacementEscalated:
+      return store_->LoadPlacement(state, event.placement_escalated().placement_id());
     default:
       return absl::OkStatus();
   }
@@ -115,6 +129,11 @@ void RegionCache::Written() {
   touched_.clear();
   if (store_ == nullptr) return;
   results_.clear();  // stored: read back from the store when asked again
+  // Placed requests leave memory at once; open ones stay resident.
+  for (auto& [name, state] : regions_) {
+    state.placements.EvictCleanIf(
+        [](const v1::PlacementRecord& p) { return p.status() == v1::PLACEMENT_STATUS_PLACED; });
+  }
   if (history_bytes() <= budget_bytes_) return;
   // Everything is clean now; claims, assignments and indicators are read
   // again on demand.

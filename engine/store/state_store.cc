@@ -232,15 +232,20 @@ namespace {
 
 template <typename Record>
 absl::Status ScanTable(StateStore& store, const std::string& region, EntityKind kind,
-                       EntityTable<std::string, Record>& table) {
+                       EntityTable<std::string, Record>& table,
+                       bool (*keep)(const Record&) = nullptr) {
   const std::string prefix = KindPrefix(region, kind);
   return store.Scan(kStateFamily, prefix,
                     [&](absl::string_view key, absl::string_view value) -> absl::Status {
                       const std::string id(key.substr(prefix.size()));
                       ASSIGN_OR_RETURN(Record record, Parse<Record>(value, id));
-                      table.Load(id, std::move(record));
+                      if (keep == nullptr || keep(record)) table.Load(id, std::move(record));
                       return absl::OkStatus();
                     });
+}
+
+bool IsOpen(const v1::PlacementRecord& placement) {
+  return placement.status() == v1::PLACEMENT_STATUS_OPEN;
 }
 
 // Puts the stored entity `id` of `kind` into `table`, unless it is there
@@ -309,6 +314,10 @@ absl::Status StateStore::LoadKinds(RegionState& state, bool whole) {
   RETURN_IF_ERROR(ScanTable(*this, region, EntityKind::kTender, state.tenders));
   RETURN_IF_ERROR(ScanTable(*this, region, EntityKind::kContract, state.contracts));
   RETURN_IF_ERROR(ScanTable(*this, region, EntityKind::kCase, state.cases));
+  // Open placement requests are resident (the next command may escalate
+  // them); placed ones only in the whole region.
+  RETURN_IF_ERROR(ScanTable(*this, region, EntityKind::kPlacement, state.placements,
+                            whole ? nullptr : &IsOpen));
   RETURN_IF_ERROR(Scan(kStateFamily, KindPrefix(region, EntityKind::kOrder),
                        [&](absl::string_view key, absl::string_view value) -> absl::Status {
                          ASSIGN_OR_RETURN(v1::PurchaseOrderRecord order,
@@ -349,6 +358,11 @@ absl::Status StateStore::LoadClaim(RegionState& state, const std::string& claim_
 absl::Status StateStore::LoadAssignment(RegionState& state, const std::string& assignment_id) {
   return LoadEntity(*this, state.region, EntityKind::kAssignment, state.assignments,
                     assignment_id, "assignment");
+}
+
+absl::Status StateStore::LoadPlacement(RegionState& state, const std::string& placement_id) {
+  return LoadEntity(*this, state.region, EntityKind::kPlacement, state.placements, placement_id,
+                    "placement request");
 }
 
 absl::StatusOr<std::optional<v1::CommandResult>> StateStore::LoadResult(
@@ -447,6 +461,7 @@ void StateStore::StageRegion(RegionState& state, StoreBatch& batch) {
   StageTable(region, EntityKind::kCase, state.cases, Same, batch);
   StageTable(region, EntityKind::kClaim, state.claims, Same, batch);
   StageTable(region, EntityKind::kAssignment, state.assignments, Same, batch);
+  StageTable(region, EntityKind::kPlacement, state.placements, Same, batch);
   StageTable(region, EntityKind::kIndicator, state.indicators, Same, batch);
   StageTable(region, EntityKind::kOrder, state.purchase_orders, YearId, batch);
 }

@@ -118,6 +118,9 @@ class StateStore {
   absl::Status LoadClaim(RegionState& state, const std::string& claim_id);
   // Puts the stored assignment into state.assignments, unless it is there.
   absl::Status LoadAssignment(RegionState& state, const std::string& assignment_id);
+  // Puts the stored placement request into state.placements (the open ones
+  // are there from LoadRegion; a placed one is loaded when named).
+  absl::Status LoadPlacement(RegionState& state, const std::string& placement_id);
   absl::StatusOr<std::optional<v1::CommandResult>> LoadResult(absl::string_view region,
                                                               absl::string_view command_id);
   // Every region with a header, in key order.

@@ -682,6 +682,67 @@ class CommandDrawer {
     return found.empty() ? nullptr : found[Pick(found.size())];
   }
 
+  // A step of the placement guarantee: a court order, or an answer to an
+  // open request (mostly by a provider with a contract on the lot, now and
+  // then by anyone), or the coordinator's review.
+  void Placement(const RegionState& state, v1::Command& command, absl::CivilDay today) {
+    std::vector<const v1::PlacementRecord*> open;
+    for (const auto& [id, placement] : state.placements) {
+      if (placement.status() == v1::PLACEMENT_STATUS_OPEN) open.push_back(&placement);
+    }
+    if (open.empty() || Pick(4) == 0) {
+      const std::string& municipality = Any(kMunicipalities);
+      Act(command, municipality, v1::ROLE_MUNICIPALITY);
+      v1::RequestPlacement& request = *command.mutable_request_placement();
+      request.set_placement_id(absl::StrCat("pl", Pick(40)));
+      request.set_client(absl::StrCat("client-", Pick(50)));
+      request.set_lot(Pick(6) == 0 ? Any(kLots) : "specialist");
+      request.set_court_order(absl::StrCat("court order ", counter_));
+      request.set_ordered_on(FormatDate(today - static_cast<int>(Pick(5))));
+      return;
+    }
+    if (Pick(8) == 0) {
+      Act(command, "coordinator", v1::ROLE_PLACEMENT_COORDINATOR);
+      command.mutable_review_placements();
+      return;
+    }
+    const v1::PlacementRecord& placement = *open[Pick(open.size())];
+    // Providers with a contract on the lot, the request's first.
+    std::vector<const v1::ContractRecord*> contracts;
+    for (const auto& [id, contract] : state.contracts) {
+      if (contract.lot() == placement.lot()) contracts.push_back(&contract);
+    }
+    const v1::ContractRecord* contract =
+        contracts.empty() ? nullptr : contracts[Pick(contracts.size())];
+    const std::string provider = contract != nullptr && Pick(4) != 0
+                                     ? contract->provider_id()
+                                     : placement.with_provider();
+    Act(command, provider, v1::ROLE_PROVIDER);
+    if (Pick(2) == 0) {
+      v1::AcceptPlacement& accept = *command.mutable_accept_placement();
+      accept.set_placement_id(placement.placement_id());
+      accept.set_contract_id(contract != nullptr ? contract->contract_id() : "none");
+      const absl::CivilDay requested = ParseDate(placement.requested_on(), "requested").value();
+      accept.set_start_date(FormatDate(std::min(today, requested + static_cast<int>(Pick(10)))));
+      if (Pick(3) == 0 && placement.candidates_size() > 0) {
+        accept.set_expertise_from(placement.candidates(
+            static_cast<int>(Pick(static_cast<uint64_t>(placement.candidates_size())))));
+      }
+      return;
+    }
+    v1::RefusePlacement& refuse = *command.mutable_refuse_placement();
+    refuse.set_placement_id(placement.placement_id());
+    refuse.set_reason(static_cast<v1::PlacementRefusalReason>(Pick(4)));
+    refuse.set_explanation("no place for this client");
+    std::vector<std::string> others;
+    for (const auto& [id, other] : state.contracts) {
+      if (other.lot() == placement.lot() && other.provider_id() != provider) {
+        others.push_back(other.provider_id());
+      }
+    }
+    if (!others.empty()) refuse.set_arranged_with(Any(others));
+  }
+
   // The client of a started assignment switches to another contract, from
   // a day after its start and its last claim. False when no assignment has
   // started.
@@ -732,6 +793,10 @@ class CommandDrawer {
     }
     if (contract == nullptr || contract->tariffs_size() == 0) return;
     if (Pick(3) == 0 && Switch(state, command, today)) return;
+    if (Pick(3) == 0) {
+      Placement(state, command, today);
+      return;
+    }
     const v1::AssignmentRecord* assignment = AnyAssignmentOf(state, *contract);
     if (assignment != nullptr && Pick(3) != 0) {
       const absl::CivilDay start = ParseDate(assignment->period_start(), "start").value();
@@ -833,6 +898,11 @@ class CommandDrawer {
         }
       }
       rules.set_negotiated_tariffs(code == "specialist");
+      // Specialist care holds the closed-care places.
+      if (code == "specialist") {
+        rules.set_closed_care(true);
+        rules.set_placement_escalation_days(static_cast<int32_t>(Pick(30)));
+      }
     }
     adopt.set_period_start("2015-01-01");
     adopt.set_period_end("2016-12-31");
@@ -859,7 +929,58 @@ bool GivesCareOn(const v1::ContractRecord& contract, absl::CivilDay day) {
 }
 
 // What must hold after every command, recomputed from the records alone.
+// The day of the region's latest event.
+absl::CivilDay StateDay(const RegionState& state) {
+  return absl::ToCivilDay(absl::FromUnixMicros(state.clock_micros), absl::UTCTimeZone());
+}
+
+// The contracts under which the client of an open placement request may be
+// taken on `day` (an oracle beside placement.cc): on its lot, active on the
+// day, serving its municipality; those of providers that have not refused
+// first. A provider that refused may still accept (when the place it
+// arranged went away with a suspended or ended contract, it must).
+std::vector<const v1::ContractRecord*> PlacesLeft(const RegionState& state,
+                                                  const v1::PlacementRecord& placement,
+                                                  absl::CivilDay day, bool* any_serving) {
+  const std::string today = FormatDate(day);
+  std::vector<const v1::ContractRecord*> left;
+  *any_serving = false;
+  for (const auto& [id, contract] : state.contracts) {
+    if (contract.lot() != placement.lot() || contract.status() != v1::CONTRACT_STATUS_ACTIVE ||
+        contract.term_start() > today || contract.term_end() < today ||
+        (!HasCeiling(contract, placement.municipality()) && contract.region_ceiling_cents() == 0)) {
+      continue;
+    }
+    *any_serving = true;
+    bool refused = false;
+    for (const v1::PlacementRefused& r : placement.refusals()) {
+      refused = refused || r.provider_id() == contract.provider_id();
+    }
+    if (refused) {
+      left.push_back(&contract);
+    } else {
+      left.insert(left.begin(), &contract);
+    }
+  }
+  return left;
+}
+
 void ExpectInvariants(const RegionState& state, const std::string& where) {
+  // A placement request is open or placed, refused at most once by each
+  // provider, and placed with one that did not refuse it or brought in
+  // expertise; the end of each run places every open one.
+  for (const auto& [id, placement] : state.placements) {
+    std::set<std::string> refused;
+    for (const v1::PlacementRefused& r : placement.refusals()) {
+      EXPECT_TRUE(refused.insert(r.provider_id()).second) << where << ": " << id;
+    }
+    if (placement.status() == v1::PLACEMENT_STATUS_PLACED) {
+      EXPECT_FALSE(placement.placed().provider_id().empty()) << where << ": " << id;
+      continue;
+    }
+    ASSERT_EQ(placement.status(), v1::PLACEMENT_STATUS_OPEN) << where << ": " << id;
+  }
+
   // Committed money per (municipality, year, lot) follows from the contracts:
   // each year's ceiling (its own row, else the yearless one) in proportion to
   // the days of care in that year (over the term's days in the year for a
@@ -1029,6 +1150,8 @@ TEST(LifecycleProperty, RandomCommandsKeepInvariantsAndReplayRebuildsTheState) {
   int successions = 0;
   // Contracts signed under the transition arrangement.
   int arranged = 0;
+  int placed_at_end = 0;
+  int escalations = 0;  // by whatever command came next (review_placements is one of them)
   for (uint64_t seed = first_seed; seed < first_seed + seeds; ++seed) {
     SCOPED_TRACE(absl::StrCat("seed ", seed, " (INKOOP_PROPERTY_SEED=", seed, " replays it)"));
     CommandDrawer drawer(seed);
@@ -1068,9 +1191,40 @@ TEST(LifecycleProperty, RandomCommandsKeepInvariantsAndReplayRebuildsTheState) {
           ++region_wide_claims;
         }
       }
+      for (const v1::Event& event : outcome.events) escalations += event.has_placement_escalated();
       log.insert(log.end(), outcome.events.begin(), outcome.events.end());
       ExpectInvariants(after, where);
       if (::testing::Test::HasFailure()) return;
+    }
+    // No request ends without a place: every open one is taken, by a
+    // provider that has not refused it where one is left.
+    std::vector<std::string> open;
+    for (const auto& [id, placement] : handler.State("haaglanden").placements) {
+      if (placement.status() == v1::PLACEMENT_STATUS_OPEN) open.push_back(id);
+    }
+    for (const std::string& id : open) {
+      const RegionState& now = handler.State("haaglanden");
+      const absl::CivilDay day = StateDay(now);
+      bool any_serving = false;
+      const std::vector<const v1::ContractRecord*> left =
+          PlacesLeft(now, now.placements.at(id), day, &any_serving);
+      if (left.empty()) continue;  // the region has no contract for it left
+      v1::Command take;
+      take.set_command_id(absl::StrCat("take-", id));
+      take.set_region("haaglanden");
+      take.mutable_actor()->set_id(left.front()->provider_id());
+      take.mutable_actor()->set_role(v1::ROLE_PROVIDER);
+      take.mutable_occurred_at()->set_seconds(
+          absl::ToUnixSeconds(absl::FromCivil(day, absl::UTCTimeZone())));
+      take.mutable_accept_placement()->set_placement_id(id);
+      take.mutable_accept_placement()->set_contract_id(left.front()->contract_id());
+      take.mutable_accept_placement()->set_start_date(FormatDate(day));
+      Outcome outcome = HandleAt(handler, take);
+      ASSERT_TRUE(outcome.result.accepted()) << id << ": " << outcome.result.message();
+      EXPECT_EQ(handler.State("haaglanden").placements.at(id).status(),
+                v1::PLACEMENT_STATUS_PLACED);
+      ++placed_at_end;
+      log.insert(log.end(), outcome.events.begin(), outcome.events.end());
     }
     // Replay: a fresh state fed the log equals the live one, byte for byte.
     RegionState replayed;
@@ -1087,6 +1241,8 @@ TEST(LifecycleProperty, RandomCommandsKeepInvariantsAndReplayRebuildsTheState) {
   }
   if (seeds == 1) return;
   EXPECT_GT(successions, 0) << "no successor framework was adopted";
+  ::testing::Test::RecordProperty("placed_at_end", placed_at_end);
+  EXPECT_GT(escalations, 0) << "no placement request was escalated";
   EXPECT_GT(arranged, 0) << "no contract was signed under the transition arrangement";
   EXPECT_GT(region_wide_claims, 0)
       << "no member without a ceiling claimed on a region-wide contract";
@@ -1109,7 +1265,8 @@ TEST(LifecycleProperty, RandomCommandsKeepInvariantsAndReplayRebuildsTheState) {
         v1::Command::kReportIndicator, v1::Command::kAssignCare,
         v1::Command::kRequestAssignment, v1::Command::kGrantAssignment,
         v1::Command::kRefuseAssignment, v1::Command::kStartCare, v1::Command::kStopCare,
-        v1::Command::kSwitchProvider}) {
+        v1::Command::kSwitchProvider, v1::Command::kRequestPlacement,
+        v1::Command::kAcceptPlacement, v1::Command::kRefusePlacement}) {
     EXPECT_GT(accepted_overall[body], 0)
         << v1::Command::descriptor()->FindFieldByNumber(body)->name() << " never accepted";
   }

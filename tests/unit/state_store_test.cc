@@ -155,6 +155,51 @@ TEST_F(StateStoreTest, ABatchWritesTheEntitiesItChangedAndNothingElse) {
   EXPECT_EQ(whole->contracts.at("C-1").claimed(0).claimed_cents(), 40);
 }
 
+TEST_F(StateStoreTest, OpenPlacementRequestsStayResidentAndPlacedOnesLeaveMemory) {
+  std::unique_ptr<StateStore> store = Open();
+  ASSERT_NE(store, nullptr);
+  RegionCache cache(store.get(), /*budget_bytes=*/1 << 30);
+  CommandHandler handler(&cache);
+  for (const v1::Event& event : RegionEvents("haaglanden", 100, "care")) {
+    ASSERT_THAT(handler.Replay(event), IsOk());
+  }
+  std::vector<v1::Event> placements;
+  for (const char* id : {"pl1", "pl2"}) {
+    placements.push_back(EventOf(absl::StrCat(
+        "placement_requested { placement_id: '", id, "' municipality: 'Delft' client: 'cl' ",
+        "lot: 'care' court_order: 'o' ordered_on: '2016-02-01' requested_on: '2016-02-01' ",
+        "candidates: 'p1' with_provider: 'p1' }")));
+  }
+  placements.push_back(EventOf(R"pb(placement_accepted {
+                                      placement_id: "pl1" provider_id: "p1" contract_id: "C-1"
+                                      start_date: "2016-02-02" accepted_on: "2016-02-02"
+                                    })pb"));
+  for (v1::Event& event : placements) {
+    const RegionState& state = handler.State("haaglanden");
+    event.set_region("haaglanden");
+    event.set_sequence(state.sequence.value() + 1);
+    event.set_previous_hash(state.last_hash);
+    Seal(event);
+    ASSERT_THAT(handler.Replay(event), IsOk());
+  }
+  StoreBatch batch(*store);
+  cache.Stage(batch);
+  ASSERT_THAT(store->Write(batch), IsOk());
+  cache.Written();
+  // The placed request is on disk only, though the budget has room.
+  EXPECT_FALSE(handler.State("haaglanden").placements.contains("pl1"));
+  EXPECT_TRUE(handler.State("haaglanden").placements.contains("pl2"));
+  absl::StatusOr<RegionState> region = store->LoadRegion("haaglanden");
+  ASSERT_THAT(region, IsOk());
+  EXPECT_THAT(region->placements, SizeIs(1));
+  EXPECT_TRUE(region->placements.contains("pl2"));
+  ASSERT_THAT(store->LoadPlacement(*region, "pl1"), IsOk());
+  EXPECT_EQ(region->placements.at("pl1").status(), v1::PLACEMENT_STATUS_PLACED);
+  absl::StatusOr<RegionState> whole = store->LoadWholeRegion("haaglanden");
+  ASSERT_THAT(whole, IsOk());
+  EXPECT_THAT(whole->placements, SizeIs(2));
+}
+
 TEST_F(StateStoreTest, DiscardForgetsWhatWasNotWritten) {
   std::unique_ptr<StateStore> store = Open();
   ASSERT_NE(store, nullptr);

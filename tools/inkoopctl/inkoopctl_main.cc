@@ -25,6 +25,7 @@ usage:
   inkoopctl show budget --municipality M [--year Y] [--region R]
   inkoopctl show contracts [--provider P] [--municipality M] [--lot L] [--region R]
   inkoopctl show cases|providers|tenders [--provider P] [--municipality M] [--lot L] [--region R]
+  inkoopctl show placements [--open] [--provider P] [--municipality M] [--lot L] [--region R]
                          (--region: env INKOOP_REGION; default the projection's only region)
   inkoopctl tail [--region R]   (prints the committed events, oldest first)
   inkoopctl parked             (events the projector could not apply)

@@ -11,6 +11,9 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "engine/domain/dates.h"
 #include "engine/domain/money.h"
 #include "engine/domain/rules.h"
 #include "engine/environment.h"
@@ -175,6 +178,37 @@ std::string FormatCase(const v1::ContinuityCaseRecord& c) {
       c.clients_transferred(), c.outcome().empty() ? "" : absl::StrCat("  outcome: ", c.outcome()));
 }
 
+// One placement request as the placement coordinator sees it: its age on
+// the region's clock, where it is, who refused and why, and escalation.
+std::string FormatPlacement(const v1::PlacementRecord& p, absl::CivilDay today) {
+  std::string out = absl::StrFormat("%-10s %-12s client %-10s lot %-10s court order %s (%s)\n",
+                                    p.placement_id(), p.municipality(), p.client(), p.lot(),
+                                    p.court_order(), p.ordered_on());
+  if (p.status() == v1::PLACEMENT_STATUS_PLACED) {
+    const v1::PlacementAccepted& placed = p.placed();
+    absl::StrAppend(&out, "  placed with ", placed.provider_id(), " (contract ",
+                    placed.contract_id(), ") from ", placed.start_date(), ", after ",
+                    placed.days_open(), " days and ", placed.refusals(), " refusal(s)",
+                    placed.expertise_from().empty()
+                        ? ""
+                        : absl::StrCat(", expertise from ", placed.expertise_from()),
+                    "\n");
+  } else {
+    absl::StatusOr<absl::CivilDay> requested = ParseDate(p.requested_on(), "requested_on");
+    const int64_t age = requested.ok() ? today - *requested : 0;
+    absl::StrAppend(&out, "  OPEN ", age, " days (requested ", p.requested_on(), "), with ",
+                    p.with_provider(),
+                    p.escalated_on().empty() ? "" : absl::StrCat(", escalated on ", p.escalated_on()),
+                    "\n");
+  }
+  for (const v1::PlacementRefused& r : p.refusals()) {
+    absl::StrAppend(&out, "  refused by ", r.provider_id(), " on ", r.refused_on(), " (",
+                    EnumWord(*v1::PlacementRefusalReason_descriptor(), r.reason()), ": ",
+                    r.explanation(), "), place arranged with ", r.arranged_with(), "\n");
+  }
+  return out;
+}
+
 std::string FormatProvider(const v1::ProviderRecord& p) {
   return absl::StrFormat(
       "%-16s %-40s %s\n", p.provider_id(), p.name(),
@@ -262,8 +296,9 @@ std::string Filtered(const std::vector<std::pair<const char*, std::optional<std:
 int RunShow(const std::string& db, Args& args, bool json) {
   const std::string what = args.positional().empty() ? "" : args.positional()[0];
   if (what != "budget" && what != "contracts" && what != "cases" && what != "providers" &&
-      what != "tenders") {
-    std::cerr << "inkoopctl: show: expected budget, contracts, cases, providers or tenders, got '"
+      what != "tenders" && what != "placements") {
+    std::cerr << "inkoopctl: show: expected budget, contracts, cases, providers, tenders or "
+                 "placements, got '"
               << what << "'\n";
     return 2;
   }
@@ -274,6 +309,7 @@ int RunShow(const std::string& db, Args& args, bool json) {
   const std::optional<std::string> municipality = budget ? std::nullopt : args.Take("municipality");
   const std::optional<std::string> lot = budget ? std::nullopt : args.Take("lot");
   const std::optional<std::string> region_flag = args.Take("region");
+  const bool only_open = what == "placements" && args.TakeFlag("open");
   if (!budget) {
     if (absl::Status rest = args.RequireAllTaken(absl::StrCat("show ", what)); !rest.ok()) {
       std::cerr << "inkoopctl: " << rest.message() << "\n";
@@ -318,6 +354,25 @@ int RunShow(const std::string& db, Args& args, bool json) {
         (*reader)->Providers(region), json,
         [&](const v1::ProviderRecord& p) { return matches(provider, p.provider_id()); },
         FormatProvider, "providers" + filtered);
+  }
+  if (what == "placements") {
+    absl::StatusOr<int64_t> clock = (*reader)->ClockMicros(region);
+    if (!clock.ok()) {
+      std::cerr << "inkoopctl: " << clock.status().message() << "\n";
+      return 3;
+    }
+    const absl::CivilDay today =
+        absl::ToCivilDay(absl::FromUnixMicros(*clock), absl::UTCTimeZone());
+    return PrintRecords(
+        (*reader)->Placements(region), json,
+        [&](const v1::PlacementRecord& p) {
+          const std::string& with =
+              p.status() == v1::PLACEMENT_STATUS_PLACED ? p.placed().provider_id() : p.with_provider();
+          return matches(provider, with) && matches(municipality, p.municipality()) &&
+                 matches(lot, p.lot()) && (!only_open || p.status() == v1::PLACEMENT_STATUS_OPEN);
+        },
+        [&](const v1::PlacementRecord& p) { return FormatPlacement(p, today); },
+        std::string(only_open ? "open " : "") + "placement requests" + filtered);
   }
   if (what == "tenders") {
     return PrintRecords((*reader)->Tenders(region), json,
