@@ -356,6 +356,9 @@ echo "== Refused: a shift of committed money"
 at 2016-02-11
 refused submit shift-budget --actor Rijswijk --role municipality --municipality Rijswijk --year 2016 \
   --from-lot ambulatory --to-lot housing --amount 1000000.00 --reason "more housing"
+echo "== Refused: Wassenaar leaving the joint arrangement during its three-year term"
+refused submit leave-arrangement --actor Wassenaar --municipality Wassenaar --effective-on 2017-01-01 \
+  --reason "council decision 2016-02: buy youth care alone"
 echo
 echo "== The placement guarantee: the court orders closed youth care for a Zoetermeer client; the request"
 echo "   goes to the providers contracted for the closed-care lot (specialist care) for Zoetermeer"

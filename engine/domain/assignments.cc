@@ -11,6 +11,7 @@
 #include "engine/domain/claims.h"
 #include "engine/domain/commitment.h"
 #include "engine/domain/framework.h"
+#include "engine/domain/membership.h"
 #include "engine/domain/money.h"
 #include "engine/domain/roles.h"
 #include "engine/domain/rules.h"
@@ -111,6 +112,10 @@ absl::StatusOr<Terms> CheckTerms(const RegionState& state, Terms terms, bool fre
                      "; assign the client to a contract that continues the care"));
   }
   RETURN_IF_ERROR(RequireText(terms.municipality, "municipality", "a municipality"));
+  if (absl::StatusOr<absl::CivilDay> first = ParseDate(terms.period_start, "period_start");
+      first.ok()) {
+    RETURN_IF_ERROR(RequireMemberOn(state, terms.municipality, *first));
+  }
   const bool own_ceiling = HasCeiling(contract, terms.municipality);
   const bool region_wide = contract.region_ceiling_cents() > 0;
   if (region_wide && !own_ceiling) {

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "engine/domain/framework.h"
+#include "engine/domain/membership.h"
 #include "engine/domain/money.h"
 #include "engine/domain/roles.h"
 #include "engine/domain/rules.h"
@@ -95,6 +96,7 @@ absl::StatusOr<std::vector<v1::Event>> DecideSetBudget(const RegionState& state,
   RETURN_IF_ERROR(RequireMunicipality(state, command.municipality()));
   RETURN_IF_ERROR(RequireOwnMunicipality(actor, command.municipality(), "set its budget"));
   RETURN_IF_ERROR(RequireYearInPeriod(state, command.year()));
+  RETURN_IF_ERROR(RequireMemberInYear(state, command.municipality(), command.year()));
   if (command.source() == v1::BUDGET_SOURCE_UNSPECIFIED) {
     return absl::InvalidArgumentError(
         "source: expected where the budget comes from (e.g. BUDGET_SOURCE_MAY_CIRCULAR), got none");
@@ -136,6 +138,7 @@ absl::StatusOr<std::vector<v1::Event>> DecideSubmitLocalPlan(const RegionState& 
   RETURN_IF_ERROR(
       RequireOwnMunicipality(actor, command.municipality(), "submit its local procurement plan"));
   RETURN_IF_ERROR(RequireYearInPeriod(state, command.year()));
+  RETURN_IF_ERROR(RequireMemberInYear(state, command.municipality(), command.year()));
   const YearBudget* budget = FindYearBudget(state, command.municipality(), command.year());
   if (budget == nullptr) {
     return absl::FailedPreconditionError(
@@ -235,6 +238,7 @@ absl::StatusOr<std::vector<v1::Event>> DecideReserveLocalParts(
   RETURN_IF_ERROR(
       RequireOwnMunicipality(actor, command.municipality(), "reserve parts of its budget"));
   RETURN_IF_ERROR(RequireYearInPeriod(state, command.year()));
+  RETURN_IF_ERROR(RequireMemberInYear(state, command.municipality(), command.year()));
   absl::flat_hash_set<int> kinds;
   int64_t reserved = 0;
   for (int i = 0; i < command.reservations_size(); ++i) {

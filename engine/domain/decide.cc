@@ -12,6 +12,7 @@
 #include "engine/domain/equalisation.h"
 #include "engine/domain/framework.h"
 #include "engine/domain/funding.h"
+#include "engine/domain/membership.h"
 #include "engine/domain/open_house.h"
 #include "engine/domain/placement.h"
 #include "engine/domain/dates.h"
@@ -163,6 +164,10 @@ absl::StatusOr<std::vector<v1::Event>> DecideBody(const RegionState& state,
       return DecideRefusePlacement(state, command);
     case v1::Command::kReviewPlacements:  // Decide answers it
       break;
+    case v1::Command::kRenewMembership:
+      return DecideRenewMembership(state, command);
+    case v1::Command::kLeaveArrangement:
+      return DecideLeaveArrangement(state, command);
     case v1::Command::BODY_NOT_SET:
       break;
   }

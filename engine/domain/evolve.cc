@@ -3,6 +3,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "engine/domain/assignments.h"
+#include "engine/domain/membership.h"
 #include "engine/domain/placement.h"
 #include "engine/domain/budget.h"
 #include "engine/domain/claims.h"
@@ -212,6 +213,12 @@ absl::Status Evolve(RegionState& state, const v1::Event& event) {
       break;
     case v1::Event::kPlacementEscalated:
       ApplyPlacementEscalated(state, event.placement_escalated());
+      break;
+    case v1::Event::kMembershipRenewed:
+      ApplyMembershipRenewed(state, event.membership_renewed());
+      break;
+    case v1::Event::kArrangementLeft:
+      ApplyArrangementLeft(state, event.arrangement_left());
       break;
     case v1::Event::PAYLOAD_NOT_SET:
       return absl::DataLossError(absl::StrCat(

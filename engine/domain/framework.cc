@@ -13,6 +13,7 @@
 #include "engine/domain/tender.h"
 #include "engine/domain/money.h"
 #include "engine/domain/registry.h"
+#include "engine/domain/membership.h"
 #include "engine/domain/roles.h"
 #include "engine/domain/rules.h"
 #include "engine/status_macros.h"
@@ -286,6 +287,12 @@ absl::StatusOr<std::vector<v1::Event>> DecideAdoptFramework(const RegionState& s
   *adopted.mutable_lot_rules() = command.lot_rules();
   *adopted.mutable_quality_indicators() = command.quality_indicators();
   if (command.has_equalisation()) *adopted.mutable_equalisation() = command.equalisation();
+  RETURN_IF_ERROR(RequireRange(command.membership_years(), 0, 50, "membership_years"));
+  const int32_t years =
+      command.membership_years() == 0 ? kDefaultMembershipYears : command.membership_years();
+  for (v1::Membership& joined : JoiningMembers(state, command.municipalities(), start, years)) {
+    *adopted.add_joined() = std::move(joined);
+  }
   return OneEvent(std::move(event));
 }
 
@@ -328,6 +335,9 @@ void ApplyFrameworkAdopted(RegionState& state, const v1::FrameworkAdopted& event
     framework.rules[lot.code()].set_lot(lot.code());
   }
   for (const v1::LotRules& rules : event.lot_rules()) framework.rules[rules.lot()] = rules;
+  for (const v1::Membership& joined : event.joined()) {
+    state.memberships[joined.municipality()] = joined;
+  }
   framework.quality_indicators.assign(event.quality_indicators().begin(),
                                       event.quality_indicators().end());
   framework.manual_clock = event.manual_clock();

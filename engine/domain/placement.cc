@@ -10,6 +10,7 @@
 #include "absl/strings/str_join.h"
 #include "engine/domain/dates.h"
 #include "engine/domain/framework.h"
+#include "engine/domain/membership.h"
 #include "engine/domain/roles.h"
 #include "engine/domain/rules.h"
 #include "engine/status_macros.h"
@@ -110,7 +111,7 @@ absl::StatusOr<std::vector<v1::Event>> DecideRequestPlacement(const RegionState&
   }
   const v1::Actor& actor = command.actor();
   RETURN_IF_ERROR(RequireRole(actor, v1::ROLE_MUNICIPALITY, "request a closed-care placement"));
-  RETURN_IF_ERROR(RequireMunicipality(state, actor.id()));
+  RETURN_IF_ERROR(RequireMemberOn(state, actor.id(), CommandDay(command)));
   RETURN_IF_ERROR(RequireText(request.client(), "client", "the client's pseudonym"));
   RETURN_IF_ERROR(RequireText(request.court_order(), "court_order", "the court order's reference"));
   const absl::CivilDay today = CommandDay(command);

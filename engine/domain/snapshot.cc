@@ -107,6 +107,7 @@ v1::RegionSnapshot ToSnapshot(const RegionState& state) {
   for (const auto& [key, record] : state.indicators) *out.add_indicators() = record;
   for (int32_t year : state.equalised_years) out.add_equalised_years(year);
   out.set_fund_balance_cents(state.fund_balance_cents);
+  for (const auto& [name, membership] : state.memberships) *out.add_memberships() = membership;
   for (const auto& [key, baseline] : state.population_baselines) {
     *out.add_population_baselines() = baseline;
   }
@@ -201,6 +202,9 @@ absl::StatusOr<RegionState> FromSnapshot(const v1::RegionSnapshot& snapshot) {
   state.equalised_years.insert(snapshot.equalised_years().begin(),
                                snapshot.equalised_years().end());
   state.fund_balance_cents = snapshot.fund_balance_cents();
+  for (const v1::Membership& membership : snapshot.memberships()) {
+    state.memberships[membership.municipality()] = membership;
+  }
   for (const v1::IndicatorBaseline& baseline : snapshot.population_baselines()) {
     state.population_baselines[PopulationBaselineKey(baseline.municipality(),
                                                      baseline.indicator())] = baseline;

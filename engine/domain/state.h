@@ -112,6 +112,9 @@ struct RegionState {
   // Population-level indicator baselines by "<municipality>\0<indicator
   // number>" (case-level ones live on their contract).
   absl::btree_map<std::string, v1::IndicatorBaseline> population_baselines;
+  // Memberships of the joint arrangement by municipality (membership.h); a
+  // municipality of a framework without one is a member without a term.
+  absl::btree_map<std::string, v1::Membership> memberships;
   // The registry of actors: every key ever registered, by key id
   // (engine/domain/registry.h).
   EntityTable<std::string, v1::ActorKeyRecord> actor_keys;

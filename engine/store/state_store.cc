@@ -278,6 +278,9 @@ absl::Status StateStore::LoadKinds(RegionState& state, bool whole) {
     state.equalised_years.insert(header.equalised_years().begin(),
                                  header.equalised_years().end());
     state.fund_balance_cents = header.fund_balance_cents();
+    for (const v1::Membership& membership : header.memberships()) {
+      state.memberships[membership.municipality()] = membership;
+    }
     for (const v1::IndicatorBaseline& baseline : header.population_baselines()) {
       state.population_baselines[PopulationBaselineKey(baseline.municipality(),
                                                        baseline.indicator())] = baseline;
@@ -426,6 +429,7 @@ void StateStore::StageRegion(RegionState& state, StoreBatch& batch) {
   header.set_clock_micros(state.clock_micros);
   for (int32_t year : state.equalised_years) header.add_equalised_years(year);
   header.set_fund_balance_cents(state.fund_balance_cents);
+  for (const auto& [name, membership] : state.memberships) *header.add_memberships() = membership;
   for (const auto& [key, baseline] : state.population_baselines) {
     *header.add_population_baselines() = baseline;
   }

@@ -119,6 +119,9 @@ TEST_F(FrameworkTest, AdoptFrameworkProducesFrameworkAdoptedWithEveryField) {
     period_start: "2016-01-01"
     period_end: "2017-12-31"
     claim_window_days: 56
+    joined { municipality: "Den Haag" joined_on: "2016-01-01" term_end: "2018-12-31" term_years: 3 }
+    joined { municipality: "Delft" joined_on: "2016-01-01" term_end: "2018-12-31" term_years: 3 }
+    joined { municipality: "Rijswijk" joined_on: "2016-01-01" term_end: "2018-12-31" term_years: 3 }
   )pb");
   // Decide gives the payload only; the envelope is the engine's.
   EXPECT_THAT((*events)[0], EqualsProto(expected));

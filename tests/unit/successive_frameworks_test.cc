@@ -94,7 +94,10 @@ class SuccessiveFrameworksTest : public ::inkoop::testing::DomainTest {
 
 TEST_F(SuccessiveFrameworksTest, ASuccessorIsAdoptedAndTheFirstStaysInForceForItsYears) {
   v1::Event expected = ParseText<v1::Event>(absl::StrCat(
-      "framework_adopted {", kSecond, " succeeds: 'H10-2015-2016' }"));
+      "framework_adopted {", kSecond, " succeeds: 'H10-2015-2016' ",
+      // Rijswijk joins the joint arrangement for three years.
+      "joined { municipality: 'Rijswijk' joined_on: '2017-01-01' term_end: '2019-12-31' ",
+      "term_years: 3 } }"));
   EXPECT_THAT(DecideOne(Successor()), EqualsProto(expected));
   Accept(Successor());
   EXPECT_EQ(state_.framework.id, "H10-2017-2018");
