@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "engine/domain/commitment.h"
 #include "engine/domain/dates.h"
 #include "engine/domain/framework.h"
 #include "engine/domain/roles.h"
@@ -19,13 +20,9 @@ absl::CivilDay TermEnd(absl::CivilDay first, int32_t years) {
   return absl::CivilDay(first.year() + years, first.month(), first.day()) - 1;
 }
 
-absl::CivilDay Day(const std::string& text) {
-  return ParseDate(text, "date").value_or(absl::CivilDay());
-}
-
 bool MemberOn(const v1::Membership& membership, absl::CivilDay day) {
-  return Day(membership.joined_on()) <= day &&
-         (membership.leaves_on().empty() || day < Day(membership.leaves_on()));
+  return StoredDay(membership.joined_on()) <= day &&
+         (membership.leaves_on().empty() || day < StoredDay(membership.leaves_on()));
 }
 
 std::string Dates(const v1::Membership& membership) {
@@ -92,7 +89,7 @@ absl::StatusOr<std::vector<v1::Event>> DecideRenewMembership(const RegionState& 
   v1::MembershipRenewed& renewed = *event.mutable_membership_renewed();
   renewed.set_municipality(municipality);
   renewed.set_term_end(FormatDate(
-      TermEnd(Day(membership->term_end()) + 1, membership->term_years())));
+      TermEnd(StoredDay(membership->term_end()) + 1, membership->term_years())));
   return OneEvent(std::move(event));
 }
 
@@ -103,7 +100,7 @@ absl::StatusOr<std::vector<v1::Event>> DecideLeaveArrangement(const RegionState&
                    OwnMembership(state, command, leave.municipality(),
                                  "leave the joint arrangement"));
   ASSIGN_OR_RETURN(const absl::CivilDay day, ParseDate(leave.effective_on(), "effective_on"));
-  const absl::CivilDay first_free = Day(membership->term_end()) + 1;
+  const absl::CivilDay first_free = StoredDay(membership->term_end()) + 1;
   if (day < first_free) {
     return absl::FailedPreconditionError(absl::StrCat(
         "effective_on: ", leave.municipality(), "'s term in the joint arrangement runs to ",
@@ -142,9 +139,9 @@ absl::Status RequireMemberInYear(const RegionState& state, absl::string_view mun
   auto it = state.memberships.find(municipality);
   if (it == state.memberships.end()) return absl::OkStatus();
   const v1::Membership& membership = it->second;
-  const bool joined = Day(membership.joined_on()) <= absl::CivilDay(year, 12, 31);
+  const bool joined = StoredDay(membership.joined_on()) <= absl::CivilDay(year, 12, 31);
   const bool stays = membership.leaves_on().empty() ||
-                     absl::CivilDay(year, 1, 1) < Day(membership.leaves_on());
+                     absl::CivilDay(year, 1, 1) < StoredDay(membership.leaves_on());
   if (joined && stays) return absl::OkStatus();
   return absl::FailedPreconditionError(absl::StrCat(
       "municipality: '", municipality, "' is no member of the joint arrangement in ", year, " (",
