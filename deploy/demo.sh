@@ -281,19 +281,22 @@ assess app-kom-2 met
 echo
 echo "== The bureau signs the admitted providers' contracts on the region's standard terms: per unit, at the"
 echo "   harmonised tariffs (ceilings per municipality per year, together within the procedure's ceiling)"
-contract() {  # id provider application "Den Haag" Delft Zoetermeer Rijswijk (cents per year), tariffs
+contract() {  # id provider application "Den Haag" Delft Zoetermeer Rijswijk (cents per year), tariffs, outcome terms
   at 2015-11-02
   ctl submit sign-contract --actor inkoopbureau --role bureau --contract-id "$1" --provider-id "$2" \
     --lot ambulatory --tender-id AMB-2016 --bid-id "$3" --funding-model per_unit --term-start 2016-01-01 --term-end 2016-12-31 \
     --ceilings "[{\"municipality\":\"Den Haag\",\"ceilingCents\":\"$4\"},{\"municipality\":\"Delft\",\"ceilingCents\":\"$5\"},
                  {\"municipality\":\"Zoetermeer\",\"ceilingCents\":\"$6\"},{\"municipality\":\"Rijswijk\",\"ceilingCents\":\"$7\"}]" \
-    --tariffs "${8:-$tariffs}"
+    --tariffs "${8:-$tariffs}" ${9:+--outcome-terms "$9"}
 }
 echo "== Refused: a contract at a tariff of its own instead of the harmonised one"
 refused contract AMB-JZW jeugdzorg-west app-jzw 1000000000 200000000 200000000 50000000 \
   '[{"productCode":"45A12","unit":"UNIT_HOUR","tariffCents":"9000"},{"productCode":"45A13","unit":"UNIT_HOUR","tariffCents":"10400"}]'
 contract AMB-JZW jeugdzorg-west app-jzw  1000000000 200000000 200000000 50000000
-contract AMB-HOR horizon        app-hor   800000000 150000000 150000000 50000000
+echo "== Horizon's contract links its tariff to outcome: satisfaction above 80.0% over the year earns 1.5%"
+echo "   on its claims, below it costs 0.5%; every contract registers starts and stops within 7 days"
+contract AMB-HOR horizon        app-hor   800000000 150000000 150000000 50000000 "" \
+  '[{"indicator":"INDICATOR_SATISFACTION","targetPermille":800,"bonusBasisPoints":150,"malusBasisPoints":50}]'
 contract AMB-KOM kompas         app-kom-2 650000000 120000000 120000000 60000000
 echo "== Refused: a fourth contract would commit more than Rijswijk planned for ambulatory care"
 at 2015-11-03
@@ -477,6 +480,7 @@ ctl submit escalate-case --actor inkoopbureau --role bureau --case-id "AMB-JZW/R
   --reason "no provider on the lot has capacity for intensive home treatment"
 at 2016-07-01
 echo "== Den Haag assigns the client's care at Horizon for the rest of the year; Horizon registers the start"
+echo "   of 22 June on 1 July, two days past its registration duty"
 ctl submit assign-care --actor "Den Haag" --assignment-id DH-2016-0002 --contract-id AMB-HOR --municipality "Den Haag" \
   --client cl-7f3a91 --product-code 45A12 --volume 900 --period-start 2016-06-15 --period-end 2016-12-31
 ctl submit start-care --actor horizon --role provider --assignment-id DH-2016-0002 --start-date 2016-06-22
@@ -526,6 +530,12 @@ refused successor H10-2016-2018 2016-07-01
 successor H10-2017-2018 2017-01-01
 
 echo
+echo "== Horizon registers the end of the client's care on 31 December as planned (JW307), in time, and"
+echo "   reports satisfaction over its fourth quarter"
+at 2017-01-05
+ctl submit stop-care --actor horizon --role provider --assignment-id DH-2016-0002 --end-date 2016-12-31 --reason as_planned
+ctl submit report-indicator --actor horizon --role provider --provider-id horizon --contract-id AMB-HOR \
+  --period-start 2016-10-01 --period-end 2016-12-31 --indicator satisfaction --value-permille 860 --count 70 --level case
 echo "== After the year: Den Haag settles the lump sum against Horizon's production statement (4,650,000.00 produced, 150,000.00 owed back)"
 echo "   and closes 2016"
 at 2017-01-25
@@ -539,6 +549,11 @@ ctl submit settle-contract --actor "Den Haag" --contract-id SPEC-HOR --municipal
   --produced 4650000.00 --statement "productieverantwoording Horizon 2016"
 echo "== The bureau pays Rijswijk's specialist placements above its plan from the fluctuation fund"
 at 2017-02-01
+echo "== The bureau closes Horizon's outcome year 2016: satisfaction 86.0% (its latest report of the year)"
+echo "   beats the 80.0% target, so its 2016 claims are raised by 1.5%"
+ctl submit close-outcome-year --actor inkoopbureau --role bureau --contract-id AMB-HOR --year 2016
+echo "== Refused: the outcome year of a contract without outcome terms"
+refused submit close-outcome-year --actor inkoopbureau --role bureau --contract-id AMB-KOM --year 2016
 ctl submit draw-from-fund --actor inkoopbureau --role bureau --municipality Rijswijk --year 2016 --amount 250000.00 \
   --reason "specialist placements above the 2016 plan"
 echo "== Refused: a draw above the fund's balance"
@@ -576,8 +591,32 @@ echo
 echo "== Continuity cases"
 ctl show cases
 echo
-echo "== Placement requests for closed youth care (the placement coordinator's view)"
-ctl show placements
+echo "== The registration duty per contract: starts and stops registered in time or late, what is overdue"
+echo "   on the region's day, drop-out from the stop reasons (aggregates: no client is named, nothing logged)"
+ctl show registrations
+echo
+reader() {  # actor purpose, then show's words: a client-level read, recorded before it is shown
+  local actor="$1" purpose="$2"
+  shift 2
+  build/tools/inkoopctl show "$@" --key "$(keyfile "$actor")" --purpose "$purpose"
+}
+echo "== Placement requests for closed youth care (the placement coordinator's view; client-level, so the"
+echo "   coordinator's read is recorded on ${INKOOP_TOPIC_PREFIX}inkoop.access first)"
+reader placement-coordinator "weekly review of open placement requests" placements
+echo
+echo "== The bureau follows up Horizon's overdue registrations (naming assignments: client-level, recorded)"
+reader inkoopbureau "follow-up of overdue registrations" registrations --overdue --provider horizon
+echo
+echo "== Den Haag's case manager looks up one client's assignments; Jeugdzorg West sees only its own"
+reader "Den Haag" "care plan review with the family" assignments --client cl-7f3a91
+reader jeugdzorg-west "handover file for the receiving provider" assignments --client cl-7f3a91
+echo "== Refused: a read of client-level data without a stated purpose"
+refused show assignments --client cl-7f3a91 --key "$(keyfile "Den Haag")"
+echo "== Refused: a key the region's registry does not hold"
+build/tools/inkoopctl keygen --out "$run/stranger.pem" >/dev/null 2>&1
+refused show assignments --client cl-7f3a91 --key "$run/stranger.pem" --purpose curiosity
+echo "== The client's representative asks who looked at the case (inkoopctl access-log)"
+ctl access-log --client cl-7f3a91
 echo
 echo "== The auditor keeps a signed checkpoint outside the system ..."
 ctl checkpoint | tee "$run/checkpoints.txt"

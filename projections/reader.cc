@@ -267,6 +267,24 @@ absl::StatusOr<std::vector<v1::ContinuityCaseRecord>> ProjectionReader::Cases(
   return Records<v1::ContinuityCaseRecord>(kStateFamily, KindPrefix(region, EntityKind::kCase));
 }
 
+absl::StatusOr<std::vector<v1::AssignmentRecord>> ProjectionReader::Assignments(
+    const std::string& region) {
+  return Records<v1::AssignmentRecord>(kStateFamily, KindPrefix(region, EntityKind::kAssignment));
+}
+
+absl::StatusOr<std::optional<v1::ActorKeyRecord>> ProjectionReader::ActorKey(
+    const std::string& region, const std::string& key_id) {
+  ASSIGN_OR_RETURN(std::optional<std::string> bytes,
+                   store_->Get(kStateFamily, EntityKey(region, EntityKind::kActorKey, key_id)));
+  if (!bytes.has_value()) return std::nullopt;
+  v1::ActorKeyRecord record;
+  if (!record.ParseFromString(*bytes)) {
+    return absl::DataLossError(
+        absl::StrCat("the registry entry of key ", key_id, " in region '", region, "' does not parse"));
+  }
+  return record;
+}
+
 absl::StatusOr<std::vector<v1::PlacementRecord>> ProjectionReader::Placements(
     const std::string& region) {
   return Records<v1::PlacementRecord>(kStateFamily, KindPrefix(region, EntityKind::kPlacement));

@@ -48,6 +48,11 @@ class ProjectionReader {
   absl::StatusOr<std::vector<v1::TenderRecord>> Tenders(const std::string& region);
   absl::StatusOr<std::vector<v1::ContractRecord>> Contracts(const std::string& region);
   absl::StatusOr<std::vector<v1::ContinuityCaseRecord>> Cases(const std::string& region);
+  // Every assignment of a client to care (the client's path), any status.
+  absl::StatusOr<std::vector<v1::AssignmentRecord>> Assignments(const std::string& region);
+  // The registry entry of `key_id`; nullopt when the region has none.
+  absl::StatusOr<std::optional<v1::ActorKeyRecord>> ActorKey(const std::string& region,
+                                                             const std::string& key_id);
   // Open and placed placement requests (closed youth care).
   absl::StatusOr<std::vector<v1::PlacementRecord>> Placements(const std::string& region);
   // The region's clock (its latest event's occurred_at, unix micros); 0

@@ -136,12 +136,17 @@ ADMIN
       || { echo "start.sh: setting ACLs failed (see $data/acls.out)" >&2; exit 1; }
   }
   local commands="${prefix}inkoop.commands" events="${prefix}inkoop.events" results="${prefix}inkoop.results"
-  acl --allow-principal User:inkoopd --operation All --topic "$commands" --topic "$events" --topic "$results"
+  local access="${prefix}inkoop.access"
+  acl --allow-principal User:inkoopd --operation All --topic "$commands" --topic "$events" --topic "$results" \
+    --topic "$access"
   acl --allow-principal User:inkoopd --operation All --group '*' --transactional-id '*'
   acl --allow-principal User:inkoopd --operation IdempotentWrite --cluster
   acl --allow-principal User:projector --operation Read --operation Describe --topic "$events"
   acl --allow-principal User:client --operation Write --operation Describe --topic "$commands"
   acl --allow-principal User:client --operation Read --operation Describe --topic "$results" --topic "$events"
+  # Readers of client-level data record each read on the access topic, and
+  # the access log reads it back.
+  acl --allow-principal User:client --operation Write --operation Read --operation Describe --topic "$access"
   acl --allow-principal User:projector --allow-principal User:client --operation Read --group '*'
   touch "$data/acls.done"
 }

@@ -13,6 +13,7 @@
 #include "engine/domain/framework.h"
 #include "engine/domain/membership.h"
 #include "engine/domain/money.h"
+#include "engine/domain/registration.h"
 #include "engine/domain/roles.h"
 #include "engine/domain/rules.h"
 #include "engine/status_macros.h"
@@ -377,8 +378,9 @@ absl::StatusOr<std::vector<v1::Event>> DecideStartCare(const RegionState& state,
                    FindAssignment(state, start.assignment_id()));
   RETURN_IF_ERROR(RequireOwnAssignment(command.actor(), *assignment, "register its start"));
   RETURN_IF_ERROR(RequireStatus(*assignment, v1::ASSIGNMENT_STATUS_ASSIGNED, "start care on"));
-  RETURN_IF_ERROR(
-      DayInPeriod(*assignment, start.start_date(), "start_date", CommandDay(command)).status());
+  ASSIGN_OR_RETURN(const absl::CivilDay day, DayInPeriod(*assignment, start.start_date(),
+                                                        "start_date", CommandDay(command)));
+  ASSIGN_OR_RETURN(const v1::ContractRecord* contract, FindContract(state, assignment->contract_id()));
   v1::Event event;
   v1::CareStarted& started = *event.mutable_care_started();
   started.set_assignment_id(assignment->assignment_id());
@@ -386,6 +388,8 @@ absl::StatusOr<std::vector<v1::Event>> DecideStartCare(const RegionState& state,
   started.set_provider_id(assignment->provider_id());
   started.set_product_code(assignment->product_code());
   started.set_start_date(start.start_date());
+  started.set_registered_on(FormatDate(CommandDay(command)));
+  started.set_days_late(DaysLate(day, CommandDay(command), RegistrationDays(*contract)));
   return OneEvent(std::move(event));
 }
 
@@ -415,6 +419,7 @@ absl::StatusOr<std::vector<v1::Event>> DecideStopCare(const RegionState& state,
         "reason: expected why care ended (as_planned, early_by_agreement, by_client, "
         "by_provider, external), got none");
   }
+  ASSIGN_OR_RETURN(const v1::ContractRecord* contract, FindContract(state, assignment->contract_id()));
   v1::Event event;
   v1::CareStopped& stopped = *event.mutable_care_stopped();
   stopped.set_assignment_id(assignment->assignment_id());
@@ -426,6 +431,8 @@ absl::StatusOr<std::vector<v1::Event>> DecideStopCare(const RegionState& state,
   stopped.set_reason(stop.reason());
   stopped.set_released_cents(
       ValueOf(*assignment, std::max<int64_t>(0, assignment->volume() - assignment->claimed_units())));
+  stopped.set_registered_on(FormatDate(CommandDay(command)));
+  stopped.set_days_late(DaysLate(end, CommandDay(command), RegistrationDays(*contract)));
   return OneEvent(std::move(event));
 }
 
@@ -494,6 +501,8 @@ absl::StatusOr<std::vector<v1::Event>> DecideSwitchProvider(const RegionState& s
   stopped.set_end_date(FormatDate(last));
   stopped.set_reason(v1::CARE_END_REASON_BY_CLIENT);
   stopped.set_released_cents(ValueOf(*from, left));
+  // The municipality registers both with the switch: no duty of a provider.
+  stopped.set_registered_on(FormatDate(CommandDay(command)));
   events[1] = Assigned(terms, /*answers_request=*/false);
   events[1].mutable_care_assigned()->set_switched_from(from->assignment_id());
   v1::CareStarted& started = *events[2].mutable_care_started();
@@ -502,6 +511,7 @@ absl::StatusOr<std::vector<v1::Event>> DecideSwitchProvider(const RegionState& s
   started.set_provider_id(target->provider_id());
   started.set_product_code(terms.product_code);
   started.set_start_date(terms.period_start);
+  started.set_registered_on(FormatDate(CommandDay(command)));
   return events;
 }
 
@@ -612,6 +622,8 @@ void ApplyCareStarted(RegionState& state, const v1::CareStarted& event) {
   if (it == state.assignments.end()) return;
   it->second.set_status(v1::ASSIGNMENT_STATUS_STARTED);
   it->second.set_started_on(event.start_date());
+  auto contract = state.contracts.find(event.contract_id());
+  if (contract != state.contracts.end()) CountStart(contract->second, event);
 }
 
 void ApplyCareStopped(RegionState& state, const v1::CareStopped& event) {
@@ -621,6 +633,8 @@ void ApplyCareStopped(RegionState& state, const v1::CareStopped& event) {
   it->second.set_stopped_on(event.end_date());
   it->second.set_end_reason(event.reason());
   AddAssigned(state, it->second, -event.released_cents());
+  auto contract = state.contracts.find(event.contract_id());
+  if (contract != state.contracts.end()) CountStop(contract->second, event);
 }
 
 void ApplyClaimOnAssignment(RegionState& state, const v1::ClaimRecorded& event) {

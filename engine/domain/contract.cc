@@ -1,3 +1,5 @@
+#include "engine/domain/outcomes.h"
+#include "engine/domain/registration.h"
 #include "engine/domain/contract.h"
 
 #include <algorithm>
@@ -276,6 +278,8 @@ v1::ContractRecord Signed(const v1::ContractSigned& event) {
   *contract.mutable_tariffs() = event.tariffs();
   contract.set_region_ceiling_cents(event.region_ceiling_cents());
   contract.set_arrangement_id(event.arrangement_id());
+  contract.set_registration_days(event.registration_days());
+  *contract.mutable_outcome_terms() = event.outcome_terms();
   for (const v1::Instalment& instalment : event.instalments()) {
     *contract.add_instalments()->mutable_instalment() = instalment;
   }
@@ -488,6 +492,8 @@ absl::StatusOr<std::vector<v1::Event>> DecideSignContract(const RegionState& sta
                                    /*at_least_one=*/body.region_ceiling_cents() == 0, start, end));
   RETURN_IF_ERROR(
       ValidateContractTariffs(framework, body.lot(), body.funding_model(), body.tariffs()));
+  ASSIGN_OR_RETURN(const int32_t registration_days, RegistrationDaysOf(body.registration_days()));
+  RETURN_IF_ERROR(ValidateOutcomeTerms(body.outcome_terms()));
   v1::Event event;
   v1::ContractSigned& signed_event = *event.mutable_contract_signed();
   signed_event.set_contract_id(body.contract_id());
@@ -503,6 +509,8 @@ absl::StatusOr<std::vector<v1::Event>> DecideSignContract(const RegionState& sta
   *signed_event.mutable_instalments() = body.instalments();
   signed_event.set_region_ceiling_cents(body.region_ceiling_cents());
   signed_event.set_arrangement_id(body.arrangement_id());
+  signed_event.set_registration_days(registration_days);
+  *signed_event.mutable_outcome_terms() = body.outcome_terms();
   const v1::ContractRecord contract = Signed(signed_event);
   RETURN_IF_ERROR(RequireWithinRegionCeiling(contract));
   RETURN_IF_ERROR(ValidateInstalments(contract));

@@ -7,6 +7,7 @@
 #include "engine/domain/budget.h"
 #include "engine/domain/claims.h"
 #include "engine/domain/indicators.h"
+#include "engine/domain/outcomes.h"
 #include "engine/domain/continuity.h"
 #include "engine/domain/contract.h"
 #include "engine/domain/equalisation.h"
@@ -142,6 +143,8 @@ absl::StatusOr<std::vector<v1::Event>> DecideBody(const RegionState& state,
       return DecideCloseCase(state, command);
     case v1::Command::kReportIndicator:
       return DecideReportIndicator(state, command);
+    case v1::Command::kCloseOutcomeYear:
+      return DecideCloseOutcomeYear(state, command);
     case v1::Command::kRequestAssignment:
       return DecideRequestAssignment(state, command);
     case v1::Command::kAssignCare:

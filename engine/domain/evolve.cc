@@ -8,6 +8,7 @@
 #include "engine/domain/budget.h"
 #include "engine/domain/claims.h"
 #include "engine/domain/indicators.h"
+#include "engine/domain/outcomes.h"
 #include "engine/domain/continuity.h"
 #include "engine/domain/contract.h"
 #include "engine/domain/decide.h"
@@ -174,6 +175,9 @@ absl::Status Evolve(RegionState& state, const v1::Event& event) {
       break;
     case v1::Event::kIndicatorReported:
       ApplyIndicatorReported(state, event.indicator_reported());
+      break;
+    case v1::Event::kOutcomeAdjusted:
+      ApplyOutcomeAdjusted(state, event.outcome_adjusted());
       break;
     case v1::Event::kYearClosed:
       ApplyYearClosed(state, event.year_closed());

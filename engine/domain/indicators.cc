@@ -9,6 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "engine/domain/dates.h"
 #include "engine/domain/framework.h"
+#include "engine/domain/outcomes.h"
 #include "engine/domain/roles.h"
 #include "engine/domain/rules.h"
 #include "engine/domain/snapshot.h"
@@ -22,18 +23,6 @@ constexpr int kGoalAttainmentSubIndicators = 4;
 // More cases than any region has clients; keeps N a count, not noise.
 constexpr int64_t kMaxCount = 10'000'000;
 
-absl::string_view IndicatorWord(v1::Indicator indicator) {
-  switch (indicator) {
-    case v1::INDICATOR_DROP_OUT:
-      return "drop-out";
-    case v1::INDICATOR_SATISFACTION:
-      return "satisfaction";
-    case v1::INDICATOR_GOAL_ATTAINMENT:
-      return "goal attainment";
-    default:
-      return "unknown";
-  }
-}
 
 absl::Status ValidateSubIndicators(const v1::ReportIndicator& command) {
   const std::string indicator_name = v1::Indicator_Name(command.indicator());
@@ -142,6 +131,19 @@ const v1::IndicatorBaseline* FindBaseline(const RegionState& state,
 
 }  // namespace
 
+absl::string_view IndicatorWord(v1::Indicator indicator) {
+  switch (indicator) {
+    case v1::INDICATOR_DROP_OUT:
+      return "drop-out";
+    case v1::INDICATOR_SATISFACTION:
+      return "satisfaction";
+    case v1::INDICATOR_GOAL_ATTAINMENT:
+      return "goal attainment";
+    default:
+      return "unknown";
+  }
+}
+
 absl::StatusOr<std::vector<v1::Event>> DecideReportIndicator(const RegionState& state,
                                                              const v1::Command& command) {
   const v1::ReportIndicator& report = command.report_indicator();
@@ -225,6 +227,7 @@ void ApplyIndicatorReported(RegionState& state, const v1::IndicatorReported& eve
   record.set_change_permille(event.change_permille());
   std::string key = IndicatorKey(record);
   state.indicators[std::move(key)] = std::move(record);
+  RecordOutcomeMeasure(state, event);
   if (!event.baseline()) return;
   v1::IndicatorBaseline baseline;
   baseline.set_indicator(event.indicator());

@@ -23,6 +23,9 @@ namespace inkoop {
 absl::StatusOr<std::vector<v1::Event>> DecideReportIndicator(const RegionState& state,
                                                              const v1::Command& command);
 
+// "drop-out", "satisfaction", "goal attainment".
+absl::string_view IndicatorWord(v1::Indicator indicator);
+
 void ApplyIndicatorReported(RegionState& state, const v1::IndicatorReported& event);
 
 }  // namespace inkoop

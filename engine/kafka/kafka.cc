@@ -238,7 +238,8 @@ absl::StatusOr<int32_t> EnsureTopics(const KafkaOptions& options, absl::Duration
   const absl::Time deadline = absl::Now() + timeout;
   std::vector<int32_t> counts;
   for (const std::string& topic :
-       {options.commands_topic(), options.events_topic(), options.results_topic()}) {
+       {options.commands_topic(), options.events_topic(), options.results_topic(),
+        options.access_topic()}) {
     absl::StatusOr<int32_t> count = PartitionCount(*client, topic, deadline - absl::Now());
     // A partition without a leader yet (topic just created, broker starting)
     // is worth waiting for; a broker that does not answer is not.
@@ -265,12 +266,13 @@ absl::StatusOr<int32_t> EnsureTopics(const KafkaOptions& options, absl::Duration
     RETURN_IF_ERROR(count.status());
     counts.push_back(*count);
   }
-  if (counts[0] != counts[1] || counts[1] != counts[2]) {
+  if (counts[0] != counts[1] || counts[1] != counts[2] || counts[2] != counts[3]) {
     return absl::FailedPreconditionError(absl::StrCat(
-        "topics must have equal partition counts (a region's commands, events and results share "
-        "one partition number): ",
+        "topics must have equal partition counts (a region's commands, events, results and "
+        "access records share one partition number): ",
         options.commands_topic(), "=", counts[0], ", ", options.events_topic(), "=", counts[1],
-        ", ", options.results_topic(), "=", counts[2]));
+        ", ", options.results_topic(), "=", counts[2], ", ", options.access_topic(), "=",
+        counts[3]));
   }
   return counts[0];
 }

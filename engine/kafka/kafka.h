@@ -33,6 +33,8 @@ struct KafkaOptions {
   std::string commands_topic() const { return topic_prefix + "inkoop.commands"; }
   std::string events_topic() const { return topic_prefix + "inkoop.events"; }
   std::string results_topic() const { return topic_prefix + "inkoop.results"; }
+  // Who read client-level data (proto/inkoop/v1/access.proto).
+  std::string access_topic() const { return topic_prefix + "inkoop.access"; }
 };
 
 // The partition of `region` on a topic with `partitions` partitions. The
@@ -52,8 +54,8 @@ absl::Status KafkaStatus(RdKafka::Error* error, absl::string_view context);
 absl::StatusOr<std::unique_ptr<RdKafka::Conf>> MakeConf(
     const KafkaOptions& options, const std::map<std::string, std::string>& settings);
 
-// Creates the three topics when missing (events: retention.ms=-1,
-// cleanup.policy=delete, never compacted) and checks that all three have the
+// Creates the four topics (commands, events, results, access) when missing (events: retention.ms=-1,
+// cleanup.policy=delete, never compacted) and checks that all four have the
 // same partition count. Returns that count. kUnavailable when no broker
 // answers within `timeout`.
 absl::StatusOr<int32_t> EnsureTopics(const KafkaOptions& options, absl::Duration timeout);

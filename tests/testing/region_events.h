@@ -15,10 +15,11 @@
 namespace inkoop::testing {
 
 // The events of a region with municipality "Delft", provider "p1" and
-// contract "C-1" whose amounts and names depend on `scale` and `name`,
-// chained and sealed as the engine writes them.
+// contract "C-1" whose amounts and names depend on `scale` and `name`, then
+// `extra`, chained and sealed as the engine writes them.
 inline std::vector<v1::Event> RegionEvents(const std::string& region, int64_t scale,
-                                    const std::string& name) {
+                                           const std::string& name,
+                                           const std::vector<v1::Event>& extra = {}) {
   std::vector<v1::Event> events = {
       EventOf(R"pb(framework_adopted {
                      framework_id: "F"
@@ -40,6 +41,7 @@ inline std::vector<v1::Event> RegionEvents(const std::string& region, int64_t sc
                                   ceilings { municipality: "Delft" ceiling_cents: )pb",
                            scale, " } }")),
   };
+  events.insert(events.end(), extra.begin(), extra.end());
   std::string previous;
   for (size_t i = 0; i < events.size(); ++i) {
     events[i].set_region(region);

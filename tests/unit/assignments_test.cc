@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "engine/domain/claims.h"
 #include "engine/domain/decide.h"
+#include "engine/domain/registration.h"
 #include "engine/domain/rules.h"
 #include "engine/domain/snapshot.h"
 #include "gmock/gmock.h"
@@ -267,13 +268,14 @@ TEST_F(AssignmentsTest, CareStartsAndStopsOnTheAssignmentAndTheStopFreesTheRest)
   Accept(Assign());
   EXPECT_THAT(DecideOne(Start()), EqualsProto(ParseText<v1::Event>(R"(care_started {
       assignment_id: "a1" contract_id: "c1" provider_id: "p1" product_code: "45A12"
-      start_date: "2016-02-03" })")));
+      start_date: "2016-02-03" registered_on: "2016-03-01" days_late: 20 })")));
   Accept(Start());
   Accept(Claim("k1", "2016-02-03", "2016-02-29", 30));
   EXPECT_THAT(DecideOne(Stop("2016-04-15")), EqualsProto(ParseText<v1::Event>(R"(care_stopped {
       assignment_id: "a1" contract_id: "c1" provider_id: "p1" product_code: "45A12"
       start_date: "2016-02-03" end_date: "2016-04-15"
-      reason: CARE_END_REASON_EARLY_BY_AGREEMENT released_cents: 595000 })")));
+      reason: CARE_END_REASON_EARLY_BY_AGREEMENT released_cents: 595000
+      registered_on: "2016-07-01" days_late: 70 })")));
   Accept(Stop("2016-04-15"));
   EXPECT_EQ(A1().status(), v1::ASSIGNMENT_STATUS_STOPPED);
   EXPECT_EQ(A1().end_reason(), v1::CARE_END_REASON_EARLY_BY_AGREEMENT);
@@ -286,6 +288,47 @@ TEST_F(AssignmentsTest, CareStartsAndStopsOnTheAssignmentAndTheStopFreesTheRest)
               StatusIs(absl::StatusCode::kFailedPrecondition,
                        HasSubstr("reaches past the stop of assignment 'a1': care ended on "
                                  "2016-04-15")));
+}
+
+// The registration duty (registration.h): c1 gives the default 7 days.
+TEST_F(AssignmentsTest, RegistrationsCountPerYearWithTheirLatenessAndDropOut) {
+  Accept(Assign());
+  Accept(Start("2016-02-23"));  // registered on 2016-03-01: 7 days, in time
+  v1::Command stop = Stop("2016-06-20");
+  stop.mutable_stop_care()->set_reason(v1::CARE_END_REASON_BY_CLIENT);
+  const v1::Event stopped = DecideOne(stop);  // registered 2016-07-01: 11 days, 4 late
+  EXPECT_EQ(stopped.care_stopped().registered_on(), "2016-07-01");
+  EXPECT_EQ(stopped.care_stopped().days_late(), 4);
+  Accept(stop);
+  const v1::ContractRecord& c1 = state_.contracts.at("c1");
+  ASSERT_EQ(c1.registrations_size(), 1);
+  EXPECT_THAT(c1.registrations(0), EqualsProto(ParseText<v1::RegistrationYear>(R"pb(
+    year: 2016 starts: 1 stops: 1 stops_late: 1 days_late: 4 stopped_by_client: 1)pb")));
+  EXPECT_EQ(DropOutPermille(c1.registrations(0)), 1000);
+  EXPECT_EQ(RegistrationDays(c1), 7);
+}
+
+TEST_F(AssignmentsTest, AContractSetsItsOwnRegistrationDays) {
+  state_.contracts["c1"].set_registration_days(30);
+  Accept(Assign());
+  EXPECT_EQ(DecideOne(Start()).care_started().days_late(), 0);  // 27 days of 30
+}
+
+TEST_F(AssignmentsTest, WhatIsOverdueFollowsTheStatusAndTheRegionsDay) {
+  Accept(Assign());
+  // Period from 2016-02-01: a start is owed after 2016-02-08.
+  EXPECT_FALSE(OverdueOf(A1(), 7, absl::CivilDay(2016, 2, 8)).has_value());
+  const std::optional<OverdueRegistration> start = OverdueOf(A1(), 7, absl::CivilDay(2016, 2, 18));
+  ASSERT_TRUE(start.has_value());
+  EXPECT_EQ(start->what, "start");
+  EXPECT_EQ(start->due, absl::CivilDay(2016, 2, 8));
+  EXPECT_EQ(start->days_overdue, 10);
+  Accept(Start());
+  // Started and the period ended 2016-06-30: a stop is owed after 2016-07-07.
+  EXPECT_FALSE(OverdueOf(A1(), 7, absl::CivilDay(2016, 7, 7)).has_value());
+  EXPECT_EQ(OverdueOf(A1(), 7, absl::CivilDay(2016, 7, 9))->what, "stop");
+  Accept(Stop("2016-06-30"));
+  EXPECT_FALSE(OverdueOf(A1(), 7, absl::CivilDay(2017, 1, 1)).has_value());
 }
 
 TEST_F(AssignmentsTest, StartAndStopAreRefusedWithTheRuleTheyBreak) {
@@ -408,7 +451,7 @@ TEST_F(AssignmentsTest, AClientSwitchesProviderWithTheVolumeLeft) {
   EXPECT_THAT((*events)[0], EqualsProto(ParseText<v1::Event>(R"(care_stopped {
       assignment_id: "a1" contract_id: "c1" provider_id: "p1" product_code: "45A12"
       start_date: "2016-02-03" end_date: "2016-03-31" reason: CARE_END_REASON_BY_CLIENT
-      released_cents: 595000 })")));
+      released_cents: 595000 registered_on: "2016-07-01" })")));
   EXPECT_THAT((*events)[1], EqualsProto(ParseText<v1::Event>(R"(care_assigned {
       assignment_id: "a2" contract_id: "c2" provider_id: "p2" municipality: "Delft"
       client: "cl-7" lot: "ambulatory" product_code: "45A12" volume: 70 unit: UNIT_HOUR
@@ -416,7 +459,7 @@ TEST_F(AssignmentsTest, AClientSwitchesProviderWithTheVolumeLeft) {
       value_cents: 560000 switched_from: "a1" })")));
   EXPECT_THAT((*events)[2], EqualsProto(ParseText<v1::Event>(R"(care_started {
       assignment_id: "a2" contract_id: "c2" provider_id: "p2" product_code: "45A12"
-      start_date: "2016-04-01" })")));
+      start_date: "2016-04-01" registered_on: "2016-07-01" })")));
   Accept(Switch());
   EXPECT_EQ(A1().status(), v1::ASSIGNMENT_STATUS_STOPPED);
   EXPECT_EQ(state_.assignments.at("a2").status(), v1::ASSIGNMENT_STATUS_STARTED);

@@ -233,7 +233,7 @@ TEST_F(AuditTrailTest, SigningListsEveryFieldOfTheNewContractRecord) {
                           "term_start: (none) -> 2016-01-01", "term_end: (none) -> 2016-12-31",
                           "status: unspecified -> active", "ceiling Delft: 0.00 -> 1,200,000.00",
                           "ceiling Den Haag: 0.00 -> 500,000.00", "unit 45A48: unspecified -> hour",
-                          "tariff 45A48: 0.00 -> 125.00"));
+                          "tariff 45A48: 0.00 -> 125.00", "registration_days: 0 -> 7"));
 }
 
 TEST_F(AuditTrailTest, ClaimPaymentAndSuspensionShowAsChangedFieldsOfTheContract) {

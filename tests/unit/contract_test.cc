@@ -146,7 +146,7 @@ Change ProviderFailed(const std::string& day) {
 TEST_F(ContractTest, SignContractProducesContractSignedAndEvolveCommitsTheCeilings) {
   EXPECT_THAT(
       DecideOne(SignContract()),
-      EqualsProto(ParseText<v1::Event>(absl::StrCat("contract_signed {", kContractC1, "}"))));
+      EqualsProto(ParseText<v1::Event>(absl::StrCat("contract_signed {", kContractC1, " registration_days: 7 }"))));
   Accept(SignContract());
   EXPECT_EQ(C1().status(), v1::CONTRACT_STATUS_ACTIVE);
   EXPECT_EQ(C1().provider_id(), "p1");

@@ -19,6 +19,7 @@
 #include "engine/domain/dates.h"
 #include "engine/domain/decide.h"
 #include "engine/domain/framework.h"
+#include "engine/domain/registration.h"
 #include "engine/domain/rules.h"
 #include "engine/domain/snapshot.h"
 #include "engine/store/region_cache.h"
@@ -250,6 +251,14 @@ class CommandDrawer {
         tariff.set_product_code(Any(kProducts));
         tariff.set_unit(v1::UNIT_HOUR);
         tariff.set_tariff_cents(8'000 + static_cast<int64_t>(Pick(1'000)));
+        // Now and then an outcome-linked tariff on one indicator.
+        if (Pick(3) == 0) {
+          v1::OutcomeTerm& term = *sign.add_outcome_terms();
+          term.set_indicator(Pick(2) == 0 ? v1::INDICATOR_DROP_OUT : v1::INDICATOR_SATISFACTION);
+          term.set_target_permille(static_cast<int32_t>(Pick(1001)));
+          term.set_bonus_basis_points(static_cast<int32_t>(Pick(2001)));
+          term.set_malus_basis_points(1 + static_cast<int32_t>(Pick(2000)));
+        }
         // Now and then a lump sum paid by a schedule of two instalments a municipality.
         if (Pick(4) == 0) {
           sign.set_funding_model(v1::FUNDING_MODEL_LUMP_SUM);
@@ -503,6 +512,20 @@ class CommandDrawer {
             report.set_municipality(municipality);
           }
           break;
+        }
+        if (what == 2) {
+          // The outcome of last year of a contract with outcome terms.
+          std::vector<const v1::ContractRecord*> linked;
+          for (const auto& [id, contract] : state.contracts) {
+            if (!contract.outcome_terms().empty()) linked.push_back(&contract);
+          }
+          if (!linked.empty()) {
+            Act(command, "bureau", v1::ROLE_BUREAU);
+            v1::CloseOutcomeYear& close = *command.mutable_close_outcome_year();
+            close.set_contract_id(linked[Pick(linked.size())]->contract_id());
+            close.set_year(year - 1 + static_cast<int32_t>(Pick(2)));
+            break;
+          }
         }
         Act(command, municipality, v1::ROLE_MUNICIPALITY);
         v1::CloseYear& close = *command.mutable_close_year();
@@ -1129,6 +1152,42 @@ void ExpectInvariants(const RegionState& state, const std::string& where) {
       EXPECT_FALSE(assignment.started_on().empty()) << where << ": claims before a start " << id;
     }
   }
+  // Registrations count what happened to the assignments, the stops by
+  // reason add up to the stops, and an outcome year adjusted its
+  // municipalities' claims by exactly its total, within the terms' bounds.
+  std::map<std::string, std::pair<int64_t, int64_t>> started_stopped;
+  for (const auto& [id, assignment] : state.assignments) {
+    if (!assignment.started_on().empty()) ++started_stopped[assignment.contract_id()].first;
+    if (assignment.status() == v1::ASSIGNMENT_STATUS_STOPPED) {
+      ++started_stopped[assignment.contract_id()].second;
+    }
+  }
+  for (const auto& [id, contract] : state.contracts) {
+    const v1::RegistrationYear total = TotalRegistrations(contract);
+    EXPECT_EQ(total.starts(), started_stopped[id].first) << where << " contract " << id;
+    EXPECT_EQ(total.stops(), started_stopped[id].second) << where << " contract " << id;
+    EXPECT_EQ(total.stopped_as_planned() + total.stopped_early_by_agreement() +
+                  total.stopped_by_client() + total.stopped_by_provider() +
+                  total.stopped_external(),
+              total.stops())
+        << where << " contract " << id;
+    int64_t most_basis_points = 0;
+    for (const v1::OutcomeTerm& term : contract.outcome_terms()) {
+      most_basis_points += std::max(term.bonus_basis_points(), term.malus_basis_points());
+    }
+    for (const v1::OutcomeYear& year : contract.outcome_years()) {
+      int64_t adjusted = 0;
+      int64_t claimed = 0;
+      for (const v1::ClaimedYear& row : contract.claimed()) {
+        if (row.year() != year.year()) continue;
+        adjusted += row.outcome_cents();
+        claimed += row.claimed_cents();
+      }
+      EXPECT_EQ(adjusted, year.adjustment_cents()) << where << " contract " << id;
+      EXPECT_LE(std::abs(adjusted), claimed * most_basis_points / 10'000)
+          << where << " contract " << id;
+    }
+  }
   for (const auto& [id, continuity] : state.cases) {
     EXPECT_GE(continuity.remaining_ceiling_cents(), 0) << where << " case " << id;
   }
@@ -1187,7 +1246,8 @@ TEST(LifecycleProperty, RandomCommandsKeepInvariantsAndReplayRebuildsTheState) {
        v1::Command::kRefuseAssignment, v1::Command::kStartCare, v1::Command::kStopCare,
        v1::Command::kSwitchProvider, v1::Command::kRequestPlacement,
        v1::Command::kAcceptPlacement, v1::Command::kRefusePlacement,
-       v1::Command::kRenewMembership, v1::Command::kLeaveArrangement};
+       v1::Command::kRenewMembership, v1::Command::kLeaveArrangement,
+       v1::Command::kCloseOutcomeYear};
   const uint64_t first_seed = SeedFromEnvironment(20261125);
   std::map<v1::Command::BodyCase, int> accepted_overall;
   // 20 sequences, and more (up to 80) while a kind of command has not been

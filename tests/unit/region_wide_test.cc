@@ -99,7 +99,7 @@ class RegionWideTest : public ::inkoop::testing::DomainTest {
 
 TEST_F(RegionWideTest, SigningCommitsOnlyTheMunicipalitiesOwnCeilings) {
   EXPECT_THAT(DecideOne(Sign()),
-              EqualsProto(ParseText<v1::Event>(absl::StrCat("contract_signed {", kFan, "}"))));
+              EqualsProto(ParseText<v1::Event>(absl::StrCat("contract_signed {", kFan, " registration_days: 7 }"))));
   Accept(Sign());
   EXPECT_EQ(state_.contracts.at("w1").region_ceiling_cents(), 40000000);
   EXPECT_EQ(Committed("Den Haag"), 10000000);

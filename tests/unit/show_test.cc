@@ -5,10 +5,14 @@
 
 #include <stdlib.h>
 
+#include <fstream>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
+#include "absl/strings/escaping.h"
+#include "engine/signing.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "projections/projection.h"
@@ -58,7 +62,7 @@ class ShowTest : public ::testing::Test {
     EXPECT_THAT(args, IsOk());
     ::testing::internal::CaptureStdout();
     ::testing::internal::CaptureStderr();
-    const int code = RunShow(db_, *args, false);
+    const int code = RunShow(db_, *args, false, nullptr);
     std::string out = ::testing::internal::GetCapturedStdout();
     return {code, std::move(out), ::testing::internal::GetCapturedStderr()};
   }
@@ -189,6 +193,149 @@ TEST_F(ShowOneRegionTest, TheOnlyRegionNeedsNoName) {
   Shown shown = Show({"contracts"});
   EXPECT_EQ(shown.exit_code, 0) << shown.err;
   EXPECT_THAT(shown.out, HasSubstr("C-1"));
+}
+
+// Access records as the access topic would get them; or a topic that fails.
+class ListSink : public AccessSink {
+ public:
+  absl::Status Write(const std::string& region, const v1::SignedAccess& access) override {
+    if (fail) return absl::UnavailableError("no broker (nothing is shown)");
+    written.emplace_back(region, access);
+    return absl::OkStatus();
+  }
+  bool fail = false;
+  std::vector<std::pair<std::string, v1::SignedAccess>> written;
+};
+
+// A region whose registry holds Delft's key and provider p9's, with client
+// cl-7's assignment a1 (Delft, p1 on C-1, from 2016-02-01, not started) on
+// the region's day 2016-03-01.
+class ShowClientsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    unsetenv("INKOOP_REGION");
+    unsetenv("INKOOP_KEY");
+    std::vector<v1::Event> extra;
+    using Entry = std::tuple<const char*, const char*, const SigningKey*>;
+    for (const auto& [who, role, key] : std::vector<Entry>{
+             {"Delft", "ROLE_MUNICIPALITY", &delft_}, {"p9", "ROLE_PROVIDER", &p9_}}) {
+      extra.push_back(testing::EventOf(absl::StrCat(
+          "actor_key_registered { key { actor_id: '", who, "' role: ", role, " public_key: '",
+          absl::BytesToHexString(key->public_key()), "' key_id: '", key->key_id(), "' } }")));
+    }
+    extra.push_back(testing::EventOf(R"pb(care_assigned {
+      assignment_id: "a1" contract_id: "C-1" provider_id: "p1" municipality: "Delft"
+      client: "cl-7" lot: "ambulatory" product_code: "45A12" volume: 10 unit: UNIT_HOUR
+      period_start: "2016-02-01" period_end: "2016-06-30" }
+      occurred_at { seconds: 1456790400 })pb"));
+    absl::StatusOr<std::unique_ptr<Projection>> projection =
+        Projection::Open(db_, testing::TestProjectionOptions());
+    ASSERT_THAT(projection, IsOk());
+    int64_t offset = 0;
+    for (const v1::Event& event : RegionEvents("haaglanden", 100, "care", extra)) {
+      ASSERT_THAT((*projection)->Apply("events", 0, Offset(offset++), testing::Signed(event)),
+                  IsOk());
+    }
+    ASSERT_THAT((*projection)->Commit(), IsOk());
+    for (const auto& [path, key] : {std::pair{delft_pem_, &delft_}, std::pair{p9_pem_, &p9_},
+                                    std::pair{stranger_pem_, &stranger_}}) {
+      std::ofstream(path) << key->ToPem();
+    }
+  }
+
+  Shown Show(std::vector<std::string> words) {
+    absl::StatusOr<Args> args = Args::Parse(words, {"json", "overdue"});
+    EXPECT_THAT(args, IsOk());
+    ::testing::internal::CaptureStdout();
+    ::testing::internal::CaptureStderr();
+    const int code = RunShow(db_, *args, false, &sink_);
+    std::string out = ::testing::internal::GetCapturedStdout();
+    return {code, std::move(out), ::testing::internal::GetCapturedStderr()};
+  }
+  v1::AccessRecorded Record(size_t i) {
+    v1::AccessRecorded record;
+    EXPECT_TRUE(record.ParseFromString(sink_.written.at(i).second.record()));
+    return record;
+  }
+
+  static SigningKey Key(char seed) { return *SigningKey::FromSeed(std::string(32, seed)); }
+  testing::TempDir dir_;
+  const std::string db_ = dir_.Sub("projection");
+  const SigningKey delft_ = Key('d');
+  const SigningKey p9_ = Key('9');
+  const SigningKey stranger_ = Key('s');
+  const std::string delft_pem_ = dir_.Sub("delft.pem");
+  const std::string p9_pem_ = dir_.Sub("p9.pem");
+  const std::string stranger_pem_ = dir_.Sub("stranger.pem");
+  ListSink sink_;
+};
+
+TEST_F(ShowClientsTest, AssignmentsAreShownAfterTheReadIsRecordedAndSigned) {
+  Shown shown = Show({"assignments", "--client", "cl-7", "--key", delft_pem_, "--purpose",
+                      "review of the care plan"});
+  ASSERT_EQ(shown.exit_code, 0) << shown.err;
+  EXPECT_THAT(shown.out, AllOf(HasSubstr("a1"), HasSubstr("client cl-7"), HasSubstr("assigned")));
+  ASSERT_EQ(sink_.written.size(), 1u);
+  EXPECT_EQ(sink_.written[0].first, "haaglanden");
+  const v1::AccessRecorded record = Record(0);
+  EXPECT_EQ(record.reader(), "Delft");
+  EXPECT_EQ(record.role(), v1::ROLE_MUNICIPALITY);
+  EXPECT_EQ(record.what(), "assignments");
+  EXPECT_EQ(record.filter(), "--client cl-7");
+  EXPECT_EQ(record.purpose(), "review of the care plan");
+  EXPECT_THAT(record.clients(), ::testing::ElementsAre("cl-7"));
+  const v1::SignedAccess& signed_access = sink_.written[0].second;
+  EXPECT_EQ(signed_access.key_id(), delft_.key_id());
+  EXPECT_THAT(VerifySignature(delft_.public_key(), AccessStatement(signed_access.record()),
+                              signed_access.signature()),
+              IsOk());
+}
+
+TEST_F(ShowClientsTest, AReadThatCannotBeRecordedShowsNothing) {
+  sink_.fail = true;
+  Shown shown = Show({"assignments", "--key", delft_pem_, "--purpose", "review"});
+  EXPECT_EQ(shown.exit_code, 3);
+  EXPECT_EQ(shown.out, "");
+  EXPECT_THAT(shown.err, HasSubstr("nothing is shown"));
+}
+
+TEST_F(ShowClientsTest, AReaderNamesItselfWithARegisteredKeyAndAPurpose) {
+  for (const auto& [words, message] : std::vector<std::pair<std::vector<std::string>, std::string>>{
+           {{"assignments", "--purpose", "x"}, "--key: expected the reader's Ed25519 key"},
+           {{"placements", "--key", delft_pem_}, "--purpose: expected why"},
+           {{"assignments", "--key", stranger_pem_, "--purpose", "x"},
+            "is not in the registry of region 'haaglanden'"},
+           {{"assignments", "--key", delft_pem_, "--purpose", "x", "--limit", "5000"},
+            "--limit: expected 1 to 1000 records, got '5000'"},
+       }) {
+    Shown shown = Show(words);
+    EXPECT_EQ(shown.exit_code, 2) << words[0];
+    EXPECT_THAT(shown.err, HasSubstr(message));
+    EXPECT_EQ(shown.out, "");
+  }
+  EXPECT_TRUE(sink_.written.empty());
+}
+
+TEST_F(ShowClientsTest, AProviderSeesOnlyItsOwnAndNothingIsRecordedWhenNothingIsShown) {
+  Shown shown = Show({"assignments", "--key", p9_pem_, "--purpose", "x"});
+  EXPECT_EQ(shown.exit_code, 1);
+  EXPECT_THAT(shown.err, HasSubstr("no assignments in region 'haaglanden' that p9 (provider)"));
+  EXPECT_TRUE(sink_.written.empty());
+}
+
+TEST_F(ShowClientsTest, RegistrationCountsAreNotLoggedAndTheOverdueListIs) {
+  Shown counts = Show({"registrations"});
+  ASSERT_EQ(counts.exit_code, 0) << counts.err;
+  EXPECT_THAT(counts.out, AllOf(HasSubstr("registrations on 2016-03-01"),
+                                HasSubstr("C-1"), HasSubstr("overdue: 1 start(s), 0 stop(s)")));
+  EXPECT_THAT(counts.out, Not(HasSubstr("a1")));
+  EXPECT_TRUE(sink_.written.empty());
+  Shown listed = Show({"registrations", "--overdue", "--provider", "p1", "--key", delft_pem_,
+                       "--purpose", "follow-up"});
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  EXPECT_THAT(listed.out, HasSubstr("a1: start due by 2016-02-08, 22 day(s) overdue"));
+  ASSERT_EQ(sink_.written.size(), 1u);
+  EXPECT_THAT(Record(0).clients(), ::testing::ElementsAre("cl-7"));
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include "absl/strings/str_join.h"
 #include "engine/environment.h"
 #include "engine/kafka/kafka.h"
+#include "tools/inkoopctl/access.h"
 #include "tools/inkoopctl/args.h"
 #include "tools/inkoopctl/auditor.h"
 #include "tools/inkoopctl/command_builder.h"
@@ -25,8 +26,21 @@ usage:
   inkoopctl show budget --municipality M [--year Y] [--region R]
   inkoopctl show contracts [--provider P] [--municipality M] [--lot L] [--region R]
   inkoopctl show cases|providers|tenders [--provider P] [--municipality M] [--lot L] [--region R]
-  inkoopctl show placements [--open] [--provider P] [--municipality M] [--lot L] [--region R]
+  inkoopctl show registrations [--provider P] [--contract C] [--municipality M] [--lot L]
+                         the registration duty per contract: starts and stops registered,
+                         late, overdue now, drop-out from the stop reasons
                          (--region: env INKOOP_REGION; default the projection's only region)
+client-level data (each read is recorded on the access topic before it is shown):
+  inkoopctl show assignments [--client X] [--provider P] [--municipality M] [--contract C]
+  inkoopctl show placements [--open] [--client X] [--provider P] [--municipality M] [--lot L]
+  inkoopctl show registrations --overdue [...]   (names the overdue assignments)
+  --key FILE             the reader's Ed25519 key, registered in the region (env INKOOP_KEY);
+                         a municipality sees its clients, a provider its own
+  --purpose TEXT         why the data is read (recorded); required
+  --limit N              at most N records (default 100, at most 1000)
+  inkoopctl access-log --client X [--region R]
+                         every recorded read that showed client X: who, role, when, what,
+                         the purpose, and whether the reader's signature verifies
   inkoopctl tail [--region R]   (prints the committed events, oldest first)
   inkoopctl parked             (events the projector could not apply)
 auditors:
@@ -83,7 +97,8 @@ int main(int argc, char** argv) {
   }
   const std::string verb = words[0];
   words.erase(words.begin());
-  absl::StatusOr<inkoop::Args> parsed = inkoop::Args::Parse(words, {"json", "csv"});
+  absl::StatusOr<inkoop::Args> parsed =
+      inkoop::Args::Parse(words, {"json", "csv", "open", "overdue"});
   if (!parsed.ok()) {
     std::cerr << "inkoopctl: " << parsed.status().message() << "\n";
     return 2;
@@ -114,9 +129,12 @@ int main(int argc, char** argv) {
   }
 
   if (verb == "submit") return inkoop::RunSubmit(kafka, args, absl::Seconds(timeout_seconds), json);
+  if (verb == "access-log") return inkoop::RunAccessLog(kafka, db, args, json);
   if (verb == "show") {
+    const std::unique_ptr<inkoop::AccessSink> access =
+        inkoop::KafkaAccessSink(kafka, absl::Seconds(timeout_seconds));
     const std::optional<std::string> as_of = args.Take("as_of");
-    if (!as_of.has_value()) return inkoop::RunShow(db, args, json);
+    if (!as_of.has_value()) return inkoop::RunShow(db, args, json, access.get());
     absl::StatusOr<absl::Time> moment = inkoop::ParseMoment(*as_of);
     if (!moment.ok()) {
       std::cerr << "inkoopctl: --as-of: " << moment.status().message() << "\n";
@@ -141,7 +159,7 @@ int main(int argc, char** argv) {
     }
     std::cout << "as of " << *as_of << " (replayed into " << *replayed << ")\n";
     args.Set("region", region);
-    return inkoop::RunShow(*replayed, args, json);
+    return inkoop::RunShow(*replayed, args, json, access.get());
   }
   if (verb == "verify") return inkoop::RunVerify(kafka, db, args, json);
   if (verb == "checkpoint") return inkoop::RunCheckpoint(db, args);
@@ -154,7 +172,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   std::cerr << "inkoopctl: unknown command '" << verb
-            << "' (expected submit, show, tail, parked, replay, verify, checkpoint, audit, "
-               "keygen, commands, help)\n";
+            << "' (expected submit, show, access-log, tail, parked, replay, verify, checkpoint, "
+               "audit, keygen, commands, help)\n";
   return 2;
 }

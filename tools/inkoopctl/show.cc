@@ -13,12 +13,16 @@
 #include "absl/strings/strip.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "absl/container/flat_hash_map.h"
 #include "engine/domain/dates.h"
+#include "engine/domain/registration.h"
+#include "engine/domain/roles.h"
 #include "engine/domain/money.h"
 #include "engine/domain/rules.h"
 #include "engine/environment.h"
 #include "google/protobuf/util/json_util.h"
 #include "projections/reader.h"
+#include "tools/inkoopctl/access.h"
 
 namespace inkoop {
 
@@ -291,14 +295,185 @@ std::string Filtered(const std::vector<std::pair<const char*, std::optional<std:
   return out;
 }
 
+// "--provider p --client c": a read's filters as given, for its record.
+std::string Given(const std::vector<std::pair<const char*, std::optional<std::string>>>& filters) {
+  std::vector<std::string> words;
+  for (const auto& [name, value] : filters) {
+    if (value.has_value()) words.push_back(absl::StrCat("--", name, " ", *value));
+  }
+  return absl::StrJoin(words, " ");
+}
+
+// Records per client-level read, and the most one may show.
+constexpr int kDefaultLimit = 100;
+constexpr int kMaxLimit = 1000;
+
+// A client-level read: who reads, where its record goes, what it asked.
+struct ClientLevel {
+  const ClientReader* reader;
+  AccessSink* sink;
+  std::string region;
+  std::string what;
+  std::string filter;
+  int limit;
+};
+
+// Like PrintRecords, for client-level data: at most `read.limit` records,
+// shown only once their clients' access record is written.
+template <typename Record, typename Keep, typename Format, typename ClientOf>
+int PrintClientLevel(const ClientLevel& read, const absl::StatusOr<std::vector<Record>>& records,
+                     bool json, Keep keep, Format format, ClientOf client_of,
+                     absl::string_view what) {
+  if (!records.ok()) {
+    std::cerr << "inkoopctl: " << records.status().message() << "\n";
+    return 3;
+  }
+  std::vector<const Record*> shown;
+  int64_t more = 0;
+  std::vector<std::string> clients;
+  for (const Record& record : *records) {
+    if (!keep(record)) continue;
+    if (static_cast<int>(shown.size()) == read.limit) {
+      ++more;
+      continue;
+    }
+    shown.push_back(&record);
+    clients.push_back(client_of(record));
+  }
+  if (shown.empty()) {
+    std::cerr << "inkoopctl: no " << what << " that " << read.reader->actor.actor_id() << " ("
+              << RoleName(read.reader->actor.role()) << ") may see\n";
+    return 1;
+  }
+  if (absl::Status recorded =
+          RecordAccess(*read.sink, *read.reader, read.region, read.what, read.filter, clients);
+      !recorded.ok()) {
+    std::cerr << "inkoopctl: show " << read.what << ": " << recorded.message() << "\n";
+    return 3;
+  }
+  for (const Record* record : shown) {
+    std::cout << (json ? Json(*record) + "\n" : format(*record));
+  }
+  if (more > 0) {
+    std::cerr << "inkoopctl: " << more << " more " << what << " not shown (--limit "
+              << read.limit << "); narrow the filters or raise --limit (at most " << kMaxLimit
+              << ")\n";
+  }
+  return 0;
+}
+
+std::string FormatAssignment(const v1::AssignmentRecord& a) {
+  std::string out = absl::StrFormat(
+      "%-10s client %-10s %-12s %-10s contract %-10s %s %d %s %s..%s  %s", a.assignment_id(),
+      a.client(), a.municipality(), a.provider_id(), a.contract_id(), a.product_code(),
+      a.volume(), EnumWord(*v1::Unit_descriptor(), a.unit()), a.period_start(), a.period_end(),
+      EnumWord(*v1::AssignmentStatus_descriptor(), a.status()));
+  if (!a.started_on().empty()) absl::StrAppend(&out, ", started ", a.started_on());
+  if (!a.stopped_on().empty()) {
+    absl::StrAppend(&out, ", stopped ", a.stopped_on(), " (",
+                    EnumWord(*v1::CareEndReason_descriptor(), a.end_reason()), ")");
+  }
+  if (a.volume() > 0) absl::StrAppend(&out, ", claimed ", a.claimed_units());
+  if (!a.switched_from().empty()) absl::StrAppend(&out, ", switched from ", a.switched_from());
+  return out + "\n";
+}
+
+std::string FormatRegistrations(const v1::RegistrationView& v) {
+  const v1::RegistrationYear& t = v.total();
+  std::string out = absl::StrFormat(
+      "%-14s %-12s within %2d days  starts %d (%d late)  stops %d (%d late)  %d day(s) late in "
+      "all  drop-out %s  overdue: %d start(s), %d stop(s)\n",
+      v.provider_id(), v.contract_id(), v.registration_days(), t.starts(), t.starts_late(),
+      t.stops(), t.stops_late(), t.days_late(),
+      v.has_drop_out() ? absl::StrFormat("%d.%d%%", v.drop_out_permille() / 10,
+                                         v.drop_out_permille() % 10)
+                       : std::string("-"),
+      v.overdue_starts(), v.overdue_stops());
+  if (t.stops() > 0) {
+    absl::StrAppend(&out, "  stops: as planned ", t.stopped_as_planned(), ", early by agreement ",
+                    t.stopped_early_by_agreement(), ", by the client ", t.stopped_by_client(),
+                    ", by the provider ", t.stopped_by_provider(), ", external ",
+                    t.stopped_external(), "\n");
+  }
+  for (const v1::RegistrationView::Overdue& o : v.overdue()) {
+    absl::StrAppend(&out, "  ", o.assignment_id(), ": ", o.what(), " due by ", o.due(), ", ",
+                    o.days_overdue(), " day(s) overdue\n");
+  }
+  return out;
+}
+
+int ShowRegistrations(ProjectionReader& reader, const ClientLevel& read, bool json,
+                      const std::optional<std::string>& provider,
+                      const std::optional<std::string>& municipality,
+                      const std::optional<std::string>& lot,
+                      const std::optional<std::string>& contract, bool list_overdue,
+                      const std::string& filtered) {
+  absl::StatusOr<std::vector<v1::ContractRecord>> contracts = reader.Contracts(read.region);
+  absl::StatusOr<std::vector<v1::AssignmentRecord>> assignments = reader.Assignments(read.region);
+  absl::StatusOr<int64_t> clock = reader.ClockMicros(read.region);
+  for (const absl::Status& status : {contracts.status(), assignments.status(), clock.status()}) {
+    if (!status.ok()) {
+      std::cerr << "inkoopctl: " << status.message() << "\n";
+      return 3;
+    }
+  }
+  std::vector<v1::ContractRecord> kept;
+  for (v1::ContractRecord& c : *contracts) {
+    bool serves = !municipality.has_value();
+    for (const v1::MunicipalityCeiling& ceiling : c.ceilings()) {
+      serves = serves || ceiling.municipality() == *municipality;
+    }
+    if (serves && (!provider || *provider == c.provider_id()) && (!lot || *lot == c.lot()) &&
+        (!contract || *contract == c.contract_id())) {
+      kept.push_back(std::move(c));
+    }
+  }
+  if (kept.empty()) {
+    std::cerr << "inkoopctl: no contracts" << filtered << "\n";
+    return 1;
+  }
+  // Overdue assignments are named only to a reader who may see them.
+  std::vector<v1::AssignmentRecord> counted;
+  absl::flat_hash_map<std::string, std::string> client_of;
+  for (v1::AssignmentRecord& a : *assignments) {
+    if (municipality && *municipality != a.municipality()) continue;
+    if (list_overdue && !MaySee(*read.reader, a.municipality(), {a.provider_id()})) continue;
+    client_of[a.assignment_id()] = a.client();
+    counted.push_back(std::move(a));
+  }
+  const absl::CivilDay today = absl::ToCivilDay(absl::FromUnixMicros(*clock), absl::UTCTimeZone());
+  std::vector<v1::RegistrationView> views = RegistrationViews(kept, counted, today, list_overdue);
+  std::vector<std::string> clients;
+  for (v1::RegistrationView& view : views) {
+    if (view.overdue_size() > read.limit) view.mutable_overdue()->DeleteSubrange(read.limit, view.overdue_size() - read.limit);
+    for (const v1::RegistrationView::Overdue& o : view.overdue()) {
+      clients.push_back(client_of[o.assignment_id()]);
+    }
+  }
+  if (!clients.empty()) {
+    if (absl::Status recorded =
+            RecordAccess(*read.sink, *read.reader, read.region, read.what, read.filter, clients);
+        !recorded.ok()) {
+      std::cerr << "inkoopctl: show registrations: " << recorded.message() << "\n";
+      return 3;
+    }
+  }
+  if (!json) std::cout << "registrations on " << FormatDate(today) << " (the region's day)\n";
+  for (const v1::RegistrationView& view : views) {
+    std::cout << (json ? Json(view) + "\n" : FormatRegistrations(view));
+  }
+  return 0;
+}
+
 }  // namespace
 
-int RunShow(const std::string& db, Args& args, bool json) {
+int RunShow(const std::string& db, Args& args, bool json, AccessSink* access) {
   const std::string what = args.positional().empty() ? "" : args.positional()[0];
   if (what != "budget" && what != "contracts" && what != "cases" && what != "providers" &&
-      what != "tenders" && what != "placements") {
-    std::cerr << "inkoopctl: show: expected budget, contracts, cases, providers, tenders or "
-                 "placements, got '"
+      what != "tenders" && what != "placements" && what != "assignments" &&
+      what != "registrations") {
+    std::cerr << "inkoopctl: show: expected budget, contracts, cases, providers, tenders, "
+                 "assignments, registrations or placements, got '"
               << what << "'\n";
     return 2;
   }
@@ -310,6 +485,25 @@ int RunShow(const std::string& db, Args& args, bool json) {
   const std::optional<std::string> lot = budget ? std::nullopt : args.Take("lot");
   const std::optional<std::string> region_flag = args.Take("region");
   const bool only_open = what == "placements" && args.TakeFlag("open");
+  const bool overdue = what == "registrations" && args.TakeFlag("overdue");
+  const bool client_level = what == "assignments" || what == "placements" || overdue;
+  const std::optional<std::string> client =
+      what == "assignments" || what == "placements" ? args.Take("client") : std::nullopt;
+  const std::optional<std::string> contract =
+      what == "assignments" || what == "registrations" ? args.Take("contract") : std::nullopt;
+  std::string key_path;
+  std::optional<std::string> purpose;
+  int limit = kDefaultLimit;
+  if (client_level) {
+    key_path = args.TakeOr("key", EnvironmentOr("INKOOP_KEY", ""));
+    purpose = args.Take("purpose");
+    if (std::optional<std::string> text = args.Take("limit");
+        text.has_value() && (!absl::SimpleAtoi(*text, &limit) || limit < 1 || limit > kMaxLimit)) {
+      std::cerr << "inkoopctl: show " << what << ": --limit: expected 1 to " << kMaxLimit
+                << " records, got '" << *text << "'\n";
+      return 2;
+    }
+  }
   if (!budget) {
     if (absl::Status rest = args.RequireAllTaken(absl::StrCat("show ", what)); !rest.ok()) {
       std::cerr << "inkoopctl: " << rest.message() << "\n";
@@ -325,7 +519,29 @@ int RunShow(const std::string& db, Args& args, bool json) {
   if (region.empty()) return 2;
   const std::string in_region = absl::StrCat(" in region '", region, "'");
   const std::string filtered =
-      Filtered({{"provider", provider}, {"municipality", municipality}, {"lot", lot}}) + in_region;
+      Filtered({{"provider", provider}, {"municipality", municipality}, {"lot", lot},
+                {"client", client}, {"contract", contract}}) +
+      in_region;
+  std::optional<ClientReader> client_reader;
+  if (client_level) {
+    absl::StatusOr<ClientReader> identified =
+        IdentifyReader(key_path, purpose, **reader, region, what);
+    if (!identified.ok()) {
+      std::cerr << "inkoopctl: " << identified.status().message() << "\n";
+      return 2;
+    }
+    if (access == nullptr) {
+      std::cerr << "inkoopctl: show " << what << ": no access log to record the read in; "
+                << "nothing is shown\n";
+      return 3;
+    }
+    client_reader = *std::move(identified);
+  }
+  // What a client-level read shows, and the record of it first.
+  const std::string given = Given({{"provider", provider}, {"municipality", municipality},
+                                   {"lot", lot}, {"client", client}, {"contract", contract}});
+  const ClientLevel logged{client_reader ? &*client_reader : nullptr, access, region, what, given,
+                           limit};
   auto matches = [](const std::optional<std::string>& wanted, const std::string& value) {
     return !wanted.has_value() || *wanted == value;
   };
@@ -363,16 +579,37 @@ int RunShow(const std::string& db, Args& args, bool json) {
     }
     const absl::CivilDay today =
         absl::ToCivilDay(absl::FromUnixMicros(*clock), absl::UTCTimeZone());
-    return PrintRecords(
-        (*reader)->Placements(region), json,
+    return PrintClientLevel(
+        logged, (*reader)->Placements(region), json,
         [&](const v1::PlacementRecord& p) {
           const std::string& with =
               p.status() == v1::PLACEMENT_STATUS_PLACED ? p.placed().provider_id() : p.with_provider();
+          std::vector<std::string> holders(p.candidates().begin(), p.candidates().end());
+          holders.push_back(p.placed().provider_id());
           return matches(provider, with) && matches(municipality, p.municipality()) &&
-                 matches(lot, p.lot()) && (!only_open || p.status() == v1::PLACEMENT_STATUS_OPEN);
+                 matches(lot, p.lot()) && matches(client, p.client()) &&
+                 (!only_open || p.status() == v1::PLACEMENT_STATUS_OPEN) &&
+                 MaySee(*logged.reader, p.municipality(), holders);
         },
         [&](const v1::PlacementRecord& p) { return FormatPlacement(p, today); },
+        [](const v1::PlacementRecord& p) { return p.client(); },
         std::string(only_open ? "open " : "") + "placement requests" + filtered);
+  }
+  if (what == "assignments") {
+    return PrintClientLevel(
+        logged, (*reader)->Assignments(region), json,
+        [&](const v1::AssignmentRecord& a) {
+          return matches(provider, a.provider_id()) && matches(municipality, a.municipality()) &&
+                 matches(lot, a.lot()) && matches(client, a.client()) &&
+                 matches(contract, a.contract_id()) &&
+                 MaySee(*logged.reader, a.municipality(), {a.provider_id()});
+        },
+        FormatAssignment, [](const v1::AssignmentRecord& a) { return a.client(); },
+        "assignments" + filtered);
+  }
+  if (what == "registrations") {
+    return ShowRegistrations(**reader, logged, json, provider, municipality, lot, contract,
+                             overdue, filtered);
   }
   if (what == "tenders") {
     return PrintRecords((*reader)->Tenders(region), json,

@@ -7,6 +7,7 @@
 #include "google/protobuf/descriptor.h"
 #include "inkoop/v1/snapshot.pb.h"
 #include "inkoop/v1/views.pb.h"
+#include "tools/inkoopctl/access.h"
 #include "tools/inkoopctl/args.h"
 
 namespace inkoop {
@@ -25,7 +26,9 @@ std::string FormatContract(const v1::ContractRecord& c);
 std::string FormatBudget(const v1::BudgetView& view);
 
 // Exit code: 0 shown, 1 nothing to show, 2 bad input, 3 database unreadable.
-int RunShow(const std::string& db, Args& args, bool json);
+// Client-level reads (assignments, placements, registrations --overdue) are
+// recorded in `access` before anything is shown (access.h); null: refused.
+int RunShow(const std::string& db, Args& args, bool json, AccessSink* access);
 int RunParked(const std::string& db, Args& args, bool json);
 
 }  // namespace inkoop
