@@ -308,6 +308,15 @@ absl::Status Engine::CatchUpPartition(int32_t partition, uint64_t& events, uint6
             ++skipped;
             continue;
           }
+          if (const int32_t home = PartitionFor(event.region(), partition_count_);
+              home != partition) {
+            return absl::FailedPreconditionError(absl::StrCat(
+                where, ": an event of region '", event.region(), "', which belongs on partition ",
+                home, " (murmur2 of the region id, Kafka's default partitioner): the topics were "
+                "written with another mapping of regions to partitions (FNV-1a, of earlier "
+                "engines); copy them to new topics with inkoopctl migrate-topics (README: "
+                "Migrating topics) and start on those"));
+          }
           absl::Status applied = handler_->Replay(event);
           if (absl::IsDataLoss(applied)) {
             LogWarning(absl::StrCat(where, ": ", applied.message(), "; payload left out"));
@@ -446,9 +455,14 @@ absl::Status Engine::ProcessBatch(std::vector<std::unique_ptr<RdKafka::Message>>
   for (size_t i = 0; i < batch.size(); ++i) {
     const RdKafka::Message& message = *batch[i];
     Read& read = reads[i];
+    // JSON is parsed only within the size limit; an oversized record is
+    // refused as such after the binary decode.
+    const absl::string_view value(static_cast<const char*>(message.payload()), message.len());
     read.decodable =
-        read.signed_command.ParseFromArray(message.payload(), static_cast<int>(message.len())) &&
-        read.command.ParseFromString(read.signed_command.command());
+        value.size() <= options_.max_command_bytes
+            ? DecodeCommandRecord(value, read.signed_command, read.command)
+            : read.signed_command.ParseFromArray(value.data(), static_cast<int>(value.size())) &&
+                  read.command.ParseFromString(read.signed_command.command());
     if (read.decodable && message.len() <= options_.max_command_bytes) {
       read.checked.public_key = handler_->ExpectedSigner(read.signed_command, read.command);
     }

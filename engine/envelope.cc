@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "google/protobuf/util/json_util.h"
 
 namespace inkoop {
 
@@ -60,6 +61,25 @@ std::string SealedRecordOfBytes(absl::string_view event_bytes, const v1::Event& 
 
 std::string SealedRecord(const v1::Event& event, const SigningKey* key) {
   return SealedRecordOfBytes(EventBytes(event), event, key);
+}
+
+bool DecodeCommandRecord(absl::string_view value, v1::SignedCommand& signed_command,
+                         v1::Command& command) {
+  // Binary first: its first byte is a field tag, and a length that happens
+  // to be '{' must not send it down the JSON path. JSON text ('{' = field
+  // 15, start group) never parses as a SignedCommand.
+  if (!signed_command.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+    if (value.empty() || value.front() != '{') return false;
+    signed_command.Clear();
+    google::protobuf::util::JsonParseOptions options;
+    options.ignore_unknown_fields = false;
+    if (!google::protobuf::util::JsonStringToMessage(
+             google::protobuf::StringPiece(value.data(), value.size()), &signed_command, options)
+             .ok()) {
+      return false;
+    }
+  }
+  return command.ParseFromString(signed_command.command());
 }
 
 absl::StatusOr<ReadEvent> OpenRecord(absl::string_view value) {

@@ -19,6 +19,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "engine/signing.h"
+#include "inkoop/v1/commands.pb.h"
 #include "inkoop/v1/events.pb.h"
 
 namespace inkoop {
@@ -54,6 +55,14 @@ std::string SealedRecord(const v1::Event& event, const SigningKey* key);
 // region, sequence and recorded_at.
 std::string SealedRecordOfBytes(absl::string_view event_bytes, const v1::Event& event,
                                 const SigningKey* key);
+
+// A record of the commands topic: a SignedCommand in its binary form, or in
+// the protobuf JSON mapping ({"command": "<base64 of the Command's bytes>",
+// "keyId": ..., "signature": "<base64>"}) for clients that send text only,
+// such as Kafka's console producer. The signature covers the Command's
+// bytes either way. False when it is neither, or `command` does not parse.
+bool DecodeCommandRecord(absl::string_view value, v1::SignedCommand& signed_command,
+                         v1::Command& command);
 
 // A record read from the events topic.
 struct ReadEvent {

@@ -15,14 +15,49 @@
 
 namespace inkoop {
 
-int32_t PartitionFor(absl::string_view region, int32_t partitions) {
-  // FNV-1a, 64 bit: stable across builds and platforms.
-  uint64_t hash = 14695981039346656037ull;
-  for (unsigned char c : region) {
-    hash ^= c;
-    hash *= 1099511628211ull;
+int32_t Murmur2(absl::string_view key) {
+  // Unsigned arithmetic wraps as Java's int does; the result is the same
+  // 32 bits, read as signed.
+  constexpr uint32_t kMultiplier = 0x5bd1e995;
+  constexpr int kShift = 24;
+  const auto* bytes = reinterpret_cast<const unsigned char*>(key.data());
+  const auto length = static_cast<uint32_t>(key.size());
+  uint32_t h = 0x9747b28cu ^ length;
+  const uint32_t blocks = length / 4;
+  for (uint32_t i = 0; i < blocks; ++i) {
+    const unsigned char* b = bytes + 4 * i;
+    uint32_t k = static_cast<uint32_t>(b[0]) | (static_cast<uint32_t>(b[1]) << 8) |
+                 (static_cast<uint32_t>(b[2]) << 16) | (static_cast<uint32_t>(b[3]) << 24);
+    k *= kMultiplier;
+    k ^= k >> kShift;
+    k *= kMultiplier;
+    h *= kMultiplier;
+    h ^= k;
   }
-  return static_cast<int32_t>(hash % static_cast<uint64_t>(partitions));
+  const unsigned char* tail = bytes + 4 * blocks;
+  switch (length % 4) {
+    case 3:
+      h ^= static_cast<uint32_t>(tail[2]) << 16;
+      [[fallthrough]];
+    case 2:
+      h ^= static_cast<uint32_t>(tail[1]) << 8;
+      [[fallthrough]];
+    case 1:
+      h ^= static_cast<uint32_t>(tail[0]);
+      h *= kMultiplier;
+      break;
+    default:
+      break;
+  }
+  h ^= h >> 13;
+  h *= kMultiplier;
+  h ^= h >> 15;
+  return static_cast<int32_t>(h);
+}
+
+int32_t PartitionFor(absl::string_view region, int32_t partitions) {
+  const uint32_t positive = static_cast<uint32_t>(Murmur2(region)) & 0x7fffffffu;
+  return static_cast<int32_t>(positive % static_cast<uint32_t>(partitions));
 }
 
 absl::Status KafkaStatus(RdKafka::ErrorCode code, absl::string_view context) {

@@ -37,11 +37,18 @@ struct KafkaOptions {
   std::string access_topic() const { return topic_prefix + "inkoop.access"; }
 };
 
-// The partition of `region` on a topic with `partitions` partitions. The
-// same region lands on the same partition number on all three topics, so
+// The partition of `region` on a topic with `partitions` partitions: the
+// mapping of Kafka's default partitioner for a keyed record (the Java
+// client's, and librdkafka's `partitioner=murmur2_random`): murmur2 of the
+// key's bytes, made positive, modulo the partition count. So any Kafka
+// client that keys a command by its region puts it where the engine reads
+// it. The same region lands on the same partition number on every topic, so
 // the engine instance owning a command partition also owns the region's
 // events and results.
 int32_t PartitionFor(absl::string_view region, int32_t partitions);
+
+// Kafka's murmur2 (org.apache.kafka.common.utils.Utils.murmur2) of `key`.
+int32_t Murmur2(absl::string_view key);
 
 // librdkafka error -> Status, with `context` ("commit transaction") leading
 // the message. Broker unreachable -> kUnavailable; fenced -> kFailedPrecondition.

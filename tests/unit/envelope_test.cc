@@ -5,6 +5,7 @@
 
 #include "gmock/gmock.h"
 #include "google/protobuf/text_format.h"
+#include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
 #include "tests/testing/status_matchers.h"
@@ -43,6 +44,35 @@ v1::Event FullEvent() {
       )pb",
       &event));
   return event;
+}
+
+// Command records: binary whatever its length byte is (123 is '{'), the
+// JSON mapping for text-only clients, nothing else.
+TEST(CommandRecord, BinaryOfAnyLengthJsonAndNothingElseDecode) {
+  for (size_t note = 0; note < 200; ++note) {
+    v1::Command command;
+    command.set_command_id("c-1");
+    command.set_region("haaglanden");
+    command.mutable_set_budget()->set_municipality(std::string(note, 'x'));
+    v1::SignedCommand record;
+    record.set_command(command.SerializeAsString());
+    record.set_key_id("0123456789abcdef");
+    record.set_signature(std::string(64, '\x01'));
+    v1::SignedCommand signed_command;
+    v1::Command decoded;
+    ASSERT_TRUE(DecodeCommandRecord(record.SerializeAsString(), signed_command, decoded)) << note;
+    EXPECT_EQ(decoded.set_budget().municipality().size(), note);
+    std::string json;
+    ASSERT_TRUE(google::protobuf::util::MessageToJsonString(record, &json).ok());
+    ASSERT_TRUE(DecodeCommandRecord(json, signed_command, decoded)) << json;
+    EXPECT_EQ(signed_command.signature(), record.signature());
+    EXPECT_EQ(decoded.command_id(), "c-1");
+  }
+  v1::SignedCommand signed_command;
+  v1::Command decoded;
+  EXPECT_FALSE(DecodeCommandRecord("{\"command\": 12", signed_command, decoded));
+  EXPECT_FALSE(DecodeCommandRecord("{\"unknown\": \"x\"}", signed_command, decoded));
+  EXPECT_FALSE(DecodeCommandRecord("\xff\xff\xff", signed_command, decoded));
 }
 
 TEST(Envelope, AFullyPopulatedEventSurvivesSerializationUnchanged) {

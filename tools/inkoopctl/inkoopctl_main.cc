@@ -11,6 +11,7 @@
 #include "tools/inkoopctl/args.h"
 #include "tools/inkoopctl/auditor.h"
 #include "tools/inkoopctl/command_builder.h"
+#include "tools/inkoopctl/migrate.h"
 #include "tools/inkoopctl/show.h"
 #include "tools/inkoopctl/submit.h"
 #include "tools/inkoopctl/tail.h"
@@ -60,6 +61,9 @@ auditors:
   --keys FILE            the engine's public keys (env INKOOP_KEYS, default
                          .run/inkoopd-signing-key.pem.pub)
   inkoopctl commands           (lists the command names)
+  inkoopctl migrate-topics --to-prefix P
+                         copies events and results to new topics (prefix P) with each region
+                         on its partition by murmur2, for topics of an earlier mapping
 
 options everywhere:
   --brokers HOST:PORT    Kafka (env INKOOP_BROKERS, default 127.0.0.1:9092)
@@ -129,6 +133,7 @@ int main(int argc, char** argv) {
   }
 
   if (verb == "submit") return inkoop::RunSubmit(kafka, args, absl::Seconds(timeout_seconds), json);
+  if (verb == "migrate-topics") return inkoop::RunMigrateTopics(kafka, args);
   if (verb == "access-log") return inkoop::RunAccessLog(kafka, db, args, json);
   if (verb == "show") {
     const std::unique_ptr<inkoop::AccessSink> access =
@@ -173,6 +178,6 @@ int main(int argc, char** argv) {
   }
   std::cerr << "inkoopctl: unknown command '" << verb
             << "' (expected submit, show, access-log, tail, parked, replay, verify, checkpoint, "
-               "audit, keygen, commands, help)\n";
+               "audit, keygen, migrate-topics, commands, help)\n";
   return 2;
 }
