@@ -455,14 +455,9 @@ absl::Status Engine::ProcessBatch(std::vector<std::unique_ptr<RdKafka::Message>>
   for (size_t i = 0; i < batch.size(); ++i) {
     const RdKafka::Message& message = *batch[i];
     Read& read = reads[i];
-    // JSON is parsed only within the size limit; an oversized record is
-    // refused as such after the binary decode.
-    const absl::string_view value(static_cast<const char*>(message.payload()), message.len());
-    read.decodable =
-        value.size() <= options_.max_command_bytes
-            ? DecodeCommandRecord(value, read.signed_command, read.command)
-            : read.signed_command.ParseFromArray(value.data(), static_cast<int>(value.size())) &&
-                  read.command.ParseFromString(read.signed_command.command());
+    read.decodable = DecodeCommandRecord(
+        absl::string_view(static_cast<const char*>(message.payload()), message.len()),
+        options_.max_command_bytes, read.signed_command, read.command);
     if (read.decodable && message.len() <= options_.max_command_bytes) {
       read.checked.public_key = handler_->ExpectedSigner(read.signed_command, read.command);
     }

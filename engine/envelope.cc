@@ -63,13 +63,13 @@ std::string SealedRecord(const v1::Event& event, const SigningKey* key) {
   return SealedRecordOfBytes(EventBytes(event), event, key);
 }
 
-bool DecodeCommandRecord(absl::string_view value, v1::SignedCommand& signed_command,
-                         v1::Command& command) {
+bool DecodeCommandRecord(absl::string_view value, size_t max_json_bytes,
+                         v1::SignedCommand& signed_command, v1::Command& command) {
   // Binary first: its first byte is a field tag, and a length that happens
   // to be '{' must not send it down the JSON path. JSON text ('{' = field
   // 15, start group) never parses as a SignedCommand.
   if (!signed_command.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
-    if (value.empty() || value.front() != '{') return false;
+    if (value.empty() || value.front() != '{' || value.size() > max_json_bytes) return false;
     signed_command.Clear();
     google::protobuf::util::JsonParseOptions options;
     options.ignore_unknown_fields = false;

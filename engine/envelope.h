@@ -60,9 +60,11 @@ std::string SealedRecordOfBytes(absl::string_view event_bytes, const v1::Event& 
 // the protobuf JSON mapping ({"command": "<base64 of the Command's bytes>",
 // "keyId": ..., "signature": "<base64>"}) for clients that send text only,
 // such as Kafka's console producer. The signature covers the Command's
-// bytes either way. False when it is neither, or `command` does not parse.
-bool DecodeCommandRecord(absl::string_view value, v1::SignedCommand& signed_command,
-                         v1::Command& command);
+// bytes either way. JSON is tried only for records of at most
+// `max_json_bytes` (larger ones are refused for their size anyway). False
+// when it is neither, or `command` does not parse.
+bool DecodeCommandRecord(absl::string_view value, size_t max_json_bytes,
+                         v1::SignedCommand& signed_command, v1::Command& command);
 
 // A record read from the events topic.
 struct ReadEvent {

@@ -60,19 +60,21 @@ TEST(CommandRecord, BinaryOfAnyLengthJsonAndNothingElseDecode) {
     record.set_signature(std::string(64, '\x01'));
     v1::SignedCommand signed_command;
     v1::Command decoded;
-    ASSERT_TRUE(DecodeCommandRecord(record.SerializeAsString(), signed_command, decoded)) << note;
+    ASSERT_TRUE(DecodeCommandRecord(record.SerializeAsString(), 1 << 20, signed_command, decoded)) << note;
     EXPECT_EQ(decoded.set_budget().municipality().size(), note);
     std::string json;
     ASSERT_TRUE(google::protobuf::util::MessageToJsonString(record, &json).ok());
-    ASSERT_TRUE(DecodeCommandRecord(json, signed_command, decoded)) << json;
+    ASSERT_TRUE(DecodeCommandRecord(json, 1 << 20, signed_command, decoded)) << json;
     EXPECT_EQ(signed_command.signature(), record.signature());
     EXPECT_EQ(decoded.command_id(), "c-1");
+    // A JSON record over the bound is not parsed at all.
+    EXPECT_FALSE(DecodeCommandRecord(json, json.size() - 1, signed_command, decoded));
   }
   v1::SignedCommand signed_command;
   v1::Command decoded;
-  EXPECT_FALSE(DecodeCommandRecord("{\"command\": 12", signed_command, decoded));
-  EXPECT_FALSE(DecodeCommandRecord("{\"unknown\": \"x\"}", signed_command, decoded));
-  EXPECT_FALSE(DecodeCommandRecord("\xff\xff\xff", signed_command, decoded));
+  EXPECT_FALSE(DecodeCommandRecord("{\"command\": 12", 1 << 20, signed_command, decoded));
+  EXPECT_FALSE(DecodeCommandRecord("{\"unknown\": \"x\"}", 1 << 20, signed_command, decoded));
+  EXPECT_FALSE(DecodeCommandRecord("\xff\xff\xff", 1 << 20, signed_command, decoded));
 }
 
 TEST(Envelope, AFullyPopulatedEventSurvivesSerializationUnchanged) {

@@ -419,10 +419,7 @@ int ShowRegistrations(ProjectionReader& reader, const ClientLevel& read, bool js
   }
   std::vector<v1::ContractRecord> kept;
   for (v1::ContractRecord& c : *contracts) {
-    bool serves = !municipality.has_value();
-    for (const v1::MunicipalityCeiling& ceiling : c.ceilings()) {
-      serves = serves || ceiling.municipality() == *municipality;
-    }
+    const bool serves = !municipality.has_value() || HasCeiling(c, *municipality);
     if (serves && (!provider || *provider == c.provider_id()) && (!lot || *lot == c.lot()) &&
         (!contract || *contract == c.contract_id())) {
       kept.push_back(std::move(c));
@@ -548,10 +545,8 @@ int RunShow(const std::string& db, Args& args, bool json, AccessSink* access) {
   if (what == "contracts") {
     return PrintRecords((*reader)->Contracts(region), json,
                         [&](const v1::ContractRecord& c) {
-                          bool serves = !municipality.has_value();
-                          for (const v1::MunicipalityCeiling& ceiling : c.ceilings()) {
-                            serves = serves || ceiling.municipality() == *municipality;
-                          }
+                          const bool serves =
+                              !municipality.has_value() || HasCeiling(c, *municipality);
                           return serves && matches(provider, c.provider_id()) &&
                                  matches(lot, c.lot());
                         },
