@@ -1,5 +1,6 @@
 #include "projections/projector.h"
 
+#include <map>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -13,65 +14,48 @@ absl::StatusOr<std::unique_ptr<Projector>> Projector::Start(const ProjectorOptio
   std::unique_ptr<Projector> projector(new Projector(options));
   ASSIGN_OR_RETURN(projector->projection_, Projection::Open(options.db_path, options.projection));
   // A reader: it waits for the engine to create the events topic and needs
-  // no right to create or see other topics.
+  // no right to create or see other topics. Its position is the offsets
+  // stored with the projection, so it reads by manual assignment and never
+  // commits to the broker; it admits the records itself (Projection::Apply).
   ASSIGN_OR_RETURN(int32_t partitions,
                    AwaitTopic(options.kafka, options.kafka.events_topic(), absl::Seconds(60)));
-  ASSIGN_OR_RETURN(std::unique_ptr<RdKafka::Conf> conf,
-                   MakeConf(options.kafka, {{"group.id", "inkoop-projector"},
-                                            {"enable.auto.commit", "false"},
-                                            {"enable.auto.offset.store", "false"},
-                                            {"isolation.level", "read_committed"},
-                                            {"fetch.wait.max.ms", "10"},
-                                            // bounds what librdkafka buffers ahead
-                                            {"queued.max.messages.kbytes", "16384"}}));
-  std::string error;
-  projector->consumer_.reset(RdKafka::KafkaConsumer::create(conf.get(), error));
-  if (projector->consumer_ == nullptr) {
-    return absl::InternalError(absl::StrCat("Kafka consumer: ", error));
-  }
   const std::string topic = options.kafka.events_topic();
-  std::vector<std::unique_ptr<RdKafka::TopicPartition>> owned;
-  std::vector<RdKafka::TopicPartition*> assignment;
+  std::map<int32_t, int64_t> offsets;
   std::string resume;
   for (int32_t p = 0; p < partitions; ++p) {
     ASSIGN_OR_RETURN(Offset offset, projector->projection_->ResumeOffset(topic, p));
-    owned.emplace_back(RdKafka::TopicPartition::create(topic, p, offset.value()));
-    assignment.push_back(owned.back().get());
+    offsets[p] = offset.value();
     absl::StrAppend(&resume, p == 0 ? "" : ", ", p, "@", offset.value());
   }
-  RETURN_IF_ERROR(KafkaStatus(projector->consumer_->assign(assignment), "assign event partitions"));
+  SubscriberOptions subscription;
+  subscription.kafka = options.kafka;
+  subscription.from = Position::Offsets(std::move(offsets));
+  subscription.consumer_settings = {{"group.id", "inkoop-projector"},
+                                    {"fetch.wait.max.ms", "10"},
+                                    {"enable.partition.eof", "false"},
+                                    // bounds what librdkafka buffers ahead
+                                    {"queued.max.messages.kbytes", "16384"}};
+  ASSIGN_OR_RETURN(projector->subscriber_, Subscriber::Start(std::move(subscription)));
   LogInfo(absl::StrCat("projecting ", topic, " into ", options.db_path, " from ", resume));
   return projector;
 }
 
-Projector::~Projector() {
-  if (consumer_ != nullptr) consumer_->close();
-}
+Projector::~Projector() = default;
 
 absl::Status Projector::Run() {
   absl::Time last_report = absl::Now();
   while (!stop_.load()) {
-    const absl::Time deadline = absl::Now() + options_.batch_wait;
-    int taken = 0;
-    while (taken < options_.max_batch) {
-      const int wait =
-          taken == 0 ? 100
-                     : std::max<int>(
-                           0, static_cast<int>(absl::ToInt64Milliseconds(deadline - absl::Now())));
-      std::unique_ptr<RdKafka::Message> message(consumer_->consume(wait));
-      if (message->err() == RdKafka::ERR_NO_ERROR) {
-        RETURN_IF_ERROR(projection_->Apply(
-            message->topic_name(), message->partition(), Offset(message->offset()),
-            absl::string_view(static_cast<const char*>(message->payload()), message->len())));
-        ++taken;
-        continue;
-      }
-      if (message->err() != RdKafka::ERR__TIMED_OUT &&
-          message->err() != RdKafka::ERR__PARTITION_EOF) {
-        LogWarning(absl::StrCat("consume events: ", message->errstr()));
-      }
-      if (taken > 0 || stop_.load()) break;
-    }
+    RETURN_IF_ERROR(
+        subscriber_->ReadRecords(options_.max_batch, absl::Milliseconds(100), options_.batch_wait,
+                                 [&](const RdKafka::Message& message) {
+                                   return projection_->Apply(
+                                       message.topic_name(), message.partition(),
+                                       Offset(message.offset()),
+                                       absl::string_view(
+                                           static_cast<const char*>(message.payload()),
+                                           message.len()));
+                                 })
+            .status());
     RETURN_IF_ERROR(projection_->Commit());
     if (absl::Now() - last_report > absl::Seconds(10)) {
       last_report = absl::Now();

@@ -1,4 +1,5 @@
-// The projector: consumes inkoop.events (read_committed, so aborted engine
+// The projector: consumes inkoop.events through the subscriber library
+// (projections/subscriber.h) (read_committed, so aborted engine
 // transactions never reach it) from the offsets stored in the projection
 // database and applies them in batches, each committed with its offsets in
 // one RocksDB WriteBatch.
@@ -15,6 +16,7 @@
 #include "absl/time/time.h"
 #include "engine/kafka/kafka.h"
 #include "projections/projection.h"
+#include "projections/subscriber.h"
 
 namespace inkoop {
 
@@ -32,7 +34,10 @@ class Projector {
   ~Projector();
 
   absl::Status Run();
-  void Stop() { stop_.store(true); }
+  void Stop() {
+    stop_.store(true);
+    if (subscriber_ != nullptr) subscriber_->Stop();
+  }
   Projection& projection() { return *projection_; }
 
  private:
@@ -41,7 +46,7 @@ class Projector {
   ProjectorOptions options_;
   std::atomic<bool> stop_{false};
   std::unique_ptr<Projection> projection_;
-  std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
+  std::unique_ptr<Subscriber> subscriber_;
 };
 
 }  // namespace inkoop

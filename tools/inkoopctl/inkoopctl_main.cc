@@ -42,7 +42,13 @@ client-level data (each read is recorded on the access topic before it is shown)
   inkoopctl access-log --client X [--region R]
                          every recorded read that showed client X: who, role, when, what,
                          the purpose, and whether the reader's signature verifies
-  inkoopctl tail [--region R]   (prints the committed events, oldest first)
+  inkoopctl tail [--from beginning|latest|T] [--region R] [--type contract_signed,...]
+                [--format text|json] [--follow] [--group G]
+                         the admitted events (signatures and links checked with --keys), in
+                         each region's order, to the end or on with --follow; json: one line
+                         per event (protobuf JSON mapping, envelope included); T: when the
+                         engine wrote it (2026-12-01 or RFC 3339); --group commits the
+                         position, so the next tail of the group continues after it
   inkoopctl parked             (events the projector could not apply)
 auditors:
   inkoopctl replay [--region R] [--as-of T | --to-sequence N] --db NEW_DIR
@@ -102,7 +108,7 @@ int main(int argc, char** argv) {
   const std::string verb = words[0];
   words.erase(words.begin());
   absl::StatusOr<inkoop::Args> parsed =
-      inkoop::Args::Parse(words, {"json", "csv", "open", "overdue"});
+      inkoop::Args::Parse(words, {"json", "csv", "open", "overdue", "follow"});
   if (!parsed.ok()) {
     std::cerr << "inkoopctl: " << parsed.status().message() << "\n";
     return 2;
