@@ -44,7 +44,7 @@ std::string Position::ToString() const {
     case Kind::kLatest:
       return "latest";
     case Kind::kTime:
-      return absl::FormatTime(absl::RFC3339_sec, time_, absl::UTCTimeZone());
+      return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", time_, absl::UTCTimeZone());
     case Kind::kOffsets: {
       std::string out;
       for (const auto& [partition, offset] : offsets_) {
