@@ -633,4 +633,24 @@ echo
 echo "== The events on the broker (inkoopctl tail; raw: kcat -b $INKOOP_BROKERS -t ${INKOOP_TOPIC_PREFIX}inkoop.events -C -e)"
 ctl tail | cut -c1-160
 echo
+echo "== Downstream: the events as JSON lines for a pipeline (inkoopctl tail --type ... --format json; first 2)"
+ctl tail --type contract_signed,claim_recorded --format json | sed -n 1,2p | cut -c1-200
+echo "== The example payment feed (tools/examples/payment_feed.cc) prints each accepted claim, once per group"
+build/tools/inkoop-payment-feed --keys "$INKOOP_KEYS" --group "${INKOOP_TOPIC_PREFIX}payments" --until_end 2>/dev/null | sed -n 1,5p
+echo
+echo "== Open contracting: haaglanden as OCDS 1.1 release and record packages (inkoopctl export ocds),"
+echo "   validated against the official 1.1.5 schemas with a JSON Schema validator (tests/ocds/validate.py)"
+ctl export ocds --region haaglanden --releases > "$run/ocds-releases.json"
+ctl export ocds --region haaglanden --records > "$run/ocds-records.json"
+/usr/bin/python3 tests/ocds/validate.py "$run/ocds-releases.json" "$run/ocds-records.json"
+/usr/bin/python3 - "$run/ocds-releases.json" "$run/ocds-records.json" <<'PY'
+import collections, json, sys
+releases = json.load(open(sys.argv[1]))["releases"]
+records = json.load(open(sys.argv[2]))["records"]
+tags = collections.Counter(tag for release in releases for tag in release["tag"])
+print(f"   {len(releases)} releases in {len(records)} contracting processes; tags:",
+      ", ".join(f"{tag} {n}" for tag, n in sorted(tags.items())))
+print("   valid; written to", sys.argv[1], "and", sys.argv[2])
+PY
+echo
 echo "== $(kcat -b "$INKOOP_BROKERS" -t "${INKOOP_TOPIC_PREFIX}inkoop.events" -C -e -q -X isolation.level=read_committed -f 'x\n' | wc -l) events on ${INKOOP_TOPIC_PREFIX}inkoop.events; logs in $run"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what inkoop's build, tests and demo need on Debian 12: the C++
-# toolchain and libraries from Debian's packages, kcat, Java 17 and Maven
+# toolchain and libraries from Debian's packages, python3-jsonschema (for
+# tests/ocds/validate.py), kcat, Java 17 and Maven
 # (which resolves the Kafka broker's jars, see deploy/kafka/pom.xml).
 # Idempotent; prints nothing when everything is already there.
 set -euo pipefail
@@ -8,7 +9,7 @@ set -euo pipefail
 packages=(
   g++ cmake make pkg-config
   librdkafka-dev libprotobuf-dev protobuf-compiler librocksdb-dev libabsl-dev
-  libgtest-dev libgmock-dev libssl-dev
+  libgtest-dev libgmock-dev libssl-dev nlohmann-json3-dev python3-jsonschema
   kcat
 )
 command -v java >/dev/null 2>&1 || packages+=(openjdk-17-jre-headless)

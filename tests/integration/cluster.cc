@@ -14,6 +14,7 @@
 #include "engine/signing.h"
 #include "gtest/gtest.h"
 #include "tools/inkoopctl/command_builder.h"
+#include "tools/loadgen/region_year.h"
 
 namespace inkoop::testing {
 
@@ -229,6 +230,19 @@ v1::Command SubmitPlan(const std::string& region, const std::string& municipalit
     amount.set_amount_cents(cents);
   }
   return command;
+}
+
+std::vector<v1::Command> RegionYearCommands(int64_t claims, int32_t clients) {
+  RegionYearOptions options;
+  options.claims = claims;
+  options.clients_per_year = clients;
+  std::vector<v1::Command> commands;
+  absl::StatusOr<std::unique_ptr<RegionYearProfile>> profile = RegionYearProfile::Create(options);
+  EXPECT_TRUE(profile.ok()) << profile.status();
+  if (!profile.ok()) return commands;
+  ScenarioClock clock(TestActorKeys());
+  for (v1::Command command; (*profile)->Next(command);) clock.Play(command, commands);
+  return commands;
 }
 
 }  // namespace inkoop::testing

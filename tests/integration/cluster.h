@@ -74,6 +74,12 @@ v1::Command SetBudget(const std::string& region, const std::string& municipality
 v1::Command SubmitPlan(const std::string& region, const std::string& municipality, int32_t year,
                        const std::map<std::string, int64_t>& lots);
 
+// The commands of a generated haaglanden region year (tools/loadgen/
+// region_year.h) ending after `claims` claims of `clients` clients, on the
+// scenario clock and signed with TestActorKeys(); empty (and a test
+// failure) when the options are refused.
+std::vector<v1::Command> RegionYearCommands(int64_t claims, int32_t clients);
+
 }  // namespace inkoop::testing
 
 #endif  // INKOOP_TESTS_INTEGRATION_CLUSTER_H_

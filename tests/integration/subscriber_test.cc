@@ -21,8 +21,6 @@
 #include "gtest/gtest.h"
 #include "projections/subscriber.h"
 #include "tests/integration/cluster.h"
-#include "tools/client/actor_keys.h"
-#include "tools/loadgen/region_year.h"
 
 namespace inkoop::testing {
 namespace {
@@ -354,15 +352,7 @@ TEST_F(HandWrittenLogTest, ForgedAndUnsignedRecordsAreReportedNeverDelivered) {
 
 // The example subscriber and inkoopctl tail on a generated region year.
 TEST_F(SubscriberTest, ThePaymentFeedPrintsEachClaimOnceAcrossRestarts) {
-  RegionYearOptions profile_options;
-  profile_options.claims = 8;
-  profile_options.clients_per_year = 4;
-  absl::StatusOr<std::unique_ptr<RegionYearProfile>> profile =
-      RegionYearProfile::Create(profile_options);
-  ASSERT_TRUE(profile.ok()) << profile.status();
-  std::vector<v1::Command> commands;
-  ScenarioClock clock(TestActorKeys());
-  for (v1::Command command; (*profile)->Next(command);) clock.Play(command, commands);
+  const std::vector<v1::Command> commands = RegionYearCommands(8, 4);
   // The first half of the claims, then the rest after the first run.
   size_t split = 0;
   for (int claims = 0; split < commands.size() && claims < 4; ++split) {

@@ -15,6 +15,7 @@
 #include "tools/inkoopctl/show.h"
 #include "tools/inkoopctl/submit.h"
 #include "tools/inkoopctl/tail.h"
+#include "tools/inkoopctl/export.h"
 
 namespace {
 
@@ -49,6 +50,11 @@ client-level data (each read is recorded on the access topic before it is shown)
                          per event (protobuf JSON mapping, envelope included); T: when the
                          engine wrote it (2026-12-01 or RFC 3339); --group commits the
                          position, so the next tail of the group continues after it
+  inkoopctl export ocds --region R [--as-of T] [--releases | --records] [--follow]
+                         the region's tenders, awards, contracts, amendments and payments as
+                         an OCDS 1.1 release package (default) or record package; --follow
+                         prints each new release as a JSON line as its event is committed
+                         (no personal data; validate with tests/ocds/validate.py)
   inkoopctl parked             (events the projector could not apply)
 auditors:
   inkoopctl replay [--region R] [--as-of T | --to-sequence N] --db NEW_DIR
@@ -108,7 +114,7 @@ int main(int argc, char** argv) {
   const std::string verb = words[0];
   words.erase(words.begin());
   absl::StatusOr<inkoop::Args> parsed =
-      inkoop::Args::Parse(words, {"json", "csv", "open", "overdue", "follow"});
+      inkoop::Args::Parse(words, {"json", "csv", "open", "overdue", "follow", "releases", "records"});
   if (!parsed.ok()) {
     std::cerr << "inkoopctl: " << parsed.status().message() << "\n";
     return 2;
@@ -178,12 +184,13 @@ int main(int argc, char** argv) {
   if (verb == "keygen") return inkoop::RunKeygen(args);
   if (verb == "parked") return inkoop::RunParked(db, args, json);
   if (verb == "tail") return inkoop::RunTail(kafka, args, json);
+  if (verb == "export") return inkoop::RunExport(kafka, args);
   if (verb == "commands") {
     std::cout << absl::StrJoin(inkoop::CommandNames(), "\n") << "\n";
     return 0;
   }
   std::cerr << "inkoopctl: unknown command '" << verb
-            << "' (expected submit, show, access-log, tail, parked, replay, verify, checkpoint, "
+            << "' (expected submit, show, access-log, tail, export, parked, replay, verify, checkpoint, "
                "audit, keygen, migrate-topics, commands, help)\n";
   return 2;
 }
