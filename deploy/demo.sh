@@ -32,7 +32,7 @@ keep=0
 port=${INKOOP_DEMO_PORT:-9092}
 
 deploy/install-deps.sh
-deploy/build.sh -- inkoopd inkoop-projector inkoopctl
+deploy/build.sh -- inkoopd inkoop-projector inkoopctl inkoop-payment-feed
 
 run="$root/.run/demo-$(date +%Y%m%d-%H%M%S)"
 mkdir -p "$run"
@@ -41,12 +41,14 @@ export INKOOP_TOPIC_PREFIX="demo-$(date +%s)."   # a fresh history each run
 export INKOOP_DB="$run/projection"
 export INKOOP_REGION=haaglanden
 
-broker_data="$root/.run/kafka-$port"
+# INKOOP_DEMO_PORT / INKOOP_DEMO_KAFKA_DATA: a broker of its own (deploy/test.sh
+# runs the demo on the test broker).
+broker_data="${INKOOP_DEMO_KAFKA_DATA:-$root/.run/kafka-$port}"
 started_broker=0
 if ! [[ -f "$broker_data/broker.pid" ]] || ! kill -0 "$(cat "$broker_data/broker.pid")" 2>/dev/null; then
   started_broker=1
 fi
-deploy/kafka/start.sh --port "$port" >/dev/null
+deploy/kafka/start.sh --port "$port" --data "$broker_data" >/dev/null
 echo "== Kafka broker at $INKOOP_BROKERS (topics $INKOOP_TOPIC_PREFIX*)"
 
 # The engine signs the log with this key; projector and auditors trust the
@@ -81,7 +83,7 @@ cleanup() {
   fi
   kill -TERM "$engine" "$projector" 2>/dev/null || true
   wait "$engine" "$projector" 2>/dev/null || true
-  [[ $started_broker -eq 1 ]] && deploy/kafka/stop.sh --port "$port"
+  [[ $started_broker -eq 1 ]] && deploy/kafka/stop.sh --port "$port" --data "$broker_data"
   return 0
 }
 trap cleanup EXIT

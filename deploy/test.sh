@@ -2,7 +2,8 @@
 # Runs every inkoop test on a fresh machine: installs what is missing, builds,
 # starts a real Kafka broker (KRaft, deploy/kafka) on 127.0.0.1:19092 and a
 # secured one (SASL, ACLs) on 127.0.0.1:19492, runs
-# the unit and integration tests with ctest, runs the unit tests again under
+# the unit and integration tests with ctest, then the demo (its OCDS packages
+# validated), runs the unit tests again under
 # AddressSanitizer + UndefinedBehaviorSanitizer, stops the broker. Exits
 # non-zero on any failure.
 #
@@ -38,6 +39,21 @@ summary() {  # ctest's "N% tests passed, F tests failed out of T" -> "P passed, 
 status=0
 ctest --test-dir build --output-on-failure --timeout 900 2>&1 | tee build/ctest.log || status=1
 read -r total failed < <(summary build/ctest.log) || { total=0; failed=1; }
+
+# The demo end to end on the test broker, as the README's main command runs
+# it: it stops at the first refusal it did not expect, and must end with the
+# auditor's replay equal to the live projection and its OCDS packages valid
+# against the 1.1.5 schemas (tests/ocds/validate.py).
+total=$((total + 1))
+if INKOOP_DEMO_PORT="$port" INKOOP_DEMO_KAFKA_DATA="$data" deploy/demo.sh > build/demo.log 2>&1 &&
+   grep -q "(replay equals the live projection)" build/demo.log &&
+   grep -q "valid; written to" build/demo.log; then
+  echo "demo: passed (build/demo.log)"
+else
+  echo "demo: FAILED (build/demo.log):"; tail -n 40 build/demo.log
+  failed=$((failed + 1))
+  status=1
+fi
 
 if [[ "${INKOOP_SKIP_SANITIZE:-0}" != "1" ]]; then
   INKOOP_BUILD_DIR="$root/build-asan" deploy/build.sh -DINKOOP_SANITIZE=ON \
