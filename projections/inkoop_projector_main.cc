@@ -2,6 +2,8 @@
 // Stops cleanly on SIGINT/SIGTERM; after a crash it resumes where the last
 // committed batch ended.
 #include <csignal>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 #include "absl/flags/flag.h"
@@ -9,7 +11,9 @@
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
 #include "engine/kafka/kafka_flags.h"
+#include "absl/strings/ascii.h"
 #include "engine/log.h"
+#include "projections/http_server.h"
 #include "projections/projector.h"
 
 ABSL_FLAG(std::string, db, ".run/projection", "projection database directory (RocksDB)");
@@ -20,6 +24,14 @@ ABSL_FLAG(int, max_batch, 5000, "most events applied per RocksDB write");
 ABSL_FLAG(int, cache_mb, 256, "memory kept of claims and indicators between batches (MiB)");
 ABSL_FLAG(bool, sync_writes, false,
           "fsync every batch (the WAL already survives a killed process; see README)");
+ABSL_FLAG(std::string, http, "",
+          "serve the read API, /metrics and the dashboard on host:port (e.g. 127.0.0.1:8080); "
+          "empty: no HTTP");
+ABSL_FLAG(std::string, http_token_file, "",
+          "file holding the bearer token HTTP clients must send (required for a non-loopback "
+          "--http host)");
+ABSL_FLAG(int64_t, ready_max_lag, 1000,
+          "/readyz: the most offsets a partition may be behind while ready");
 
 namespace {
 inkoop::Projector* running = nullptr;
@@ -56,11 +68,38 @@ int main(int argc, char** argv) {
     inkoop::LogError(absl::StrCat("cannot start: ", projector.status().ToString()));
     return 1;
   }
+  std::unique_ptr<inkoop::HttpServer> http;
+  if (const std::string listen = absl::GetFlag(FLAGS_http); !listen.empty()) {
+    inkoop::HttpOptions http_options;
+    http_options.listen = listen;
+    if (const std::string path = absl::GetFlag(FLAGS_http_token_file); !path.empty()) {
+      std::ifstream in(path);
+      std::stringstream text;
+      text << in.rdbuf();
+      http_options.token = std::string(absl::StripAsciiWhitespace(text.str()));
+      if (!in || http_options.token.empty()) {
+        inkoop::LogError(absl::StrCat("--http_token_file: expected a file holding a token, got '",
+                                      path, "' (", !in ? "unreadable" : "empty", ")"));
+        return 2;
+      }
+    }
+    http_options.api.events_topic = options.kafka.events_topic();
+    http_options.api.partitions = (*projector)->partitions();
+    http_options.api.ready_max_lag = absl::GetFlag(FLAGS_ready_max_lag);
+    absl::StatusOr<std::unique_ptr<inkoop::HttpServer>> started = inkoop::HttpServer::Start(
+        http_options, options.db_path, inkoop::ProjectorSources(**projector));
+    if (!started.ok()) {
+      inkoop::LogError(std::string(started.status().message()));
+      return absl::IsInvalidArgument(started.status()) ? 2 : 1;
+    }
+    http = *std::move(started);
+  }
   running = projector->get();
   std::signal(SIGINT, OnSignal);
   std::signal(SIGTERM, OnSignal);
   absl::Status status = (*projector)->Run();
   running = nullptr;
+  if (http != nullptr) http->Stop();
   if (!status.ok()) {
     inkoop::LogError(absl::StrCat("stopped: ", status.ToString()));
     return 1;

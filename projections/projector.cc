@@ -40,10 +40,25 @@ absl::StatusOr<std::unique_ptr<Projector>> Projector::Start(const ProjectorOptio
   return projector;
 }
 
+void ProjectorStats::RecordBatch(uint64_t bytes, absl::Duration took) {
+  batches.fetch_add(1, std::memory_order_relaxed);
+  batch_bytes.fetch_add(bytes, std::memory_order_relaxed);
+  batch_micros.fetch_add(static_cast<uint64_t>(absl::ToInt64Microseconds(took)),
+                         std::memory_order_relaxed);
+  const double seconds = absl::ToDoubleSeconds(took);
+  int bucket = 0;
+  while (bucket < kBucketCount && seconds > kBatchBuckets[bucket]) ++bucket;
+  batch_le[bucket].fetch_add(1, std::memory_order_relaxed);
+  last_batch_micros.store(absl::ToUnixMicros(absl::Now()), std::memory_order_relaxed);
+}
+
 Projector::~Projector() = default;
 
 absl::Status Projector::Run() {
   absl::Time last_report = absl::Now();
+  absl::Time rate_since = last_report;
+  uint64_t rate_from = 0;
+  stats_.started_micros.store(absl::ToUnixMicros(last_report));
   while (!stop_.load()) {
     RETURN_IF_ERROR(
         subscriber_->ReadRecords(options_.max_batch, absl::Milliseconds(100), options_.batch_wait,
@@ -56,8 +71,24 @@ absl::Status Projector::Run() {
                                            message.len()));
                                  })
             .status());
+    const uint64_t bytes_before = projection_->store().bytes_written();
+    const uint64_t batches_before = projection_->store().batches_written();
+    const absl::Time write_start = absl::Now();
     RETURN_IF_ERROR(projection_->Commit());
-    if (absl::Now() - last_report > absl::Seconds(10)) {
+    const absl::Time now = absl::Now();
+    if (projection_->store().batches_written() != batches_before) {
+      stats_.RecordBatch(projection_->store().bytes_written() - bytes_before, now - write_start);
+    }
+    const uint64_t applied = projection_->counters().applied;
+    stats_.applied.store(applied, std::memory_order_relaxed);
+    if (now - rate_since >= absl::Seconds(2)) {
+      stats_.apply_rate.store(static_cast<uint64_t>(static_cast<double>(applied - rate_from) /
+                                                    absl::ToDoubleSeconds(now - rate_since)),
+                              std::memory_order_relaxed);
+      rate_since = now;
+      rate_from = applied;
+    }
+    if (now - last_report > absl::Seconds(10)) {
       last_report = absl::Now();
       const ProjectionCounters& c = projection_->counters();
       LogInfo(absl::StrCat("applied ", c.applied, ", parked ", c.parked, " (conflicts ",

@@ -9,7 +9,9 @@
 #define INKOOP_PROJECTIONS_PROJECTOR_H_
 
 #include <atomic>
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -19,6 +21,26 @@
 #include "projections/subscriber.h"
 
 namespace inkoop {
+
+// What the projector did in this process, for the HTTP API's /metrics:
+// written by Run(), read from any thread.
+struct ProjectorStats {
+  // Upper bounds (seconds) of the batch write latency buckets.
+  static constexpr double kBatchBuckets[] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+                                            0.05,   0.1,   0.25,   0.5,   1.0,  2.5};
+  static constexpr int kBucketCount = sizeof(kBatchBuckets) / sizeof(kBatchBuckets[0]);
+
+  std::atomic<uint64_t> batches{0};
+  std::atomic<uint64_t> batch_bytes{0};      // key and value bytes of the batches
+  std::atomic<uint64_t> batch_micros{0};     // time spent writing them
+  std::atomic<uint64_t> batch_le[kBucketCount + 1] = {};  // per bucket; the last is +Inf
+  std::atomic<uint64_t> applied{0};
+  std::atomic<uint64_t> apply_rate{0};       // events/s over the last few seconds
+  std::atomic<int64_t> last_batch_micros{0}; // unix micros of the last batch written
+  std::atomic<int64_t> started_micros{0};
+
+  void RecordBatch(uint64_t bytes, absl::Duration took);
+};
 
 struct ProjectorOptions {
   KafkaOptions kafka;
@@ -39,6 +61,14 @@ class Projector {
     if (subscriber_ != nullptr) subscriber_->Stop();
   }
   Projection& projection() { return *projection_; }
+  const ProjectorStats& stats() const { return stats_; }
+  // A RocksDB integer property of the projection database; safe from any
+  // thread while Run() writes.
+  std::optional<uint64_t> StoreProperty(const std::string& name) {
+    return projection_->store().IntProperty(name);
+  }
+  const ProjectorOptions& options() const { return options_; }
+  int32_t partitions() const { return subscriber_->partition_count(); }
 
  private:
   explicit Projector(const ProjectorOptions& options) : options_(options) {}
@@ -47,6 +77,7 @@ class Projector {
   std::atomic<bool> stop_{false};
   std::unique_ptr<Projection> projection_;
   std::unique_ptr<Subscriber> subscriber_;
+  ProjectorStats stats_;
 };
 
 }  // namespace inkoop

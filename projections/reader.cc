@@ -267,6 +267,95 @@ absl::StatusOr<std::vector<v1::ContinuityCaseRecord>> ProjectionReader::Cases(
   return Records<v1::ContinuityCaseRecord>(kStateFamily, KindPrefix(region, EntityKind::kCase));
 }
 
+namespace {
+
+template <typename Record>
+EntityKind KindOf();
+template <>
+EntityKind KindOf<v1::ProviderRecord>() { return EntityKind::kProvider; }
+template <>
+EntityKind KindOf<v1::TenderRecord>() { return EntityKind::kTender; }
+template <>
+EntityKind KindOf<v1::ContractRecord>() { return EntityKind::kContract; }
+template <>
+EntityKind KindOf<v1::ContinuityCaseRecord>() { return EntityKind::kCase; }
+
+}  // namespace
+
+template <typename Record>
+absl::StatusOr<ProjectionReader::Page<Record>> ProjectionReader::EntityPage(
+    const std::string& region, const std::string& after, int limit,
+    const std::function<bool(const Record&)>& keep, int64_t max_scanned) {
+  const std::string prefix = KindPrefix(region, KindOf<Record>());
+  Page<Record> page;
+  int64_t scanned = 0;
+  std::string last_id;
+  bool more = false;
+  RETURN_IF_ERROR(store_->ScanAfter(
+      kStateFamily, prefix, after.empty() ? "" : prefix + after,
+      [&](absl::string_view key, absl::string_view value) -> absl::StatusOr<bool> {
+        if (static_cast<int>(page.records.size()) == limit || scanned == max_scanned) {
+          more = true;
+          return false;
+        }
+        ++scanned;
+        last_id = std::string(key.substr(prefix.size()));
+        Record record;
+        if (!record.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+          return absl::DataLossError(absl::StrCat(Record::descriptor()->name(), " '", last_id,
+                                                  "' of region '", region, "': undecodable"));
+        }
+        if (keep(record)) page.records.push_back(std::move(record));
+        return true;
+      }));
+  if (more) page.next = last_id;
+  return page;
+}
+
+template <typename Record>
+absl::StatusOr<std::optional<Record>> ProjectionReader::Entity(const std::string& region,
+                                                               const std::string& id) {
+  ASSIGN_OR_RETURN(std::optional<std::string> bytes,
+                   store_->Get(kStateFamily, EntityKey(region, KindOf<Record>(), id)));
+  if (!bytes.has_value()) return std::nullopt;
+  Record record;
+  if (!record.ParseFromString(*bytes)) {
+    return absl::DataLossError(absl::StrCat(Record::descriptor()->name(), " '", id,
+                                            "' of region '", region, "': undecodable"));
+  }
+  return record;
+}
+
+#define INKOOP_READER_ENTITY(Record)                                                         \
+  template absl::StatusOr<ProjectionReader::Page<Record>> ProjectionReader::EntityPage(       \
+      const std::string&, const std::string&, int, const std::function<bool(const Record&)>&, \
+      int64_t);                                                                              \
+  template absl::StatusOr<std::optional<Record>> ProjectionReader::Entity(const std::string&, \
+                                                                          const std::string&);
+INKOOP_READER_ENTITY(v1::ProviderRecord)
+INKOOP_READER_ENTITY(v1::TenderRecord)
+INKOOP_READER_ENTITY(v1::ContractRecord)
+INKOOP_READER_ENTITY(v1::ContinuityCaseRecord)
+#undef INKOOP_READER_ENTITY
+
+absl::StatusOr<std::optional<v1::FrameworkSnapshot>> ProjectionReader::Framework(
+    const std::string& region) {
+  ASSIGN_OR_RETURN(std::optional<std::string> bytes,
+                   store_->Get(kStateFamily, EntityKey(region, EntityKind::kFramework, "")));
+  if (!bytes.has_value()) return std::nullopt;
+  v1::FrameworkSnapshot framework;
+  if (!framework.ParseFromString(*bytes)) {
+    return absl::DataLossError(
+        absl::StrCat("the framework of region '", region, "' does not parse"));
+  }
+  return framework;
+}
+
+absl::StatusOr<std::vector<v1::BudgetView>> ProjectionReader::RegionBudgets(
+    const std::string& region) {
+  return Records<v1::BudgetView>(kBudgets, RegionPrefix(region));
+}
+
 absl::StatusOr<std::vector<v1::AssignmentRecord>> ProjectionReader::Assignments(
     const std::string& region) {
   return Records<v1::AssignmentRecord>(kStateFamily, KindPrefix(region, EntityKind::kAssignment));

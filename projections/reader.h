@@ -8,6 +8,8 @@
 #ifndef INKOOP_PROJECTIONS_READER_H_
 #define INKOOP_PROJECTIONS_READER_H_
 
+#include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -48,6 +50,32 @@ class ProjectionReader {
   absl::StatusOr<std::vector<v1::TenderRecord>> Tenders(const std::string& region);
   absl::StatusOr<std::vector<v1::ContractRecord>> Contracts(const std::string& region);
   absl::StatusOr<std::vector<v1::ContinuityCaseRecord>> Cases(const std::string& region);
+  // One page of the records of an entity kind of `region` (ProviderRecord,
+  // TenderRecord, ContractRecord or ContinuityCaseRecord), in id order: the
+  // first `limit` that `keep` accepts after the id `after` (empty: from the
+  // first). `next` is the `after` of the following page, empty at the end.
+  // A scan stops after `max_scanned` records whatever `keep` said, and then
+  // `next` says where it stopped, so no page costs more than that.
+  template <typename Record>
+  struct Page {
+    std::vector<Record> records;
+    std::string next;
+  };
+  template <typename Record>
+  absl::StatusOr<Page<Record>> EntityPage(const std::string& region, const std::string& after,
+                                          int limit, const std::function<bool(const Record&)>& keep,
+                                          int64_t max_scanned = 1'000'000);
+  // One record of an entity kind by id; nullopt when the region has none.
+  template <typename Record>
+  absl::StatusOr<std::optional<Record>> Entity(const std::string& region, const std::string& id);
+  // The region's framework (municipalities, lots); nullopt before its adoption.
+  absl::StatusOr<std::optional<v1::FrameworkSnapshot>> Framework(const std::string& region);
+  // The budget views of every municipality and year of `region`.
+  absl::StatusOr<std::vector<v1::BudgetView>> RegionBudgets(const std::string& region);
+  // A RocksDB integer property of the database (StateStore::IntProperty).
+  std::optional<uint64_t> StoreProperty(const std::string& name) {
+    return store_->IntProperty(name);
+  }
   // Every assignment of a client to care (the client's path), any status.
   absl::StatusOr<std::vector<v1::AssignmentRecord>> Assignments(const std::string& region);
   // The registry entry of `key_id`; nullopt when the region has none.

@@ -196,6 +196,33 @@ absl::Status StateStore::Scan(
   return RocksStatus(it->status(), "state store: scan");
 }
 
+absl::Status StateStore::ScanAfter(
+    int family, absl::string_view prefix, absl::string_view after,
+    const std::function<absl::StatusOr<bool>(absl::string_view key, absl::string_view value)>&
+        visit) {
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions(), handles_.at(family)));
+  const rocksdb::Slice start(prefix.data(), prefix.size());
+  if (after.empty()) {
+    it->Seek(start);
+  } else {
+    it->Seek(rocksdb::Slice(after.data(), after.size()));
+    if (it->Valid() && it->key() == rocksdb::Slice(after.data(), after.size())) it->Next();
+  }
+  for (; it->Valid() && it->key().starts_with(start); it->Next()) {
+    ASSIGN_OR_RETURN(bool more, visit(absl::string_view(it->key().data(), it->key().size()),
+                                      absl::string_view(it->value().data(), it->value().size())));
+    if (!more) break;
+  }
+  return RocksStatus(it->status(), "state store: scan");
+}
+
+std::optional<uint64_t> StateStore::IntProperty(const std::string& name) {
+  uint64_t value = 0;
+  if (!db_->GetAggregatedIntProperty(name, &value)) return std::nullopt;
+  return value;
+}
+
 absl::Status StateStore::Write(StoreBatch& batch) {
   if (batch.empty()) return absl::OkStatus();
   rocksdb::WriteOptions options;

@@ -138,6 +138,11 @@ class StateStore {
   absl::Status Scan(int family, absl::string_view prefix,
                     const std::function<absl::Status(absl::string_view key,
                                                      absl::string_view value)>& visit);
+  // Like Scan, from the first key after `after` (or from `prefix` when
+  // `after` is empty) for as long as `visit` returns true.
+  absl::Status ScanAfter(int family, absl::string_view prefix, absl::string_view after,
+                         const std::function<absl::StatusOr<bool>(absl::string_view key,
+                                                                  absl::string_view value)>& visit);
   // Writes `batch` atomically and clears it. On failure nothing of it is
   // stored; the caller must drop what it cached (RegionCache::Discard).
   absl::Status Write(StoreBatch& batch);
@@ -149,6 +154,10 @@ class StateStore {
   uint64_t batches_written() const { return batches_written_; }
   // RocksDB's own estimate of its memory (memtables, block cache, readers).
   uint64_t MemoryUsage();
+  // A RocksDB integer property summed over the column families
+  // ("rocksdb.estimate-num-keys", "rocksdb.live-sst-files-size", ...);
+  // nullopt when RocksDB does not know it.
+  std::optional<uint64_t> IntProperty(const std::string& name);
 
  private:
   friend class StoreBatch;

@@ -16,6 +16,7 @@
 #include "tools/inkoopctl/submit.h"
 #include "tools/inkoopctl/tail.h"
 #include "tools/inkoopctl/export.h"
+#include "tools/inkoopctl/lag.h"
 
 namespace {
 
@@ -26,8 +27,11 @@ usage:
   inkoopctl submit COMMAND --region R --actor ID --role ROLE [--FIELD VALUE ...]
   inkoopctl submit --file COMMAND.json [--region R --actor ID --role ROLE]
   inkoopctl show budget --municipality M [--year Y] [--region R]
-  inkoopctl show contracts [--provider P] [--municipality M] [--lot L] [--region R]
-  inkoopctl show cases|providers|tenders [--provider P] [--municipality M] [--lot L] [--region R]
+  inkoopctl show contracts [--provider P] [--municipality M] [--lot L] [--status S] [--region R]
+  inkoopctl show cases|providers|tenders [--provider P] [--municipality M] [--lot L] [--status S]
+                         (list is another name for show; --status: contracts active, suspended,
+                         terminated or expired; cases open, escalated or closed; tenders open,
+                         awarded, cancelled or closed; providers active or failed)
   inkoopctl show registrations [--provider P] [--contract C] [--municipality M] [--lot L]
                          the registration duty per contract: starts and stops registered,
                          late, overdue now, drop-out from the stop reasons
@@ -56,6 +60,9 @@ client-level data (each read is recorded on the access topic before it is shown)
                          prints each new release as a JSON line as its event is committed
                          (no personal data; validate with tests/ocds/validate.py)
   inkoopctl parked             (events the projector could not apply)
+  inkoopctl lag                per partition the broker's end offset against the projection's,
+                         whether committed events wait, the age of the last signed event
+                         applied (exit 0 caught up, 1 behind)
 auditors:
   inkoopctl replay [--region R] [--as-of T | --to-sequence N] --db NEW_DIR
                          replays the events topic into a fresh database; prints each region's
@@ -147,7 +154,8 @@ int main(int argc, char** argv) {
   if (verb == "submit") return inkoop::RunSubmit(kafka, args, absl::Seconds(timeout_seconds), json);
   if (verb == "migrate-topics") return inkoop::RunMigrateTopics(kafka, args);
   if (verb == "access-log") return inkoop::RunAccessLog(kafka, db, args, json);
-  if (verb == "show") {
+  if (verb == "lag") return inkoop::RunLag(kafka, db, args, json);
+  if (verb == "show" || verb == "list") {
     const std::unique_ptr<inkoop::AccessSink> access =
         inkoop::KafkaAccessSink(kafka, absl::Seconds(timeout_seconds));
     const std::optional<std::string> as_of = args.Take("as_of");

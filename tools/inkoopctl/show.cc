@@ -89,20 +89,6 @@ std::string FormatBudget(const v1::BudgetView& view) {
   return out;
 }
 
-std::string EnumWord(const google::protobuf::EnumDescriptor& type, int value) {
-  const google::protobuf::EnumValueDescriptor* v = type.FindValueByNumber(value);
-  if (v == nullptr) return absl::StrCat(value);
-  // CONTRACT_STATUS_ACTIVE -> active: drop the enum's own prefix.
-  std::string name = v->name();
-  size_t common = 0;
-  const std::string& first = type.value(0)->name();
-  while (common < name.size() && common < first.size() && name[common] == first[common]) ++common;
-  while (common > 0 && name[common - 1] != '_') --common;
-  std::string word = absl::AsciiStrToLower(name.substr(common));
-  for (char& c : word) c = c == '_' ? ' ' : c;
-  return word;
-}
-
 std::string FormatContract(const v1::ContractRecord& c) {
   std::string out = absl::StrFormat(
       "%s  provider %s  lot %s  %s  %s..%s  %s%s\n", c.contract_id(), c.provider_id(), c.lot(),
@@ -488,6 +474,28 @@ int RunShow(const std::string& db, Args& args, bool json, AccessSink* access) {
       what == "assignments" || what == "placements" ? args.Take("client") : std::nullopt;
   const std::optional<std::string> contract =
       what == "assignments" || what == "registrations" ? args.Take("contract") : std::nullopt;
+  // --status: a word of the records' status (contracts, cases, tenders),
+  // active or failed (providers).
+  const google::protobuf::EnumDescriptor* status_type =
+      what == "contracts" ? v1::ContractStatus_descriptor()
+      : what == "cases"   ? v1::CaseStatus_descriptor()
+      : what == "tenders" ? v1::TenderStatus_descriptor()
+                          : nullptr;
+  const std::optional<std::string> status_text =
+      status_type != nullptr || what == "providers" ? args.Take("status") : std::nullopt;
+  std::optional<int> status;
+  if (status_text.has_value()) {
+    status = status_type != nullptr ? ParseEnumWord(*status_type, *status_text)
+             : *status_text == "active" ? std::optional<int>(0)
+             : *status_text == "failed" ? std::optional<int>(1)
+                                        : std::nullopt;
+    if (!status.has_value()) {
+      std::cerr << "inkoopctl: show " << what << ": --status: expected "
+                << (status_type != nullptr ? EnumWords(*status_type) : "active or failed")
+                << ", got '" << *status_text << "'\n";
+      return 2;
+    }
+  }
   std::string key_path;
   std::optional<std::string> purpose;
   int limit = kDefaultLimit;
@@ -517,7 +525,7 @@ int RunShow(const std::string& db, Args& args, bool json, AccessSink* access) {
   const std::string in_region = absl::StrCat(" in region '", region, "'");
   const std::string filtered =
       Filtered({{"provider", provider}, {"municipality", municipality}, {"lot", lot},
-                {"client", client}, {"contract", contract}}) +
+                {"client", client}, {"contract", contract}, {"status", status_text}}) +
       in_region;
   std::optional<ClientReader> client_reader;
   if (client_level) {
@@ -548,7 +556,7 @@ int RunShow(const std::string& db, Args& args, bool json, AccessSink* access) {
                           const bool serves =
                               !municipality.has_value() || HasCeiling(c, *municipality);
                           return serves && matches(provider, c.provider_id()) &&
-                                 matches(lot, c.lot());
+                                 matches(lot, c.lot()) && (!status || *status == c.status());
                         },
                         FormatContract, "contracts" + filtered);
   }
@@ -556,14 +564,17 @@ int RunShow(const std::string& db, Args& args, bool json, AccessSink* access) {
     return PrintRecords((*reader)->Cases(region), json,
                         [&](const v1::ContinuityCaseRecord& c) {
                           return matches(provider, c.provider_id()) &&
-                                 matches(municipality, c.municipality()) && matches(lot, c.lot());
+                                 matches(municipality, c.municipality()) && matches(lot, c.lot()) &&
+                                 (!status || *status == c.status());
                         },
                         FormatCase, "continuity cases" + filtered);
   }
   if (what == "providers") {
     return PrintRecords(
         (*reader)->Providers(region), json,
-        [&](const v1::ProviderRecord& p) { return matches(provider, p.provider_id()); },
+        [&](const v1::ProviderRecord& p) {
+          return matches(provider, p.provider_id()) && (!status || *status == (p.failed() ? 1 : 0));
+        },
         FormatProvider, "providers" + filtered);
   }
   if (what == "placements") {
@@ -608,7 +619,9 @@ int RunShow(const std::string& db, Args& args, bool json, AccessSink* access) {
   }
   if (what == "tenders") {
     return PrintRecords((*reader)->Tenders(region), json,
-                        [&](const v1::TenderRecord& t) { return matches(lot, t.lot()); },
+                        [&](const v1::TenderRecord& t) {
+                          return matches(lot, t.lot()) && (!status || *status == t.status());
+                        },
                         FormatTender, "tenders" + filtered);
   }
   return ShowBudget(**reader, region, args, json);

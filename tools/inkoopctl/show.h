@@ -4,18 +4,13 @@
 
 #include <string>
 
-#include "google/protobuf/descriptor.h"
 #include "inkoop/v1/snapshot.pb.h"
 #include "inkoop/v1/views.pb.h"
+#include "projections/enum_words.h"
 #include "tools/inkoopctl/access.h"
 #include "tools/inkoopctl/args.h"
 
 namespace inkoop {
-
-// An enum value as a word: CONTRACT_STATUS_ACTIVE -> "active",
-// FUNDING_MODEL_PER_UNIT -> "per unit" (the prefix all its values share is
-// dropped); the number when `value` is not one of the enum's.
-std::string EnumWord(const google::protobuf::EnumDescriptor& type, int value);
 
 // A readable table of one contract: each municipality's ceiling with what
 // it claimed and was paid, a region-wide contract's shared ceiling and the
