@@ -23,6 +23,9 @@
 # verifies the history and reads a contract's audit trail; stops what it
 # started.
 #
+# The projector serves its read API and dashboard on http://127.0.0.1:8080/
+# (INKOOP_HTTP_PORT) while the demo runs.
+#
 #   deploy/demo.sh [--keep]   --keep leaves broker, engine and projector running
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -74,7 +77,11 @@ build/engine/inkoopd --transactional_id "${INKOOP_TOPIC_PREFIX}inkoopd" --state_
   --group_id "${INKOOP_TOPIC_PREFIX}inkoopd" --signing_key "$run/engine-signing-key.pem" \
   --founders "$run/founders.keys" >"$run/inkoopd.log" 2>&1 &
 engine=$!
-build/projections/inkoop-projector --db "$INKOOP_DB" --keys "$INKOOP_KEYS" >"$run/projector.log" 2>&1 &
+# The projector serves the read API, /metrics and the dashboard on loopback.
+http_port=${INKOOP_HTTP_PORT:-8080}
+api="http://127.0.0.1:$http_port"
+build/projections/inkoop-projector --db "$INKOOP_DB" --keys "$INKOOP_KEYS" \
+  --http "127.0.0.1:$http_port" >"$run/projector.log" 2>&1 &
 projector=$!
 cleanup() {
   if [[ $keep -eq 1 ]]; then
@@ -654,5 +661,41 @@ print(f"   {len(releases)} releases in {len(records)} contracting processes; tag
       ", ".join(f"{tag} {n}" for tag, n in sorted(tags.items())))
 print("   valid; written to", sys.argv[1], "and", sys.argv[2])
 PY
+echo
+echo "== Ops: the projector's read API ($api/api/v1/...), the same JSON as inkoopctl show --json"
+echo "   GET $api/api/v1/lots?municipality=Delft&year=2016 (per lot: planned, committed, claimed, free)"
+curl -sf "$api/api/v1/lots?municipality=Delft&year=2016" | /usr/bin/python3 -c '
+import json, sys
+for lot in json.load(sys.stdin)["items"]:
+    print("   %-14s planned %14.2f  committed %14.2f  claimed %14.2f  free %14.2f" % (
+        lot["lot"], *(int(lot[f + "Cents"]) / 100 for f in ("planned", "committed", "claimed", "free"))))'
+ctl show contracts --json > "$run/contracts-cli.jsonl"
+/usr/bin/python3 - "$api" "$run/contracts-cli.jsonl" <<'PY'
+import json, sys, urllib.request
+api, cli = sys.argv[1], [json.loads(line) for line in open(sys.argv[2])]
+items, cursor = [], ""
+while True:
+    page = json.load(urllib.request.urlopen(f"{api}/api/v1/contracts?limit=5" + (f"&cursor={cursor}" if cursor else "")))
+    items += page["items"]
+    cursor = page["next_cursor"]
+    if not cursor:
+        break
+if items != cli:
+    sys.exit(f"   the API's contracts differ from inkoopctl show contracts --json")
+print(f"   GET {api}/api/v1/contracts (paged by 5): the {len(items)} contracts inkoopctl show contracts --json prints")
+PY
+echo "   GET $api/api/v1/contracts?status=asleep -> $(curl -s "$api/api/v1/contracts?status=asleep")"
+echo "   GET $api/readyz -> $(curl -s "$api/readyz")"
+echo "   GET $api/metrics (Prometheus text format; first figures):"
+curl -sf "$api/metrics" | grep -E '^inkoop_projection_(events_applied_total |partition_lag_offsets\{|regions )' | sed 's/^/   /'
+echo "== inkoopctl lag"
+ctl lag || echo "   (behind: the projector is still applying)"
+echo "== The dashboard: $api/ (budgets per lot, contracts, open continuity cases, lag)"
+# INKOOP_DEMO_BROWSER_TEST=1 (deploy/test.sh): headless Chromium checks the
+# dashboard's figures against the API and writes a screenshot.
+if [[ "${INKOOP_DEMO_BROWSER_TEST:-0}" == "1" ]]; then
+  (cd tests/browser && npm ci --no-audit --no-fund --silent)
+  node tests/browser/dashboard_test.mjs "$api" "$root/build/dashboard.png"
+fi
 echo
 echo "== $(kcat -b "$INKOOP_BROKERS" -t "${INKOOP_TOPIC_PREFIX}inkoop.events" -C -e -q -X isolation.level=read_committed -f 'x\n' | wc -l) events on ${INKOOP_TOPIC_PREFIX}inkoop.events; logs in $run"

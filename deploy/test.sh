@@ -3,7 +3,7 @@
 # starts a real Kafka broker (KRaft, deploy/kafka) on 127.0.0.1:19092 and a
 # secured one (SASL, ACLs) on 127.0.0.1:19492, runs
 # the unit and integration tests with ctest, then the demo (its OCDS packages
-# validated), runs the unit tests again under
+# validated, its dashboard checked in headless Chromium), runs the unit tests again under
 # AddressSanitizer + UndefinedBehaviorSanitizer, stops the broker. Exits
 # non-zero on any failure.
 #
@@ -45,10 +45,15 @@ read -r total failed < <(summary build/ctest.log) || { total=0; failed=1; }
 # auditor's replay equal to the live projection and its OCDS packages valid
 # against the 1.1.5 schemas (tests/ocds/validate.py).
 total=$((total + 1))
-if INKOOP_DEMO_PORT="$port" INKOOP_DEMO_KAFKA_DATA="$data" deploy/demo.sh > build/demo.log 2>&1 &&
+# While it runs, headless Chromium loads the dashboard from the demo's
+# projector and checks its figures against the read API
+# (tests/browser/dashboard_test.mjs; screenshot build/dashboard.png).
+if INKOOP_DEMO_PORT="$port" INKOOP_DEMO_KAFKA_DATA="$data" INKOOP_HTTP_PORT=$((port + 1000)) \
+   INKOOP_DEMO_BROWSER_TEST=1 deploy/demo.sh > build/demo.log 2>&1 &&
    grep -q "(replay equals the live projection)" build/demo.log &&
-   grep -q "valid; written to" build/demo.log; then
-  echo "demo: passed (build/demo.log)"
+   grep -q "valid; written to" build/demo.log &&
+   grep -q "^dashboard: passed" build/demo.log; then
+  echo "demo: passed (build/demo.log), dashboard: passed (build/dashboard.png)"
 else
   echo "demo: FAILED (build/demo.log):"; tail -n 40 build/demo.log
   failed=$((failed + 1))
