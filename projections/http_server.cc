@@ -140,6 +140,7 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(
   http.set_write_timeout(5, 0);
   http.set_payload_max_length(4096);
   http.set_keep_alive_max_count(100);
+  http.set_tcp_nodelay(true);  // small answers: no wait for the client's ACK
   HttpServer* self = server.get();
   http.set_pre_routing_handler([self](const httplib::Request& request,
                                       httplib::Response& response) {

@@ -362,7 +362,7 @@ ReadApi::ReadApi(ProjectionReader& reader, ReadSources& sources, ReadApiOptions 
     : reader_(reader), sources_(sources), options_(std::move(options)) {}
 
 absl::Status ReadApi::CatchUp() {
-  std::lock_guard<std::mutex> lock(mutex_);
+  std::lock_guard<std::mutex> lock(catch_up_mutex_);
   const absl::Time now = absl::Now();
   if (now - caught_up_at_ < options_.catch_up_every) return absl::OkStatus();
   caught_up_at_ = now;
@@ -370,7 +370,7 @@ absl::Status ReadApi::CatchUp() {
 }
 
 ReadApi::Lags ReadApi::MeasureLag() {
-  std::lock_guard<std::mutex> lock(mutex_);
+  std::lock_guard<std::mutex> lock(lag_mutex_);
   const absl::Time now = absl::Now();
   if (now - lag_at_ < options_.lag_every) return lag_;
   Lags lags;

@@ -100,8 +100,11 @@ class ReadApi {
   ProjectionReader& reader_;
   ReadSources& sources_;
   ReadApiOptions options_;
-  std::mutex mutex_;  // guards what follows
+  // Apart, so that a slow broker holding up a lag measurement does not
+  // hold up the reads.
+  std::mutex catch_up_mutex_;  // guards caught_up_at_
   absl::Time caught_up_at_ = absl::InfinitePast();
+  std::mutex lag_mutex_;  // guards lag_at_, lag_
   absl::Time lag_at_ = absl::InfinitePast();
   Lags lag_;
 };

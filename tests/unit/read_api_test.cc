@@ -6,10 +6,12 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/synchronization/notification.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
@@ -37,6 +39,10 @@ class FakeBroker : public ReadSources {
   absl::StatusOr<std::vector<PartitionLag>> Lag(
       const std::map<int32_t, int64_t>& applied) override {
     ++measured;
+    if (hold != nullptr) {
+      held.Notify();
+      hold->WaitForNotification();
+    }
     if (!answer.ok()) return answer;
     std::vector<PartitionLag> lags;
     for (const auto& [partition, offset] : applied) {
@@ -54,6 +60,9 @@ class FakeBroker : public ReadSources {
     return "# HELP inkoop_test_up Test.\n# TYPE inkoop_test_up gauge\ninkoop_test_up 1\n";
   }
 
+  // When set, a measurement waits for it (a broker that does not answer).
+  absl::Notification* hold = nullptr;
+  absl::Notification held;
   absl::Status answer = absl::OkStatus();
   int64_t behind = 1;
   int measured = 0;
@@ -301,6 +310,17 @@ TEST_F(ReadApiTest, ReadyWhenCaughtUpOrWithinTheBound) {
   EXPECT_THAT(Get("/readyz", {}, 503)["reason"].get<std::string>(),
               HasSubstr("the broker does not answer: no broker"));
   EXPECT_EQ(Get("/healthz")["status"], "ok");
+}
+
+TEST_F(ReadApiTest, ABrokerThatDoesNotAnswerHoldsUpNoRead) {
+  absl::Notification release;
+  broker_.hold = &release;
+  std::thread lag([&] { EXPECT_EQ(api_->Get("/api/v1/lag", {}).status, 200); });
+  broker_.held.WaitForNotification();  // the measurement is under way, and stuck
+  EXPECT_EQ(Get("/api/v1/regions")["regions"], json::array({kRegion}));
+  EXPECT_EQ(Get("/api/v1/contracts/C-1")["contractId"], "C-1");
+  release.Notify();
+  lag.join();
 }
 
 TEST_F(ReadApiTest, LagReportsEveryPartitionAndTheLastSignedEvent) {
