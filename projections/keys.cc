@@ -4,7 +4,17 @@
 
 namespace inkoop {
 
-std::vector<std::string> ProjectionFamilies() { return {kBudgetsFamily, kParkedFamily, kChainFamily}; }
+std::vector<std::string> ProjectionFamilies() {
+  return {kBudgetsFamily, kParkedFamily, kChainFamily, kIndexFamily};
+}
+
+std::string ContractIndexPrefix(absl::string_view region, ContractIndex dimension,
+                                absl::string_view value) {
+  const uint16_t length = static_cast<uint16_t>(value.size());
+  return absl::StrCat(RegionPrefix(region), std::string(1, static_cast<char>(dimension)),
+                      std::string{static_cast<char>(length >> 8), static_cast<char>(length & 0xff)},
+                      value);
+}
 
 std::string BudgetKey(absl::string_view region, absl::string_view municipality, int32_t year) {
   return absl::StrCat(RegionPrefix(region), BudgetId(municipality, year));

@@ -1,5 +1,6 @@
 #include "projections/projection.h"
 
+#include "absl/container/btree_set.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "engine/domain/decide.h"
@@ -188,6 +189,55 @@ void Projection::KeepHash(const v1::Event& event) {
   chain_[std::move(key)] = event.hash();
 }
 
+namespace {
+
+// The index entries of `contract` (keys.h).
+absl::btree_set<std::string> IndexEntries(const std::string& region,
+                                          const v1::ContractRecord& contract) {
+  absl::btree_set<std::string> entries;
+  auto add = [&](ContractIndex dimension, absl::string_view value) {
+    entries.insert(absl::StrCat(ContractIndexPrefix(region, dimension, value),
+                                contract.contract_id()));
+  };
+  add(ContractIndex::kProvider, contract.provider_id());
+  add(ContractIndex::kLot, contract.lot());
+  add(ContractIndex::kStatus, absl::StrCat(static_cast<int>(contract.status())));
+  for (const v1::MunicipalityCeiling& ceiling : contract.ceilings()) {
+    add(ContractIndex::kMunicipality, ceiling.municipality());
+  }
+  return entries;
+}
+
+}  // namespace
+
+absl::Status Projection::StageContractIndex(const RegionState& state) {
+  // Each contract changed since the last batch against its stored record:
+  // only the entries that differ are written.
+  for (const std::string& id : state.contracts.dirty()) {
+    absl::btree_set<std::string> before, after;
+    ASSIGN_OR_RETURN(std::optional<std::string> stored,
+                     store_->Get(kStateFamily, EntityKey(state.region, EntityKind::kContract, id)));
+    if (stored.has_value()) {
+      v1::ContractRecord old;
+      if (!old.ParseFromString(*stored)) {
+        return absl::DataLossError(absl::StrCat("contract '", id, "' of region '", state.region,
+                                                "' does not parse in the projection database"));
+      }
+      before = IndexEntries(state.region, old);
+    }
+    if (auto it = state.contracts.find(id); it != state.contracts.end()) {
+      after = IndexEntries(state.region, it->second);
+    }
+    for (const std::string& entry : before) {
+      if (!after.contains(entry)) batch_->Delete(kIndex, entry);
+    }
+    for (const std::string& entry : after) {
+      if (!before.contains(entry)) batch_->Put(kIndex, entry, "");
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::Status Projection::Commit() {
   if (next_offsets_.empty()) return absl::OkStatus();
   // Views first: they are made from what changed, which staging clears.
@@ -199,6 +249,7 @@ absl::Status Projection::Commit() {
                   MakeBudgetView(state, municipality, year).SerializeAsString());
     }
   }
+  for (const auto& [name, state] : cache_->regions()) RETURN_IF_ERROR(StageContractIndex(state));
   cache_->Stage(*batch_);
   admission_->Stage(
       [&](const std::string& key, const std::string& value) {

@@ -113,6 +113,9 @@ class Projection {
   absl::StatusOr<std::optional<std::string>> HeldHash(const RegionState& state, uint64_t sequence);
   void KeepHash(const v1::Event& event);
   absl::Status Admit(const Decision& decision);
+  // Adds to the batch the contract index entries (keys.h) of the contracts
+  // of `state` changed since the last batch.
+  absl::Status StageContractIndex(const RegionState& state);
   class Chain;
 
   std::unique_ptr<Admission> admission_;

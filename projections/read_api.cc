@@ -258,10 +258,15 @@ class Handler {
   }
 
   // One page of an entity kind, or one record by id.
+  // How a page is read: by default a scan of all the records of the kind.
+  template <typename Record>
+  using Pager = std::function<absl::StatusOr<ProjectionReader::Page<Record>>(
+      const Scope&, const std::function<bool(const Record&)>&)>;
+
   template <typename Record>
   ApiResponse List(const Scope& scope, const std::optional<std::string>& id,
                    const std::function<bool(const Record&)>& keep, absl::string_view what,
-                   const std::string& filtered) {
+                   const std::string& filtered, Pager<Record> pager = nullptr) {
     if (id.has_value()) {
       absl::StatusOr<std::optional<Record>> record = reader_.Entity<Record>(scope.region, *id);
       if (!record.ok()) return Unavailable(what, record.status());
@@ -273,7 +278,8 @@ class Handler {
       return ApiResponse{200, "application/json", MessageJson(**record)};
     }
     absl::StatusOr<ProjectionReader::Page<Record>> page =
-        reader_.EntityPage<Record>(scope.region, scope.after, scope.limit, keep);
+        pager != nullptr ? pager(scope, keep)
+                         : reader_.EntityPage<Record>(scope.region, scope.after, scope.limit, keep);
     if (!page.ok()) return Unavailable(what, page.status());
     std::vector<std::string> items;
     items.reserve(page->records.size());
@@ -663,6 +669,18 @@ ApiResponse ReadApi::Get(absl::string_view path, const QueryParams& params) {
     INKOOP_TRY(handler.CheckFilters(scope, provider, lot, municipality));
     INKOOP_TAKE(std::optional<int32_t>, year, handler.Year(query));
     INKOOP_TAKE(std::optional<int>, status, handler.Status(query, *v1::ContractStatus_descriptor()));
+    // A filter reads through its index (keys.h): the provider's, the
+    // municipality's, the lot's or the status's contracts only.
+    const std::optional<std::pair<ContractIndex, std::string>> index =
+        ChooseContractIndex(provider, municipality, lot, status);
+    Handler::Pager<v1::ContractRecord> indexed;
+    if (index.has_value()) {
+      indexed = [&](const Scope& page_scope,
+                    const std::function<bool(const v1::ContractRecord&)>& keep) {
+        return reader_.IndexedContracts(page_scope.region, index->first, index->second,
+                                        page_scope.after, page_scope.limit, keep);
+      };
+    }
     return handler.List<v1::ContractRecord>(
         scope, id,
         [&](const v1::ContractRecord& c) {
@@ -674,7 +692,8 @@ ApiResponse ReadApi::Get(absl::string_view path, const QueryParams& params) {
         "contracts",
         Filtered({{"provider", provider}, {"lot", lot}, {"municipality", municipality},
                   {"year", year ? std::optional(absl::StrCat(*year)) : std::nullopt},
-                  {"status", query.Get("status")}}));
+                  {"status", query.Get("status")}}),
+        indexed);
   }
   if (kind == "providers") {
     Query query(params, id ? std::vector<std::string>{"region"}

@@ -338,6 +338,48 @@ INKOOP_READER_ENTITY(v1::ContractRecord)
 INKOOP_READER_ENTITY(v1::ContinuityCaseRecord)
 #undef INKOOP_READER_ENTITY
 
+std::optional<std::pair<ContractIndex, std::string>> ChooseContractIndex(
+    const std::optional<std::string>& provider, const std::optional<std::string>& municipality,
+    const std::optional<std::string>& lot, const std::optional<int>& status) {
+  if (provider) return std::pair(ContractIndex::kProvider, *provider);
+  if (municipality) return std::pair(ContractIndex::kMunicipality, *municipality);
+  if (lot) return std::pair(ContractIndex::kLot, *lot);
+  if (status) return std::pair(ContractIndex::kStatus, absl::StrCat(*status));
+  return std::nullopt;
+}
+
+absl::StatusOr<ProjectionReader::Page<v1::ContractRecord>> ProjectionReader::IndexedContracts(
+    const std::string& region, ContractIndex dimension, const std::string& value,
+    const std::string& after, int limit,
+    const std::function<bool(const v1::ContractRecord&)>& keep, int64_t max_scanned) {
+  const std::string prefix = ContractIndexPrefix(region, dimension, value);
+  Page<v1::ContractRecord> page;
+  int64_t scanned = 0;
+  std::string last_id;
+  bool more = false;
+  RETURN_IF_ERROR(store_->ScanAfter(
+      kIndex, prefix, after.empty() ? "" : prefix + after,
+      [&](absl::string_view key, absl::string_view) -> absl::StatusOr<bool> {
+        if (static_cast<int>(page.records.size()) == limit || scanned == max_scanned) {
+          more = true;
+          return false;
+        }
+        ++scanned;
+        last_id = std::string(key.substr(prefix.size()));
+        ASSIGN_OR_RETURN(std::optional<v1::ContractRecord> record,
+                         Entity<v1::ContractRecord>(region, last_id));
+        if (!record.has_value()) {
+          return absl::DataLossError(absl::StrCat("the contract index of region '", region,
+                                                  "' names contract '", last_id,
+                                                  "', which the projection does not hold"));
+        }
+        if (keep(*record)) page.records.push_back(*std::move(record));
+        return true;
+      }));
+  if (more) page.next = last_id;
+  return page;
+}
+
 absl::StatusOr<std::optional<v1::FrameworkSnapshot>> ProjectionReader::Framework(
     const std::string& region) {
   ASSIGN_OR_RETURN(std::optional<std::string> bytes,

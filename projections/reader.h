@@ -14,6 +14,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -21,8 +22,15 @@
 #include "engine/store/state_store.h"
 #include "inkoop/v1/snapshot.pb.h"
 #include "inkoop/v1/views.pb.h"
+#include "projections/keys.h"
 
 namespace inkoop {
+
+// The index a filter of contracts reads through, the most selective of
+// those given: provider, municipality, lot, status; nullopt without one.
+std::optional<std::pair<ContractIndex, std::string>> ChooseContractIndex(
+    const std::optional<std::string>& provider, const std::optional<std::string>& municipality,
+    const std::optional<std::string>& lot, const std::optional<int>& status);
 
 class ProjectionReader {
  public:
@@ -65,6 +73,13 @@ class ProjectionReader {
   absl::StatusOr<Page<Record>> EntityPage(const std::string& region, const std::string& after,
                                           int limit, const std::function<bool(const Record&)>& keep,
                                           int64_t max_scanned = 1'000'000);
+  // Like EntityPage for contracts, through the index of one dimension
+  // (keys.h): only the contracts with `value` there are read.
+  absl::StatusOr<Page<v1::ContractRecord>> IndexedContracts(
+      const std::string& region, ContractIndex dimension, const std::string& value,
+      const std::string& after, int limit,
+      const std::function<bool(const v1::ContractRecord&)>& keep,
+      int64_t max_scanned = 1'000'000);
   // One record of an entity kind by id; nullopt when the region has none.
   template <typename Record>
   absl::StatusOr<std::optional<Record>> Entity(const std::string& region, const std::string& id);

@@ -164,6 +164,27 @@ TEST_F(HttpApiTest, EveryReadModelOverHttpEqualsTheCliAndTheLogToTheCent) {
     EXPECT_FALSE(shown.empty()) << cli;
     EXPECT_EQ(HttpItems(path), shown) << cli;
   }
+  // Filtered through the contract indexes: the same as the CLI's, and as a
+  // filter of the whole list.
+  // (The CLI for the first few providers: a process each.)
+  const std::vector<json> all_contracts = HttpItems("/api/v1/contracts");
+  int with_cli = 8;
+  for (const json& provider : HttpItems("/api/v1/providers")) {
+    const std::string id = provider["providerId"];
+    std::vector<json> expected;
+    for (const json& c : all_contracts) {
+      if (c["providerId"] == id) expected.push_back(c);
+    }
+    EXPECT_EQ(HttpItems("/api/v1/contracts", {{"provider", id}}), expected) << id;
+    if (--with_cli < 0) continue;
+    RunResult shown = Ctl({"show", "contracts", "--provider", id, "--json"});
+    EXPECT_EQ(shown.exit_code, expected.empty() ? 1 : 0) << shown.err;
+    std::vector<json> cli;
+    for (absl::string_view line : absl::StrSplit(shown.out, '\n', absl::SkipEmpty())) {
+      cli.push_back(json::parse(line));
+    }
+    EXPECT_EQ(cli, expected) << id;
+  }
   // The figures the log implies: each municipality's budget as set, and per
   // lot the sum of the claims on its contracts.
   std::map<std::string, std::string> lot_of;

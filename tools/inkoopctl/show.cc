@@ -1,6 +1,7 @@
 #include "tools/inkoopctl/show.h"
 
 #include <iostream>
+#include <limits>
 #include <map>
 #include <string>
 #include <vector>
@@ -551,7 +552,21 @@ int RunShow(const std::string& db, Args& args, bool json, AccessSink* access) {
     return !wanted.has_value() || *wanted == value;
   };
   if (what == "contracts") {
-    return PrintRecords((*reader)->Contracts(region), json,
+    // A filter reads through its contract index (projections/keys.h).
+    absl::StatusOr<std::vector<v1::ContractRecord>> contracts;
+    const std::optional<std::pair<ContractIndex, std::string>> index =
+        ChooseContractIndex(provider, municipality, lot, status);
+    if (index.has_value()) {
+      absl::StatusOr<ProjectionReader::Page<v1::ContractRecord>> page =
+          (*reader)->IndexedContracts(region, index->first, index->second, "",
+                                      std::numeric_limits<int>::max(),
+                                      [](const v1::ContractRecord&) { return true; });
+      contracts = page.ok() ? absl::StatusOr<std::vector<v1::ContractRecord>>(page->records)
+                            : page.status();
+    } else {
+      contracts = (*reader)->Contracts(region);
+    }
+    return PrintRecords(contracts, json,
                         [&](const v1::ContractRecord& c) {
                           const bool serves =
                               !municipality.has_value() || HasCeiling(c, *municipality);
